@@ -1,0 +1,1 @@
+"""Plain logic of gke-kpo: everything that does not need the Pulumi engine."""
