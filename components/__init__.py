@@ -1,0 +1,1 @@
+"""Pulumi components of gke-kpo: one ComponentResource per file."""

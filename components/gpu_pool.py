@@ -1,0 +1,35 @@
+"""GPU node pool that scales to zero and repels every pod that does not ask for a GPU."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_gcp as gcp
+
+from gke_kpo.node_config import gpu_node_config
+from gke_kpo.settings import GpuPoolSettings
+
+
+@dataclass(frozen=True)
+class GpuPoolArgs:
+    project: str
+    location: str
+    cluster: pulumi.Input[str]
+    node_service_account: str
+    settings: GpuPoolSettings
+
+
+class GpuPool(pulumi.ComponentResource):
+    def __init__(self, name: str, args: GpuPoolArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("gke-kpo:index:GpuPool", name, None, opts)
+        gpu = args.settings
+        pool = gcp.container.NodePool(
+            name, name="gpu", project=args.project, location=args.location, cluster=args.cluster,
+            initial_node_count=gpu.min_nodes,
+            autoscaling={"min_node_count": gpu.min_nodes, "max_node_count": gpu.max_nodes},
+            management={"auto_repair": True, "auto_upgrade": True},
+            node_config=gpu_node_config(args.node_service_account, gpu),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        self.register_outputs({"name": pool.name})

@@ -1,0 +1,97 @@
+"""The config keys, their types and defaults, read from Pulumi.yaml: the one place they are declared."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from gke_kpo.errors import CONFIG_NAMESPACE, Problem
+
+PROJECT_FILE = Path(__file__).resolve().parent.parent / "Pulumi.yaml"
+
+ConfigValue = str | int | bool | list[str]
+
+
+@dataclass(frozen=True)
+class KeySpec:
+    name: str
+    type: str
+    description: str
+    default: ConfigValue | None
+
+
+@cache
+def key_specs() -> dict[str, KeySpec]:
+    declared = yaml.safe_load(PROJECT_FILE.read_text())["config"]
+    return {
+        name: KeySpec(name, spec["type"], spec["description"], spec.get("default"))
+        for name, spec in declared.items()
+    }
+
+
+def as_cli_string(value: Any) -> str:
+    """How the Pulumi CLI hands a stack-file value to the program: strings as is, the rest as JSON."""
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+def coerce(spec: KeySpec, raw: str) -> ConfigValue:
+    """Turn the CLI's string form into the declared type; raises ValueError with a readable reason."""
+    if spec.type == "string":
+        return raw
+    if spec.type == "boolean":
+        if raw.lower() not in ("true", "false"):
+            raise ValueError(f"expected true or false, got {raw!r}")
+        return raw.lower() == "true"
+    if spec.type == "integer":
+        try:
+            return int(raw)
+        except ValueError:
+            raise ValueError(f"expected a whole number, got {raw!r}") from None
+    return _coerce_string_list(raw)
+
+
+def _coerce_string_list(raw: str) -> list[str]:
+    try:
+        value = json.loads(raw)
+    except json.JSONDecodeError:
+        raise ValueError(f"expected a list of strings, got {raw!r}") from None
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ValueError(f"expected a list of strings, got {raw!r}")
+    return value
+
+
+def resolve(raw_values: dict[str, str]) -> tuple[dict[str, ConfigValue], list[Problem]]:
+    """Apply defaults and types to the project's keys (names without the namespace)."""
+    specs = key_specs()
+    values: dict[str, ConfigValue] = {}
+    problems = [
+        Problem(key, "unknown key", f"remove it or use one of the keys declared in Pulumi.yaml")
+        for key in sorted(set(raw_values) - set(specs))
+    ]
+    for name, spec in specs.items():
+        if name not in raw_values:
+            if spec.default is None:
+                problems.append(Problem(name, "is required", f"pulumi config set {CONFIG_NAMESPACE}:{name} <value>"))
+            else:
+                values[name] = spec.default
+            continue
+        try:
+            values[name] = coerce(spec, raw_values[name])
+        except ValueError as reason:
+            problems.append(Problem(name, str(reason), f"give a {spec.type} value"))
+    return values, problems
+
+
+def project_keys(all_config: dict[str, Any]) -> dict[str, str]:
+    """The project's own keys out of the engine's full config map (which also holds gcp:*, etc.)."""
+    prefix = f"{CONFIG_NAMESPACE}:"
+    return {
+        key[len(prefix) :]: as_cli_string(value)
+        for key, value in all_config.items()
+        if key.startswith(prefix)
+    }

@@ -1,0 +1,25 @@
+"""How the stack tells the policy pack what it meant to build.
+
+The task Namespace carries these labels and annotation. They are derived from stack config only,
+so they are known during ``pulumi preview``; the pack reads intent from them instead of from values
+that only exist after ``pulumi up`` (e-mails of created accounts, role names returned by the API).
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+XCOM_PUSH_LABEL: Final = "gke-kpo/xcom-push"
+"""``"true"`` | ``"false"``: whether KPO tasks push XCom (needs ``pods/exec``)."""
+
+ACCESS_MODEL_LABEL: Final = "gke-kpo/access-model"
+"""An ``AccessModel`` value: ``"namespaced"`` | ``"project"``."""
+
+GPU_POOL_LABEL: Final = "gke-kpo/gpu-pool"
+"""``"true"`` | ``"false"``: whether the stack declares a GPU node pool."""
+
+AIRFLOW_IDENTITY_ANNOTATION: Final = "gke-kpo/airflow-identity"
+"""The Airflow Google service account e-mail (RBAC subject name, IAM ``serviceAccount:`` member)."""
+
+TRUE: Final = "true"
+FALSE: Final = "false"

@@ -1,0 +1,104 @@
+"""Name rules of Google Cloud and Kubernetes, as predicates that return a reason or None."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+
+_PROJECT_ID = re.compile(r"^[a-z][a-z0-9-]{4,28}[a-z0-9]$")
+_REGION = re.compile(r"^[a-z]+-[a-z]+[0-9]+$")
+_ZONE = re.compile(r"^(?P<region>[a-z]+-[a-z]+[0-9]+)-[a-z]$")
+_CLUSTER_NAME = re.compile(r"^[a-z](?:[a-z0-9-]{0,38}[a-z0-9])?$")
+_DNS1123_LABEL = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
+_ACCOUNT_ID = re.compile(r"^[a-z](?:[a-z0-9-]{4,28}[a-z0-9])$")
+_SERVICE_ACCOUNT_EMAIL = re.compile(
+    r"^[a-z][a-z0-9-]{4,28}[a-z0-9]@[a-z0-9.:-]+\.iam\.gserviceaccount\.com$"
+)
+_CUSTOM_ROLE_ID = re.compile(r"^[a-zA-Z0-9_.]{3,64}$")
+_QUANTITY = re.compile(r"^[0-9]+(?:\.[0-9]+)?(?:m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$")
+_RESOURCE_NAME = re.compile(r"^[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?$")
+
+
+def project_id_problem(value: str) -> str | None:
+    if _PROJECT_ID.match(value):
+        return None
+    return f"{value!r} is not a project id (6-30 lowercase letters, digits, hyphens; starts with a letter)"
+
+
+def region_problem(value: str) -> str | None:
+    return None if _REGION.match(value) else f"{value!r} is not a region such as us-central1"
+
+
+def zone_problem(zone: str, region: str) -> str | None:
+    match = _ZONE.match(zone)
+    if not match:
+        return f"{zone!r} is not a zone such as {region}-a"
+    if match.group("region") != region:
+        return f"zone {zone!r} is not in region {region!r}"
+    return None
+
+
+def cluster_name_problem(value: str) -> str | None:
+    if _CLUSTER_NAME.match(value):
+        return None
+    return f"{value!r} is not a GKE cluster name (lowercase letters, digits, hyphens; at most 40; starts with a letter)"
+
+
+def dns1123_label_problem(value: str) -> str | None:
+    if _DNS1123_LABEL.match(value):
+        return None
+    return f"{value!r} is not a DNS-1123 label (lowercase alphanumerics and '-', at most 63, alphanumeric at both ends)"
+
+
+def account_id_problem(value: str) -> str | None:
+    if _ACCOUNT_ID.match(value):
+        return None
+    return f"{value!r} is not a service account id (6-30 lowercase letters, digits, hyphens; starts with a letter)"
+
+
+def service_account_email_problem(value: str) -> str | None:
+    if _SERVICE_ACCOUNT_EMAIL.match(value):
+        return None
+    return f"{value!r} is not a service account e-mail (<name>@<project>.iam.gserviceaccount.com)"
+
+
+def custom_role_id_problem(value: str) -> str | None:
+    if _CUSTOM_ROLE_ID.match(value):
+        return None
+    return f"{value!r} is not a custom role id (3-64 letters, digits, '_' or '.')"
+
+
+def quantity_problem(value: str) -> str | None:
+    return None if _QUANTITY.match(value) else f"{value!r} is not a Kubernetes quantity such as 500m, 2 or 4Gi"
+
+
+def resource_name_problem(value: str) -> str | None:
+    if _RESOURCE_NAME.match(value):
+        return None
+    return f"{value!r} is not a Google Cloud resource name (lowercase letters, digits, hyphens; starts with a letter)"
+
+
+def cidr_problem(value: str) -> str | None:
+    try:
+        network = ipaddress.ip_network(value, strict=True)
+    except ValueError:
+        return f"{value!r} is not a CIDR block such as 10.0.0.0/20 (host bits must be zero)"
+    if network.version != 4:
+        return f"{value!r} is not an IPv4 CIDR block"
+    return None
+
+
+def open_to_world(value: str) -> bool:
+    return ipaddress.ip_network(value, strict=False).prefixlen == 0
+
+
+def derived_role_id(cluster_name: str) -> str:
+    return f"{cluster_name.replace('-', '_')}_kpo_launcher"
+
+
+def service_account_email(account_id: str, project: str) -> str:
+    return f"{account_id}@{project}.iam.gserviceaccount.com"
+
+
+def workload_identity_pool(project: str) -> str:
+    return f"{project}.svc.id.goog"

@@ -1,0 +1,235 @@
+"""From the CLI's raw config strings to a validated ``Settings``, or one ``ConfigError`` naming every bad key."""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Callable
+from typing import TypeVar
+
+from gke_kpo import names
+from gke_kpo.config_schema import ConfigValue, resolve
+from gke_kpo.errors import ConfigError, Problem
+from gke_kpo.permissions import AccessModel
+from gke_kpo.settings import (
+    ClusterSettings,
+    GpuPoolSettings,
+    IdentityMode,
+    IdentitySettings,
+    NamespaceSettings,
+    NetworkSettings,
+    Settings,
+    SystemPoolSettings,
+)
+
+RELEASE_CHANNELS = ("RAPID", "REGULAR", "STABLE", "EXTENDED")
+GPU_DRIVER_VERSIONS = ("DEFAULT", "LATEST", "INSTALLATION_DISABLED")
+E = TypeVar("E")
+
+
+class _Reader:
+    """Typed access to resolved values that records every problem instead of stopping at the first."""
+
+    def __init__(self, values: dict[str, ConfigValue], problems: list[Problem]) -> None:
+        self.values = values
+        self.problems = problems
+
+    def text(self, key: str, rule: Callable[[str], str | None] | None = None, fix: str = "") -> str:
+        value = str(self.values.get(key, ""))
+        reason = rule(value) if rule and key in self.values else None
+        if reason:
+            self.fail(key, reason, fix)
+        return value
+
+    def number(self, key: str, minimum: int = 0) -> int:
+        value = self.values.get(key, minimum)
+        assert isinstance(value, int)
+        if value < minimum:
+            self.fail(key, f"must be at least {minimum}, got {value}", f"set a value >= {minimum}")
+        return value
+
+    def flag(self, key: str) -> bool:
+        return bool(self.values.get(key, False))
+
+    def strings(self, key: str) -> tuple[str, ...]:
+        value = self.values.get(key, [])
+        assert isinstance(value, list)
+        return tuple(value)
+
+    def choice(self, key: str, options: tuple[str, ...]) -> str:
+        value = str(self.values.get(key, options[0]))
+        if value not in options:
+            self.fail(key, f"{value!r} is not one of {', '.join(options)}", f"use one of {', '.join(options)}")
+            return options[0]
+        return value
+
+    def member(self, key: str, kind: type[E]) -> E:
+        options = tuple(item.value for item in kind)  # type: ignore[attr-defined]
+        return kind(self.choice(key, options))  # type: ignore[call-arg]
+
+    def fail(self, key: str, message: str, fix: str) -> None:
+        self.problems.append(Problem(key, message, fix or "correct the value"))
+
+
+def parse_settings(raw_values: dict[str, str], stack: str) -> Settings:
+    values, problems = resolve(raw_values)
+    read = _Reader(values, problems)
+    project = read.text("project", names.project_id_problem, "use the project id, not its name or number")
+    region = read.text("region", names.region_problem, "use a region name such as us-central1")
+    zone = read.text("zone")
+    if zone and not names.region_problem(region):
+        reason = names.zone_problem(zone, region)
+        if reason:
+            read.fail("zone", reason, f"use a zone of {region} such as {region}-a, or leave it empty")
+    settings = Settings(
+        stack=stack,
+        project=project,
+        region=region,
+        zone=zone,
+        network=_network(read),
+        cluster=_cluster(read),
+        system_pool=_system_pool(read),
+        gpu=_gpu_pool(read),
+        namespace=_namespace(read),
+        identity=_identity(read, project),
+        access_model=read.member("access_model", AccessModel),
+        xcom_push=read.flag("xcom_push"),
+        custom_role_id=_custom_role_id(read),
+    )
+    if problems:
+        raise ConfigError(problems)
+    return settings
+
+
+def _network(read: _Reader) -> NetworkSettings:
+    existing = read.text("network")
+    subnetwork = read.text("subnetwork")
+    if existing and not subnetwork:
+        read.fail("subnetwork", "is required when network is set", "name the subnetwork that has the pods and services ranges")
+    if subnetwork and not existing:
+        read.fail("network", "is required when subnetwork is set", "name the network the subnetwork belongs to")
+    cidrs = {key: read.text(key, names.cidr_problem, "write it as a.b.c.d/n") for key in ("subnet_cidr", "pods_cidr", "services_cidr")}
+    if not existing:
+        _check_disjoint(read, cidrs)
+    return NetworkSettings(
+        existing_network=existing,
+        existing_subnetwork=subnetwork,
+        pods_range_name=read.text("pods_range_name", names.resource_name_problem),
+        services_range_name=read.text("services_range_name", names.resource_name_problem),
+        subnet_cidr=cidrs["subnet_cidr"],
+        pods_cidr=cidrs["pods_cidr"],
+        services_cidr=cidrs["services_cidr"],
+    )
+
+
+def _check_disjoint(read: _Reader, cidrs: dict[str, str]) -> None:
+    if any(names.cidr_problem(value) for value in cidrs.values()):
+        return
+    keys = list(cidrs)
+    for index, key in enumerate(keys):
+        for other in keys[index + 1 :]:
+            if ipaddress.ip_network(cidrs[key]).overlaps(ipaddress.ip_network(cidrs[other])):
+                read.fail(key, f"{cidrs[key]} overlaps {other} {cidrs[other]}", "choose ranges that do not overlap")
+
+
+def _cluster(read: _Reader) -> ClusterSettings:
+    authorized = read.strings("master_authorized_networks")
+    private_endpoint = read.flag("private_endpoint")
+    _check_authorized_networks(read, authorized, private_endpoint)
+    master_cidr = read.text("master_cidr", names.cidr_problem, "write it as a.b.c.d/28")
+    if not names.cidr_problem(master_cidr) and not master_cidr.endswith("/28"):
+        read.fail("master_cidr", f"{master_cidr} is not a /28", "GKE needs exactly a /28 for the control plane")
+    return ClusterSettings(
+        name=read.text("cluster_name", names.cluster_name_problem, "e.g. kpo-gpu"),
+        release_channel=read.choice("release_channel", RELEASE_CHANNELS),
+        deletion_protection=read.flag("deletion_protection"),
+        master_authorized_networks=authorized,
+        private_endpoint=private_endpoint,
+        master_cidr=master_cidr,
+    )
+
+
+def _check_authorized_networks(read: _Reader, authorized: tuple[str, ...], private_endpoint: bool) -> None:
+    key = "master_authorized_networks"
+    if not authorized and not private_endpoint:
+        read.fail(key, "is empty, so nothing (not even Airflow) could reach the public endpoint",
+                  "list your Airflow deployment's egress CIDRs, e.g. [\"203.0.113.7/32\"]")
+    for cidr in authorized:
+        reason = names.cidr_problem(cidr)
+        if reason:
+            read.fail(key, reason, "write each entry as a.b.c.d/n")
+        elif names.open_to_world(cidr):
+            read.fail(key, f"{cidr} opens the control plane to the whole internet", "list only your Airflow egress CIDRs")
+
+
+def _pool_bounds(read: _Reader, prefix: str, floor: int) -> tuple[int, int]:
+    minimum = read.number(f"{prefix}_min_nodes", floor)
+    maximum = read.number(f"{prefix}_max_nodes", 1)
+    if maximum < minimum:
+        read.fail(f"{prefix}_max_nodes", f"{maximum} is below {prefix}_min_nodes {minimum}",
+                  f"set {prefix}_max_nodes >= {prefix}_min_nodes")
+    return minimum, maximum
+
+
+def _system_pool(read: _Reader) -> SystemPoolSettings:
+    minimum, maximum = _pool_bounds(read, "system", 1)
+    return SystemPoolSettings(
+        machine_type=read.text("system_machine_type", names.resource_name_problem),
+        min_nodes=minimum,
+        max_nodes=maximum,
+        disk_gb=read.number("system_disk_gb", 10),
+    )
+
+
+def _gpu_pool(read: _Reader) -> GpuPoolSettings | None:
+    count = read.number("gpu_count", 0)
+    minimum, maximum = _pool_bounds(read, "gpu", 0)
+    accelerator = read.text("gpu_accelerator", names.resource_name_problem)
+    machine_type = read.text("gpu_machine_type", names.resource_name_problem)
+    driver = read.choice("gpu_driver_version", GPU_DRIVER_VERSIONS)
+    if count == 0:
+        return None
+    return GpuPoolSettings(accelerator, count, machine_type, minimum, maximum, read.flag("gpu_spot"), driver)
+
+
+def _namespace(read: _Reader) -> NamespaceSettings:
+    def quantity(key: str) -> str:
+        return read.text(key, names.quantity_problem, "use a Kubernetes quantity such as 500m or 2Gi")
+
+    return NamespaceSettings(
+        name=read.text("namespace", names.dns1123_label_problem, "e.g. airflow-kpo"),
+        quota_pods=read.number("quota_pods", 1),
+        quota_cpu=quantity("quota_cpu"),
+        quota_memory=quantity("quota_memory"),
+        quota_gpus=read.number("quota_gpus", 0),
+        default_cpu_request=quantity("default_cpu_request"),
+        default_memory_request=quantity("default_memory_request"),
+        default_cpu_limit=quantity("default_cpu_limit"),
+        default_memory_limit=quantity("default_memory_limit"),
+    )
+
+
+def _identity(read: _Reader, project: str) -> IdentitySettings:
+    mode = read.member("identity_mode", IdentityMode)
+    gsa_name = read.text("airflow_gsa_name", names.account_id_problem, "6-30 characters, e.g. airflow-kpo")
+    wi_project = read.text("airflow_wi_project") or project
+    if read.values.get("airflow_wi_project"):
+        read.text("airflow_wi_project", names.project_id_problem, "use the project id of Airflow's GKE cluster")
+    k8s_namespace = read.text("airflow_k8s_namespace", names.dns1123_label_problem, "Airflow's namespace, e.g. airflow")
+    ksa = read.text("airflow_k8s_service_account", names.dns1123_label_problem, "e.g. airflow-worker")
+    email = read.text("airflow_service_account")
+    if mode is IdentityMode.GKE:
+        email = names.service_account_email(gsa_name, project)
+    elif not email:
+        read.fail("airflow_service_account", "is required with identity_mode astro",
+                  "copy the Deployment's workload identity e-mail from the Astro UI (Details > Workload Identity)")
+    else:
+        read.text("airflow_service_account", names.service_account_email_problem,
+                  "use the service account e-mail, e.g. name@project.iam.gserviceaccount.com")
+    return IdentitySettings(mode, email, gsa_name, wi_project, k8s_namespace, ksa)
+
+
+def _custom_role_id(read: _Reader) -> str:
+    explicit = read.text("custom_role_id")
+    if explicit:
+        return read.text("custom_role_id", names.custom_role_id_problem, "e.g. kpo_launcher")
+    return names.derived_role_id(str(read.values.get("cluster_name", "")))

@@ -1,0 +1,109 @@
+"""Run ``__main__.py`` under Pulumi's mock runtime with a stack's real config file and record the plan."""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import runpy
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pulumi
+import yaml
+from pulumi.runtime import mocks, rpc
+from pulumi.runtime.config import set_all_config
+from pulumi.runtime.settings import get_root_resource
+from pulumi.runtime.stack import wait_for_rpcs
+
+from gke_kpo.config_schema import as_cli_string
+from gke_kpo.plan.mock_cloud import MockCloud
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+PROJECT_NAME = str(yaml.safe_load((REPO_ROOT / "Pulumi.yaml").read_text())["name"])
+
+
+@dataclass(frozen=True)
+class PlannedResource:
+    type: str
+    name: str
+    urn: str
+    inputs: dict[str, Any]
+    parent: str | None
+    provider: str
+    dependencies: list[str]
+    protect: bool
+    custom: bool
+
+
+@dataclass
+class Plan:
+    stack: str
+    resources: list[PlannedResource] = field(default_factory=list)
+    outputs: dict[str, Any] = field(default_factory=dict)
+
+    def of_type(self, type_: str) -> list[PlannedResource]:
+        return [resource for resource in self.resources if resource.type == type_]
+
+
+class _RecordingMonitor(mocks.MockMonitor):
+    def __init__(self, plan: Plan) -> None:
+        super().__init__(MockCloud())
+        self.plan = plan
+
+    def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - the gRPC method name
+        response = super().RegisterResource(request)
+        if request.type != "pulumi:pulumi:Stack":
+            self.plan.resources.append(PlannedResource(
+                type=request.type, name=request.name, urn=response.urn,
+                inputs=rpc.deserialize_properties(request.object), parent=request.parent or None,
+                provider=request.provider, dependencies=list(request.dependencies),
+                protect=bool(request.protect), custom=bool(request.custom),
+            ))
+        return response
+
+
+def stack_file(stack: str) -> Path:
+    return REPO_ROOT / f"Pulumi.{stack}.yaml"
+
+
+def stack_config(stack: str) -> dict[str, str]:
+    """The stack file's config as the CLI hands it to the program (values as strings)."""
+    path = stack_file(stack)
+    if not path.exists():
+        known = sorted(p.name.split(".")[1] for p in REPO_ROOT.glob("Pulumi.*.yaml"))
+        raise FileNotFoundError(f"no stack file {path.name}; known stacks: {', '.join(known)}")
+    config = yaml.safe_load(path.read_text()).get("config") or {}
+    return {key: as_cli_string(value) for key, value in config.items()}
+
+
+def run_program(stack: str, config_overrides: dict[str, Any] | None = None) -> Plan:
+    """Evaluate the program as ``pulumi preview`` would, in a context of its own so runs never share state."""
+    config = {**stack_config(stack), **{k: as_cli_string(v) for k, v in (config_overrides or {}).items()}}
+    return contextvars.Context().run(_run, stack, config)
+
+
+def _run(stack: str, config: dict[str, str]) -> Plan:
+    plan = Plan(stack)
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    try:
+        pulumi.runtime.set_mocks(MockCloud(), project=PROJECT_NAME, stack=stack, preview=True,
+                                 monitor=_RecordingMonitor(plan))
+        set_all_config(config)
+        if str(REPO_ROOT) not in sys.path:
+            sys.path.insert(0, str(REPO_ROOT))
+        runpy.run_path(str(REPO_ROOT / "__main__.py"), run_name="__main__")
+        plan.outputs = loop.run_until_complete(_outputs())
+    finally:
+        asyncio.set_event_loop(None)
+        loop.close()
+    return plan
+
+
+async def _outputs() -> dict[str, Any]:
+    await wait_for_rpcs()
+    root = get_root_resource()
+    exported: dict[str, Any] = getattr(root, "outputs", {})
+    return {name: await pulumi.Output.from_input(value).future() for name, value in exported.items()}

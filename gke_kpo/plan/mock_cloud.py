@@ -1,0 +1,49 @@
+"""What Google Cloud would answer for the values only it knows (ids, endpoint, CA, e-mails)."""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+from typing import Any
+
+import pulumi
+
+MOCK_ENDPOINT = "203.0.113.10"
+"""A documentation address (TEST-NET-3): it looks like a GKE endpoint and routes nowhere."""
+
+MOCK_CA_PEM = (Path(__file__).parent / "mock_cluster_ca.pem").read_text()
+
+
+def mock_ca_certificate() -> str:
+    """Base64 of a PEM certificate, the shape GKE returns in masterAuth.clusterCaCertificate."""
+    return base64.b64encode(MOCK_CA_PEM.encode()).decode()
+
+
+def _cluster(inputs: dict[str, Any]) -> dict[str, Any]:
+    master_auth = {**inputs.get("masterAuth", {}), "clusterCaCertificate": mock_ca_certificate()}
+    return {"endpoint": MOCK_ENDPOINT, "masterAuth": master_auth}
+
+
+def _service_account(inputs: dict[str, Any]) -> dict[str, Any]:
+    email = f"{inputs['accountId']}@{inputs['project']}.iam.gserviceaccount.com"
+    return {"email": email, "name": f"projects/{inputs['project']}/serviceAccounts/{email}"}
+
+
+def _custom_role(inputs: dict[str, Any]) -> dict[str, Any]:
+    return {"name": f"projects/{inputs['project']}/roles/{inputs['roleId']}"}
+
+
+COMPUTED = {
+    "gcp:container/cluster:Cluster": _cluster,
+    "gcp:serviceaccount/account:Account": _service_account,
+    "gcp:projects/iAMCustomRole:IAMCustomRole": _custom_role,
+}
+
+
+class MockCloud(pulumi.runtime.Mocks):
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
+        computed = COMPUTED.get(args.typ, lambda _inputs: {})(args.inputs)
+        return f"{args.name}-id", {**args.inputs, **computed}
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> dict[str, Any]:
+        return {}
