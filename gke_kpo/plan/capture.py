@@ -64,6 +64,10 @@ class _RecordingMonitor(mocks.MockMonitor):
         return response
 
 
+def known_stacks() -> list[str]:
+    return sorted(path.name.split(".")[1] for path in REPO_ROOT.glob("Pulumi.*.yaml"))
+
+
 def stack_file(stack: str) -> Path:
     return REPO_ROOT / f"Pulumi.{stack}.yaml"
 
@@ -72,10 +76,17 @@ def stack_config(stack: str) -> dict[str, str]:
     """The stack file's config as the CLI hands it to the program (values as strings)."""
     path = stack_file(stack)
     if not path.exists():
-        known = sorted(p.name.split(".")[1] for p in REPO_ROOT.glob("Pulumi.*.yaml"))
-        raise FileNotFoundError(f"no stack file {path.name}; known stacks: {', '.join(known)}")
+        raise FileNotFoundError(f"no stack file {path.name}; known stacks: {', '.join(known_stacks())}")
     config = yaml.safe_load(path.read_text()).get("config") or {}
     return {key: as_cli_string(value) for key, value in config.items()}
+
+
+class ProgramFailed(Exception):
+    """The program raised; ``plan`` shows what it had declared by then (for an invalid config: nothing)."""
+
+    def __init__(self, message: str, plan: Plan) -> None:
+        super().__init__(message)
+        self.plan = plan
 
 
 def run_program(stack: str, config_overrides: dict[str, Any] | None = None) -> Plan:
@@ -94,7 +105,11 @@ def _run(stack: str, config: dict[str, str]) -> Plan:
         set_all_config(config)
         if str(REPO_ROOT) not in sys.path:
             sys.path.insert(0, str(REPO_ROOT))
-        runpy.run_path(str(REPO_ROOT / "__main__.py"), run_name="__main__")
+        try:
+            runpy.run_path(str(REPO_ROOT / "__main__.py"), run_name="__main__")
+        except Exception as error:
+            loop.run_until_complete(wait_for_rpcs())
+            raise ProgramFailed(str(error), plan) from error
         plan.outputs = loop.run_until_complete(_outputs())
     finally:
         asyncio.set_event_loop(None)

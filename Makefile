@@ -1,0 +1,48 @@
+# Every target sets up .venv by itself on first use (and again when a requirements file changes).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+READY := $(VENV)/.ready
+STACK ?= dev
+POLICY_CONFIG = policies/config/$(STACK).json
+
+.PHONY: venv plan test lint render golden benchmark preview up
+
+$(READY): requirements.txt requirements-dev.txt policies/requirements.txt constraints.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt -c constraints.txt
+	touch $@
+
+venv: $(READY)
+
+## Credential-free preview: plan, policy verdicts, rendered Airflow files (build/$(STACK)/).
+plan: $(READY)
+	$(PY) -m gke_kpo.plan --stack $(STACK)
+
+## Everything CI runs.
+test: lint
+	$(PY) -m pytest
+
+lint: $(READY)
+	$(PY) -m ruff check .
+	$(PY) -m mypy
+	$(VENV)/bin/actionlint .github/workflows/*.yml
+
+## Airflow artifacts from `pulumi stack output --json --show-secrets > outputs.json`.
+render: $(READY)
+	@test -n "$(OUTPUTS)" -a -n "$(OUT)" || { echo "usage: make render OUTPUTS=<outputs.json> OUT=<dir>"; exit 2; }
+	$(PY) -m gke_kpo.render --outputs "$(OUTPUTS)" --out "$(OUT)"
+
+## Rewrite tests/golden/<stack>.yaml after a deliberate change to what a stack creates.
+golden: $(READY)
+	$(PY) -m gke_kpo.plan.golden
+
+benchmark: $(READY)
+	$(PY) benchmarks/plan_speed.py
+
+## Real Pulumi CLI (needs `pulumi` on PATH and Google credentials).
+preview: $(READY)
+	pulumi preview --stack $(STACK) --policy-pack policies --policy-pack-config $(POLICY_CONFIG)
+
+up: $(READY)
+	pulumi up --stack $(STACK) --policy-pack policies --policy-pack-config $(POLICY_CONFIG)
