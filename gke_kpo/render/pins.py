@@ -1,0 +1,20 @@
+"""Every version the generated Airflow artifacts pin: the one place to bump them."""
+
+from __future__ import annotations
+
+from typing import Final
+
+ASTRO_RUNTIME_IMAGE: Final = "astrocrpublic.azurecr.io/runtime:3.3-2"
+"""Astro Runtime 3.3 (Airflow 3); Airflow 3 runtimes are published under this repository."""
+
+ASTRO_RUNTIME_USER: Final = "astro"
+
+GOOGLE_CLOUD_CLI_IMAGE: Final = "gcr.io/google.com/cloudsdktool/google-cloud-cli:528.0.0"
+"""The full (deb-based) image: it ships gke-gcloud-auth-plugin; the slim and stable ones do not."""
+
+AUTH_PLUGIN_PATH_IN_CLI_IMAGE: Final = "/usr/lib/google-cloud-sdk/bin/gke-gcloud-auth-plugin"
+AUTH_PLUGIN_PATH_IN_RUNTIME: Final = "/usr/local/bin/gke-gcloud-auth-plugin"
+
+KUBERNETES_PROVIDER: Final = "apache-airflow-providers-cncf-kubernetes"
+KUBERNETES_PROVIDER_VERSION: Final = "10.25.0"
+"""The version the end-to-end test runs; a test fails if the installed one drifts from it."""

@@ -1,0 +1,145 @@
+"""Check the stack outputs before rendering, so a bad value fails here, naming its key, not in a pod."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+import ssl
+from dataclasses import dataclass
+from typing import Any
+
+from gke_kpo import outputs as names
+
+_DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
+_HOST = re.compile(r"^[A-Za-z0-9.\-\[\]:]+$")
+_CONN_ID = re.compile(r"^[A-Za-z0-9_]+$")
+
+
+class OutputsError(ValueError):
+    """An output is missing or malformed; the message names the key and the fix."""
+
+
+@dataclass(frozen=True)
+class Toleration:
+    key: str
+    value: str
+    effect: str
+
+
+@dataclass(frozen=True)
+class GpuPool:
+    accelerator: str
+    count: int
+    taint: Toleration
+    node_selector: dict[str, str]
+
+
+@dataclass(frozen=True)
+class StackOutputs:
+    project: str
+    location: str
+    cluster_name: str
+    endpoint: str
+    cluster_ca_certificate: str
+    namespace: str
+    xcom_push: bool
+    gpu: GpuPool | None
+
+
+def _text(raw: dict[str, Any], key: str, where: str = "") -> str:
+    label = f"{where}{key}"
+    if key not in raw:
+        raise OutputsError(f"missing output {label!r}: run `pulumi stack output --json --show-secrets`")
+    value = raw[key]
+    if not isinstance(value, str) or not value.strip():
+        raise OutputsError(f"output {label!r} must be a non-empty string, got {value!r}")
+    return value
+
+
+def _endpoint(raw: dict[str, Any]) -> str:
+    endpoint = _text(raw, names.ENDPOINT)
+    # The kubeconfig adds https:// itself; a scheme or path here would give https://https://...
+    if "://" in endpoint or "/" in endpoint or not _HOST.match(endpoint):
+        raise OutputsError(
+            f"output {names.ENDPOINT!r} must be a bare host or IP (no scheme, no path), got {endpoint!r}"
+        )
+    return endpoint
+
+
+def _ca_certificate(raw: dict[str, Any]) -> str:
+    encoded = _text(raw, names.CLUSTER_CA_CERTIFICATE)
+    try:
+        pem = base64.b64decode(encoded, validate=True).decode("ascii")
+        ssl.PEM_cert_to_DER_cert(pem)
+    except (binascii.Error, UnicodeDecodeError, ValueError) as error:
+        raise OutputsError(
+            f"output {names.CLUSTER_CA_CERTIFICATE!r} must be base64 of a PEM certificate "
+            f"(as GKE's masterAuth.clusterCaCertificate returns it): {error}"
+        ) from error
+    return encoded
+
+
+def _namespace(raw: dict[str, Any]) -> str:
+    namespace = _text(raw, names.NAMESPACE)
+    if not _DNS_LABEL.match(namespace):
+        raise OutputsError(f"output {names.NAMESPACE!r} must be a DNS-1123 label, got {namespace!r}")
+    return namespace
+
+
+def _xcom_push(raw: dict[str, Any]) -> bool:
+    if names.XCOM_PUSH not in raw:
+        raise OutputsError(f"missing output {names.XCOM_PUSH!r}: expected true or false")
+    value = raw[names.XCOM_PUSH]
+    # A string "false" is truthy; only a JSON boolean says what it means.
+    if not isinstance(value, bool):
+        raise OutputsError(f"output {names.XCOM_PUSH!r} must be a JSON boolean, got {value!r}")
+    return value
+
+
+def _mapping(value: Any, label: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise OutputsError(f"output {label!r} must be an object, got {value!r}")
+    return value
+
+
+def _gpu(raw: dict[str, Any]) -> GpuPool | None:
+    if names.GPU not in raw:
+        raise OutputsError(f"missing output {names.GPU!r}: expected null or the GPU pool object")
+    if raw[names.GPU] is None:
+        return None
+    gpu = _mapping(raw[names.GPU], names.GPU)
+    count = gpu.get("count")
+    if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+        raise OutputsError(f"output 'gpu.count' must be a positive integer, got {count!r}")
+    taint = _mapping(gpu.get("taint"), "gpu.taint")
+    selector = _mapping(gpu.get("node_selector"), "gpu.node_selector")
+    if not selector or not all(isinstance(v, str) for v in [*selector, *selector.values()]):
+        raise OutputsError(f"output 'gpu.node_selector' must map strings to strings, got {selector!r}")
+    return GpuPool(
+        accelerator=_text(gpu, "accelerator", "gpu."),
+        count=count,
+        taint=Toleration(*(_text(taint, part, "gpu.taint.") for part in ("key", "value", "effect"))),
+        node_selector=dict(sorted(selector.items())),
+    )
+
+
+def parse_outputs(raw: dict[str, Any]) -> StackOutputs:
+    """The outputs the renderer needs, checked; unknown extra keys are ignored."""
+    return StackOutputs(
+        project=_text(raw, names.PROJECT),
+        location=_text(raw, names.LOCATION),
+        cluster_name=_text(raw, names.CLUSTER_NAME),
+        endpoint=_endpoint(raw),
+        cluster_ca_certificate=_ca_certificate(raw),
+        namespace=_namespace(raw),
+        xcom_push=_xcom_push(raw),
+        gpu=_gpu(raw),
+    )
+
+
+def check_conn_id(conn_id: str) -> str:
+    # The id becomes part of an environment variable name (AIRFLOW_CONN_<ID>).
+    if not _CONN_ID.match(conn_id):
+        raise OutputsError(f"connection id must use only letters, digits and '_', got {conn_id!r}")
+    return conn_id
