@@ -1,0 +1,1 @@
+"""The gke-kpo policies. Importing this package never starts the analyzer server."""

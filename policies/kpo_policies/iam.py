@@ -1,0 +1,61 @@
+"""IAM grants as declared by the member, binding and policy resources of pulumi-gcp."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Final
+
+from . import resource_types as types
+from .props import lookup, strings
+from .verdicts import Subject
+
+BASIC_ROLES: Final = frozenset({"roles/owner", "roles/editor", "roles/viewer"})
+BROAD_GKE_ROLES: Final = frozenset({"roles/container.admin", "roles/container.developer"})
+WORKLOAD_IDENTITY_USER: Final = "roles/iam.workloadIdentityUser"
+IMPERSONATION_ROLES: Final = frozenset(
+    {"roles/iam.serviceAccountUser", "roles/iam.serviceAccountTokenCreator", WORKLOAD_IDENTITY_USER}
+)
+PREDEFINED_POD_ROLES: Final = BASIC_ROLES | BROAD_GKE_ROLES | {"roles/container.viewer"}
+"""Predefined roles that carry container.pods.* (at least get/list)."""
+
+POD_PERMISSION_PREFIX: Final = "container.pods."
+
+
+@dataclass(frozen=True)
+class Grant:
+    role: str
+    members: tuple[str, ...]
+
+
+def _policy_data_grants(policy_data: object) -> list[Grant]:
+    """Bindings of an authoritative IAMPolicy (its policyData is a JSON document)."""
+    try:
+        document = json.loads(str(policy_data))
+    except ValueError:
+        return []
+    bindings = document.get("bindings", []) if isinstance(document, dict) else []
+    return [
+        Grant(str(binding.get("role", "")), tuple(str(member) for member in binding.get("members", [])))
+        for binding in bindings
+        if isinstance(binding, dict)
+    ]
+
+
+def grants(subject: Subject) -> list[Grant]:
+    """The (role, members) pairs a project- or service-account-level IAM resource grants."""
+    if subject.type in (types.PROJECT_IAM_MEMBER, types.SA_IAM_MEMBER):
+        member = lookup(subject.props, "member")
+        return [Grant(str(lookup(subject.props, "role")), (str(member),) if member else ())]
+    if subject.type in (types.PROJECT_IAM_BINDING, types.SA_IAM_BINDING):
+        members = tuple(strings(lookup(subject.props, "members")))
+        return [Grant(str(lookup(subject.props, "role")), members)]
+    if subject.type in (types.PROJECT_IAM_POLICY, types.SA_IAM_POLICY):
+        return _policy_data_grants(lookup(subject.props, "policyData"))
+    return []
+
+
+def custom_role_id(role: str) -> str | None:
+    """``projects/<p>/roles/<id>`` (or organizations/...) -> ``<id>``; predefined roles -> None."""
+    prefix, separator, role_id = role.rpartition("/roles/")
+    return role_id if separator and prefix else None
