@@ -128,7 +128,7 @@ def _check_disjoint(read: _Reader, cidrs: dict[str, str]) -> None:
     for index, key in enumerate(keys):
         for other in keys[index + 1 :]:
             if ipaddress.ip_network(cidrs[key]).overlaps(ipaddress.ip_network(cidrs[other])):
-                read.fail(key, f"{cidrs[key]} overlaps {other} {cidrs[other]}", "choose ranges that do not overlap")
+                read.fail(other, f"{cidrs[other]} overlaps {key} {cidrs[key]}", "choose ranges that do not overlap")
 
 
 def _cluster(read: _Reader) -> ClusterSettings:

@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from gke_kpo.plan.capture import Plan, run_program
+
+PlanFor = Callable[..., Plan]
+
+
+@pytest.fixture(scope="session")
+def plan_for() -> PlanFor:
+    """Mock runs are deterministic, so each (stack, overrides) pair is evaluated once per session."""
+    cache: dict[tuple[str, tuple[tuple[str, Any], ...]], Plan] = {}
+
+    def run(stack: str, **overrides: Any) -> Plan:
+        key = (stack, tuple(sorted((k, repr(v)) for k, v in overrides.items())))
+        if key not in cache:
+            cache[key] = run_program(stack, {f"gke-kpo:{name}": value for name, value in overrides.items()})
+        return cache[key]
+
+    return run

@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+import pytest
+
+from gke_kpo import names
+from gke_kpo.node_config import node_account_id
+
+
+@pytest.mark.parametrize("value", ["my-project-1", "abcdef", "a" * 30])
+def test_valid_project_ids(value: str) -> None:
+    assert names.project_id_problem(value) is None
+
+
+@pytest.mark.parametrize("value", ["short", "1project", "My-Project", "project-", "a" * 31, "my_project"])
+def test_invalid_project_ids(value: str) -> None:
+    assert names.project_id_problem(value)
+
+
+@pytest.mark.parametrize("value", ["a", "kpo", "x1-y2", "a" * 63])
+def test_dns1123_labels(value: str) -> None:
+    assert names.dns1123_label_problem(value) is None
+
+
+@pytest.mark.parametrize("value", ["", "-a", "a-", "A", "a_b", "a.b", "a" * 64])
+def test_not_dns1123_labels(value: str) -> None:
+    assert names.dns1123_label_problem(value)
+
+
+def test_zone_must_be_inside_region() -> None:
+    assert names.zone_problem("us-central1-a", "us-central1") is None
+    assert "not in region" in (names.zone_problem("europe-west4-a", "us-central1") or "")
+
+
+@pytest.mark.parametrize("cluster", ["k", "kpo", "a" * 40, "a" * 25 + "-b"])
+def test_node_account_id_is_always_a_valid_account_id(cluster: str) -> None:
+    assert names.account_id_problem(node_account_id(cluster)) is None
+
+
+def test_world_cidr_detection() -> None:
+    assert names.open_to_world("0.0.0.0/0")
+    assert not names.open_to_world("203.0.113.0/24")

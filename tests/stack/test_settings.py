@@ -1,0 +1,119 @@
+from __future__ import annotations
+
+import pytest
+
+from gke_kpo.config_schema import key_specs
+from gke_kpo.errors import ConfigError
+from gke_kpo.parse_settings import parse_settings
+from gke_kpo.permissions import AccessModel
+from gke_kpo.plan.capture import known_stacks, stack_config
+from gke_kpo.settings import IdentityMode
+
+VALID = {
+    "project": "acme-data-dev",
+    "airflow_service_account": "astro-x1@acme-data-dev.iam.gserviceaccount.com",
+    "master_authorized_networks": '["203.0.113.0/24"]',
+}
+
+
+def problems_for(**changes: str) -> ConfigError:
+    with pytest.raises(ConfigError) as caught:
+        parse_settings({**VALID, **changes}, "test")
+    return caught.value
+
+
+BAD_VALUES = [
+    ("project", {"project": "My Project"}),
+    ("project", {"project": "123456789012"}),
+    ("region", {"region": "uscentral"}),
+    ("zone", {"zone": "us-central1"}),
+    ("zone", {"zone": "europe-west4-a"}),
+    ("subnet_cidr", {"subnet_cidr": "10.10.0.1/20"}),
+    ("pods_cidr", {"pods_cidr": "10.16.0.0/33"}),
+    ("services_cidr", {"services_cidr": "10.10.0.0/24"}),
+    ("master_cidr", {"master_cidr": "172.16.0.0/24"}),
+    ("master_authorized_networks", {"master_authorized_networks": '["0.0.0.0/0"]'}),
+    ("master_authorized_networks", {"master_authorized_networks": '["not-a-cidr"]'}),
+    ("master_authorized_networks", {"master_authorized_networks": "[]"}),
+    ("master_authorized_networks", {"master_authorized_networks": "203.0.113.0/24"}),
+    ("namespace", {"namespace": "Airflow_Tasks"}),
+    ("namespace", {"namespace": "-tasks"}),
+    ("namespace", {"namespace": "a" * 64}),
+    ("airflow_service_account", {"airflow_service_account": "someone@example.com"}),
+    ("airflow_service_account", {"airflow_service_account": ""}),
+    ("airflow_k8s_namespace", {"identity_mode": "gke", "airflow_k8s_namespace": "Airflow"}),
+    ("airflow_gsa_name", {"identity_mode": "gke", "airflow_gsa_name": "af"}),
+    ("gpu_count", {"gpu_count": "-1"}),
+    ("gpu_count", {"gpu_count": "two"}),
+    ("gpu_max_nodes", {"gpu_min_nodes": "3", "gpu_max_nodes": "2"}),
+    ("system_max_nodes", {"system_min_nodes": "4", "system_max_nodes": "2"}),
+    ("system_min_nodes", {"system_min_nodes": "0"}),
+    ("access_model", {"access_model": "cluster"}),
+    ("identity_mode", {"identity_mode": "workload"}),
+    ("release_channel", {"release_channel": "NIGHTLY"}),
+    ("gpu_driver_version", {"gpu_driver_version": "535"}),
+    ("xcom_push", {"xcom_push": "yes"}),
+    ("quota_memory", {"quota_memory": "lots"}),
+    ("custom_role_id", {"custom_role_id": "kpo-launcher"}),
+    ("subnetwork", {"network": "shared-vpc"}),
+    ("network", {"subnetwork": "nodes"}),
+    ("xcom_pushh", {"xcom_pushh": "true"}),
+]
+
+
+@pytest.mark.parametrize(("key", "changes"), BAD_VALUES, ids=[f"{key}-{i}" for i, (key, _) in enumerate(BAD_VALUES)])
+def test_each_bad_value_names_its_key_and_a_fix(key: str, changes: dict[str, str]) -> None:
+    error = problems_for(**changes)
+    assert key in error.keys
+    assert f"gke-kpo:{key}:" in str(error)
+    assert "Fix:" in str(error)
+
+
+def test_project_is_required() -> None:
+    with pytest.raises(ConfigError) as caught:
+        parse_settings({k: v for k, v in VALID.items() if k != "project"}, "test")
+    assert caught.value.keys == ["project"]
+    assert "pulumi config set gke-kpo:project" in str(caught.value)
+
+
+def test_every_problem_is_reported_at_once() -> None:
+    error = problems_for(namespace="Bad", gpu_count="-1", access_model="x")
+    assert set(error.keys) == {"namespace", "gpu_count", "access_model"}
+
+
+def test_defaults_come_from_pulumi_yaml() -> None:
+    settings = parse_settings(VALID, "test")
+    specs = key_specs()
+    assert settings.region == specs["region"].default
+    assert settings.namespace.name == specs["namespace"].default
+    assert settings.access_model is AccessModel.NAMESPACED
+    assert settings.gpu is None
+    assert settings.location == settings.region
+
+
+def test_zonal_cluster_location_is_the_zone() -> None:
+    assert parse_settings({**VALID, "zone": "us-central1-b"}, "test").location == "us-central1-b"
+
+
+def test_gke_mode_derives_the_identity_from_config() -> None:
+    settings = parse_settings({**VALID, "identity_mode": "gke", "airflow_wi_project": "airflow-host"}, "test")
+    assert settings.identity.mode is IdentityMode.GKE
+    assert settings.identity.email == "airflow-kpo@acme-data-dev.iam.gserviceaccount.com"
+    assert settings.identity.workload_identity_member == (
+        "serviceAccount:airflow-host.svc.id.goog[airflow/airflow-worker]"
+    )
+
+
+def test_role_id_is_derived_from_the_cluster_name() -> None:
+    assert parse_settings({**VALID, "cluster_name": "gpu-kpo"}, "test").custom_role_id == "gpu_kpo_kpo_launcher"
+
+
+@pytest.mark.parametrize("stack", known_stacks())
+def test_committed_stack_files_are_valid(stack: str) -> None:
+    prefix = "gke-kpo:"
+    raw = {key.removeprefix(prefix): value for key, value in stack_config(stack).items()}
+    assert parse_settings(raw, stack).stack == stack
+
+
+def test_every_declared_key_has_a_description() -> None:
+    assert all(spec.description for spec in key_specs().values())
