@@ -35,13 +35,17 @@ class AirflowIdentity(pulumi.ComponentResource):
         self.dependencies = []
         if identity.mode is IdentityMode.GKE:
             account = gcp.serviceaccount.Account(
-                f"{name}-gsa", project=args.project, account_id=identity.gsa_name,
+                f"{name}-gsa",
+                project=args.project,
+                account_id=identity.gsa_name,
                 display_name="Airflow KubernetesPodOperator launcher",
                 opts=pulumi.ResourceOptions(parent=self),
             )
             gcp.serviceaccount.IAMMember(
-                f"{name}-workload-identity", service_account_id=account.name,
-                role=WORKLOAD_IDENTITY_USER, member=identity.workload_identity_member,
+                f"{name}-workload-identity",
+                service_account_id=account.name,
+                role=WORKLOAD_IDENTITY_USER,
+                member=identity.workload_identity_member,
                 opts=pulumi.ResourceOptions(parent=self),
             )
             self.dependencies = [account]

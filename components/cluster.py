@@ -34,14 +34,18 @@ class Cluster(pulumi.ComponentResource):
     def __init__(self, name: str, args: ClusterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("gke-kpo:index:Cluster", name, None, opts)
         settings = args.settings
-        self.node_service_account = names.service_account_email(node_account_id(settings.cluster.name), settings.project)
+        self.node_service_account = names.service_account_email(
+            node_account_id(settings.cluster.name), settings.project
+        )
         node_identity = self._node_identity(name, settings)
         cluster = self._cluster(name, args, node_identity)
         self._system_pool(name, settings, cluster)
         if settings.gpu is not None:
-            GpuPool(f"{name}-gpu", GpuPoolArgs(settings.project, settings.location, cluster.name,
-                                                 self.node_service_account, settings.gpu),
-                    pulumi.ResourceOptions(parent=self))
+            GpuPool(
+                f"{name}-gpu",
+                GpuPoolArgs(settings.project, settings.location, cluster.name, self.node_service_account, settings.gpu),
+                pulumi.ResourceOptions(parent=self),
+            )
         self.name = cluster.name
         self.endpoint = cluster.endpoint
         self.ca_certificate = cluster.master_auth.cluster_ca_certificate.apply(lambda ca: ca or "")
@@ -49,12 +53,17 @@ class Cluster(pulumi.ComponentResource):
 
     def _node_identity(self, name: str, settings: Settings) -> list[pulumi.Resource]:
         account = gcp.serviceaccount.Account(
-            f"{name}-nodes", project=settings.project, account_id=node_account_id(settings.cluster.name),
-            display_name=f"GKE nodes of {settings.cluster.name}", opts=pulumi.ResourceOptions(parent=self),
+            f"{name}-nodes",
+            project=settings.project,
+            account_id=node_account_id(settings.cluster.name),
+            display_name=f"GKE nodes of {settings.cluster.name}",
+            opts=pulumi.ResourceOptions(parent=self),
         )
         # The member is written from config, not account.email, so policies can read it at preview.
         grant = gcp.projects.IAMMember(
-            f"{name}-nodes-role", project=settings.project, role=NODE_SERVICE_ACCOUNT_ROLE,
+            f"{name}-nodes-role",
+            project=settings.project,
+            role=NODE_SERVICE_ACCOUNT_ROLE,
             member=f"serviceAccount:{self.node_service_account}",
             opts=pulumi.ResourceOptions(parent=self, depends_on=[account]),
         )
@@ -63,12 +72,20 @@ class Cluster(pulumi.ComponentResource):
     def _cluster(self, name: str, args: ClusterArgs, node_identity: list[pulumi.Resource]) -> gcp.container.Cluster:
         settings, cluster = args.settings, args.settings.cluster
         return gcp.container.Cluster(
-            name, name=cluster.name, project=settings.project, location=settings.location,
-            network=args.network, subnetwork=args.subnetwork, networking_mode="VPC_NATIVE",
-            ip_allocation_policy={"cluster_secondary_range_name": args.pods_range_name,
-                                  "services_secondary_range_name": args.services_range_name},
+            name,
+            name=cluster.name,
+            project=settings.project,
+            location=settings.location,
+            network=args.network,
+            subnetwork=args.subnetwork,
+            networking_mode="VPC_NATIVE",
+            ip_allocation_policy={
+                "cluster_secondary_range_name": args.pods_range_name,
+                "services_secondary_range_name": args.services_range_name,
+            },
             # GKE cannot create a cluster without a pool; the default one is hardened too, then removed.
-            remove_default_node_pool=True, initial_node_count=1,
+            remove_default_node_pool=True,
+            initial_node_count=1,
             node_config=hardened_node_config(self.node_service_account, "e2-small", {}),
             workload_identity_config={"workload_pool": names.workload_identity_pool(settings.project)},
             release_channel={"channel": cluster.release_channel},
@@ -78,10 +95,12 @@ class Cluster(pulumi.ComponentResource):
                 "master_ipv4_cidr_block": cluster.master_cidr,
                 "master_global_access_config": {"enabled": True},
             },
-            master_authorized_networks_config={"cidr_blocks": [
-                {"cidr_block": cidr, "display_name": f"authorized-{index}"}
-                for index, cidr in enumerate(cluster.master_authorized_networks)
-            ]},
+            master_authorized_networks_config={
+                "cidr_blocks": [
+                    {"cidr_block": cidr, "display_name": f"authorized-{index}"}
+                    for index, cidr in enumerate(cluster.master_authorized_networks)
+                ]
+            },
             enable_legacy_abac=False,
             master_auth={"client_certificate_config": {"issue_client_certificate": False}},
             enable_shielded_nodes=True,
@@ -98,9 +117,14 @@ class Cluster(pulumi.ComponentResource):
         node_config = hardened_node_config(self.node_service_account, pool.machine_type, {"gke-kpo/pool": "system"})
         node_config["disk_size_gb"] = pool.disk_gb
         gcp.container.NodePool(
-            f"{name}-system", name="system", project=settings.project, location=settings.location,
-            cluster=cluster.name, initial_node_count=pool.min_nodes,
+            f"{name}-system",
+            name="system",
+            project=settings.project,
+            location=settings.location,
+            cluster=cluster.name,
+            initial_node_count=pool.min_nodes,
             autoscaling={"min_node_count": pool.min_nodes, "max_node_count": pool.max_nodes},
             management={"auto_repair": True, "auto_upgrade": True},
-            node_config=node_config, opts=pulumi.ResourceOptions(parent=self),
+            node_config=node_config,
+            opts=pulumi.ResourceOptions(parent=self),
         )

@@ -25,7 +25,11 @@ class GpuPool(pulumi.ComponentResource):
         super().__init__("gke-kpo:index:GpuPool", name, None, opts)
         gpu = args.settings
         pool = gcp.container.NodePool(
-            name, name="gpu", project=args.project, location=args.location, cluster=args.cluster,
+            name,
+            name="gpu",
+            project=args.project,
+            location=args.location,
+            cluster=args.cluster,
             initial_node_count=gpu.min_nodes,
             autoscaling={"min_node_count": gpu.min_nodes, "max_node_count": gpu.max_nodes},
             management={"auto_repair": True, "auto_upgrade": True},

@@ -27,14 +27,20 @@ class IamAccess(pulumi.ComponentResource):
         super().__init__("gke-kpo:index:IamAccess", name, None, opts)
         self.permissions = custom_role_permissions(args.access_model, args.xcom_push)
         role = gcp.projects.IAMCustomRole(
-            f"{name}-role", project=args.project, role_id=args.role_id,
+            f"{name}-role",
+            project=args.project,
+            role_id=args.role_id,
             title="Airflow KubernetesPodOperator launcher",
             description=f"Lets Airflow launch KPO pods ({args.access_model.value} access model); managed by gke-kpo.",
-            permissions=self.permissions, stage="GA", opts=pulumi.ResourceOptions(parent=self),
+            permissions=self.permissions,
+            stage="GA",
+            opts=pulumi.ResourceOptions(parent=self),
         )
         # GKE reads IAM only at project level; the role id is written from config so it is known at preview.
         gcp.projects.IAMMember(
-            f"{name}-binding", project=args.project, role=f"projects/{args.project}/roles/{args.role_id}",
+            f"{name}-binding",
+            project=args.project,
+            role=f"projects/{args.project}/roles/{args.role_id}",
             member=f"serviceAccount:{args.identity_email}",
             opts=pulumi.ResourceOptions(parent=self, depends_on=[role, *args.identity_dependencies]),
         )

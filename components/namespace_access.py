@@ -41,13 +41,19 @@ def intent_metadata(args: NamespaceAccessArgs) -> dict[str, Any]:
         intent.ACCESS_MODEL_LABEL: args.access_model.value,
         intent.GPU_POOL_LABEL: intent.TRUE if args.has_gpu_pool else intent.FALSE,
     }
-    return {"name": args.settings.name, "labels": labels,
-            "annotations": {intent.AIRFLOW_IDENTITY_ANNOTATION: args.identity_email}}
+    return {
+        "name": args.settings.name,
+        "labels": labels,
+        "annotations": {intent.AIRFLOW_IDENTITY_ANNOTATION: args.identity_email},
+    }
 
 
 def quota_hard(settings: NamespaceSettings, has_gpu_pool: bool) -> dict[str, str]:
-    hard = {"pods": str(settings.quota_pods), "requests.cpu": settings.quota_cpu,
-            "requests.memory": settings.quota_memory}
+    hard = {
+        "pods": str(settings.quota_pods),
+        "requests.cpu": settings.quota_cpu,
+        "requests.memory": settings.quota_memory,
+    }
     if has_gpu_pool:
         hard[GPU_QUOTA_KEY] = str(settings.quota_gpus)
     return hard
@@ -68,7 +74,9 @@ class NamespaceAccess(pulumi.ComponentResource):
         super().__init__("gke-kpo:index:NamespaceAccess", name, None, opts)
         # cluster_identifier keeps Kubernetes resources from being replaced when only credentials change.
         provider = k8s.Provider(
-            f"{name}-provider", kubeconfig=args.kubeconfig, cluster_identifier=args.cluster_identifier,
+            f"{name}-provider",
+            kubeconfig=args.kubeconfig,
+            cluster_identifier=args.cluster_identifier,
             opts=pulumi.ResourceOptions(parent=self),
         )
         on_cluster = pulumi.ResourceOptions(parent=self, provider=provider)
@@ -76,20 +84,30 @@ class NamespaceAccess(pulumi.ComponentResource):
         in_namespace = pulumi.ResourceOptions(parent=self, provider=provider, depends_on=[namespace])
         self.namespace = args.settings.name
         metadata = {"name": "kpo-launcher", "namespace": self.namespace}
-        k8s.rbac.v1.Role(f"{name}-role", metadata=metadata, rules=[_snake_case_rule(rule) for rule in rbac_rules(args.xcom_push)], opts=in_namespace)
+        k8s.rbac.v1.Role(
+            f"{name}-role",
+            metadata=metadata,
+            rules=[_snake_case_rule(rule) for rule in rbac_rules(args.xcom_push)],
+            opts=in_namespace,
+        )
         k8s.rbac.v1.RoleBinding(
-            f"{name}-role-binding", metadata=metadata,
+            f"{name}-role-binding",
+            metadata=metadata,
             role_ref={"api_group": "rbac.authorization.k8s.io", "kind": "Role", "name": metadata["name"]},
             subjects=[{"api_group": "rbac.authorization.k8s.io", "kind": "User", "name": args.identity_email}],
             opts=in_namespace,
         )
         k8s.core.v1.ResourceQuota(
-            f"{name}-quota", metadata={"name": "kpo-quota", "namespace": self.namespace},
-            spec={"hard": quota_hard(args.settings, args.has_gpu_pool)}, opts=in_namespace,
+            f"{name}-quota",
+            metadata={"name": "kpo-quota", "namespace": self.namespace},
+            spec={"hard": quota_hard(args.settings, args.has_gpu_pool)},
+            opts=in_namespace,
         )
         k8s.core.v1.LimitRange(
-            f"{name}-limits", metadata={"name": "kpo-defaults", "namespace": self.namespace},
-            spec={"limits": [container_defaults(args.settings)]}, opts=in_namespace,
+            f"{name}-limits",
+            metadata={"name": "kpo-defaults", "namespace": self.namespace},
+            spec={"limits": [container_defaults(args.settings)]},
+            opts=in_namespace,
         )
         self.register_outputs({"namespace": self.namespace})
 

@@ -40,27 +40,47 @@ class Network(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         prefix, settings = args.name_prefix, args.settings
         vpc = gcp.compute.Network(
-            f"{name}-vpc", name=f"{prefix}-vpc", project=args.project,
-            auto_create_subnetworks=False, routing_mode="REGIONAL", opts=child,
+            f"{name}-vpc",
+            name=f"{prefix}-vpc",
+            project=args.project,
+            auto_create_subnetworks=False,
+            routing_mode="REGIONAL",
+            opts=child,
         )
         subnet = gcp.compute.Subnetwork(
-            f"{name}-subnet", name=f"{prefix}-nodes", project=args.project, region=args.region,
-            network=vpc.id, ip_cidr_range=settings.subnet_cidr,
+            f"{name}-subnet",
+            name=f"{prefix}-nodes",
+            project=args.project,
+            region=args.region,
+            network=vpc.id,
+            ip_cidr_range=settings.subnet_cidr,
             private_ip_google_access=True,
             secondary_ip_ranges=[
-                gcp.compute.SubnetworkSecondaryIpRangeArgs(range_name=settings.pods_range_name, ip_cidr_range=settings.pods_cidr),
-                gcp.compute.SubnetworkSecondaryIpRangeArgs(range_name=settings.services_range_name, ip_cidr_range=settings.services_cidr),
+                gcp.compute.SubnetworkSecondaryIpRangeArgs(
+                    range_name=settings.pods_range_name, ip_cidr_range=settings.pods_cidr
+                ),
+                gcp.compute.SubnetworkSecondaryIpRangeArgs(
+                    range_name=settings.services_range_name, ip_cidr_range=settings.services_cidr
+                ),
             ],
             opts=child,
         )
         router = gcp.compute.Router(
-            f"{name}-router", name=f"{prefix}-router", project=args.project, region=args.region,
-            network=vpc.id, opts=child,
+            f"{name}-router",
+            name=f"{prefix}-router",
+            project=args.project,
+            region=args.region,
+            network=vpc.id,
+            opts=child,
         )
         # Private nodes have no external IP; NAT lets them pull public images such as ubuntu:latest.
         gcp.compute.RouterNat(
-            f"{name}-nat", name=f"{prefix}-nat", project=args.project, region=args.region,
-            router=router.name, nat_ip_allocate_option="AUTO_ONLY",
+            f"{name}-nat",
+            name=f"{prefix}-nat",
+            project=args.project,
+            region=args.region,
+            router=router.name,
+            nat_ip_allocate_option="AUTO_ONLY",
             source_subnetwork_ip_ranges_to_nat="ALL_SUBNETWORKS_ALL_IP_RANGES",
             log_config=gcp.compute.RouterNatLogConfigArgs(enable=True, filter="ERRORS_ONLY"),
             opts=child,

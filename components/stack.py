@@ -21,21 +21,42 @@ from gke_kpo.settings import Settings
 def deploy(settings: Settings) -> dict[str, Any]:
     prefix = settings.cluster.name
     network = Network(prefix, NetworkArgs(settings.project, settings.region, prefix, settings.network))
-    cluster = Cluster(prefix, ClusterArgs(settings, network.network, network.subnetwork,
-                                          network.pods_range_name, network.services_range_name))
-    identity = AirflowIdentity(f"{prefix}-airflow", AirflowIdentityArgs(settings.project, settings.identity))
-    iam = IamAccess(f"{prefix}-kpo", IamAccessArgs(settings.project, settings.custom_role_id, identity.email,
-                                                   settings.access_model, settings.xcom_push, identity.dependencies))
-    kubeconfig = pulumi.Output.all(cluster.endpoint, cluster.ca_certificate).apply(
-        lambda endpoint_and_ca: kubeconfig_yaml(settings.project, settings.location, settings.cluster.name,
-                                                endpoint_and_ca[0], endpoint_and_ca[1])
+    cluster = Cluster(
+        prefix,
+        ClusterArgs(
+            settings, network.network, network.subnetwork, network.pods_range_name, network.services_range_name
+        ),
     )
-    access = NamespaceAccess(f"{prefix}-tasks", NamespaceAccessArgs(
-        kubeconfig=kubeconfig,
-        cluster_identifier=context_name(settings.project, settings.location, settings.cluster.name),
-        settings=settings.namespace, identity_email=identity.email, access_model=settings.access_model,
-        xcom_push=settings.xcom_push, has_gpu_pool=settings.gpu is not None,
-    ), pulumi.ResourceOptions(depends_on=[cluster]))
+    identity = AirflowIdentity(f"{prefix}-airflow", AirflowIdentityArgs(settings.project, settings.identity))
+    iam = IamAccess(
+        f"{prefix}-kpo",
+        IamAccessArgs(
+            settings.project,
+            settings.custom_role_id,
+            identity.email,
+            settings.access_model,
+            settings.xcom_push,
+            identity.dependencies,
+        ),
+    )
+    kubeconfig = pulumi.Output.all(cluster.endpoint, cluster.ca_certificate).apply(
+        lambda endpoint_and_ca: kubeconfig_yaml(
+            settings.project, settings.location, settings.cluster.name, endpoint_and_ca[0], endpoint_and_ca[1]
+        )
+    )
+    access = NamespaceAccess(
+        f"{prefix}-tasks",
+        NamespaceAccessArgs(
+            kubeconfig=kubeconfig,
+            cluster_identifier=context_name(settings.project, settings.location, settings.cluster.name),
+            settings=settings.namespace,
+            identity_email=identity.email,
+            access_model=settings.access_model,
+            xcom_push=settings.xcom_push,
+            has_gpu_pool=settings.gpu is not None,
+        ),
+        pulumi.ResourceOptions(depends_on=[cluster]),
+    )
     return {
         outputs.PROJECT: settings.project,
         outputs.LOCATION: settings.location,

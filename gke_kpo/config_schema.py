@@ -29,8 +29,7 @@ class KeySpec:
 def key_specs() -> dict[str, KeySpec]:
     declared = yaml.safe_load(PROJECT_FILE.read_text())["config"]
     return {
-        name: KeySpec(name, spec["type"], spec["description"], spec.get("default"))
-        for name, spec in declared.items()
+        name: KeySpec(name, spec["type"], spec["description"], spec.get("default")) for name, spec in declared.items()
     }
 
 
@@ -70,7 +69,7 @@ def resolve(raw_values: dict[str, str]) -> tuple[dict[str, ConfigValue], list[Pr
     specs = key_specs()
     values: dict[str, ConfigValue] = {}
     problems = [
-        Problem(key, "unknown key", f"remove it or use one of the keys declared in Pulumi.yaml")
+        Problem(key, "unknown key", "remove it or use one of the keys declared in Pulumi.yaml")
         for key in sorted(set(raw_values) - set(specs))
     ]
     for name, spec in specs.items():
@@ -90,8 +89,4 @@ def resolve(raw_values: dict[str, str]) -> tuple[dict[str, ConfigValue], list[Pr
 def project_keys(all_config: dict[str, Any]) -> dict[str, str]:
     """The project's own keys out of the engine's full config map (which also holds gcp:*, etc.)."""
     prefix = f"{CONFIG_NAMESPACE}:"
-    return {
-        key[len(prefix) :]: as_cli_string(value)
-        for key, value in all_config.items()
-        if key.startswith(prefix)
-    }
+    return {key[len(prefix) :]: as_cli_string(value) for key, value in all_config.items() if key.startswith(prefix)}

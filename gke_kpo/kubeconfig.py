@@ -58,8 +58,6 @@ def kubeconfig_dict(
     }
 
 
-def kubeconfig_yaml(
-    project: str, location: str, cluster_name: str, endpoint: str, ca_certificate: str
-) -> str:
+def kubeconfig_yaml(project: str, location: str, cluster_name: str, endpoint: str, ca_certificate: str) -> str:
     config = kubeconfig_dict(project, location, cluster_name, endpoint, ca_certificate)
     return yaml.safe_dump(config, sort_keys=False, default_flow_style=False)

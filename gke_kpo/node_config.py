@@ -10,7 +10,11 @@ from gke_kpo.settings import GpuPoolSettings
 CLOUD_PLATFORM_SCOPE = "https://www.googleapis.com/auth/cloud-platform"
 """Access is bounded by the node service account's IAM roles, as Google recommends, not by scopes."""
 
-KUBERNETES_TO_GKE_EFFECT = {"NoSchedule": "NO_SCHEDULE", "PreferNoSchedule": "PREFER_NO_SCHEDULE", "NoExecute": "NO_EXECUTE"}
+KUBERNETES_TO_GKE_EFFECT = {
+    "NoSchedule": "NO_SCHEDULE",
+    "PreferNoSchedule": "PREFER_NO_SCHEDULE",
+    "NoExecute": "NO_EXECUTE",
+}
 NODE_ACCOUNT_SUFFIX = "-nodes"
 
 

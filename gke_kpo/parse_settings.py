@@ -104,10 +104,15 @@ def _network(read: _Reader) -> NetworkSettings:
     existing = read.text("network")
     subnetwork = read.text("subnetwork")
     if existing and not subnetwork:
-        read.fail("subnetwork", "is required when network is set", "name the subnetwork that has the pods and services ranges")
+        read.fail(
+            "subnetwork", "is required when network is set", "name the subnetwork that has the pods and services ranges"
+        )
     if subnetwork and not existing:
         read.fail("network", "is required when subnetwork is set", "name the network the subnetwork belongs to")
-    cidrs = {key: read.text(key, names.cidr_problem, "write it as a.b.c.d/n") for key in ("subnet_cidr", "pods_cidr", "services_cidr")}
+    cidrs = {
+        key: read.text(key, names.cidr_problem, "write it as a.b.c.d/n")
+        for key in ("subnet_cidr", "pods_cidr", "services_cidr")
+    }
     if not existing:
         _check_disjoint(read, cidrs)
     return NetworkSettings(
@@ -151,22 +156,30 @@ def _cluster(read: _Reader) -> ClusterSettings:
 def _check_authorized_networks(read: _Reader, authorized: tuple[str, ...], private_endpoint: bool) -> None:
     key = "master_authorized_networks"
     if not authorized and not private_endpoint:
-        read.fail(key, "is empty, so nothing (not even Airflow) could reach the public endpoint",
-                  "list your Airflow deployment's egress CIDRs, e.g. [\"203.0.113.7/32\"]")
+        read.fail(
+            key,
+            "is empty, so nothing (not even Airflow) could reach the public endpoint",
+            'list your Airflow deployment\'s egress CIDRs, e.g. ["203.0.113.7/32"]',
+        )
     for cidr in authorized:
         reason = names.cidr_problem(cidr)
         if reason:
             read.fail(key, reason, "write each entry as a.b.c.d/n")
         elif names.open_to_world(cidr):
-            read.fail(key, f"{cidr} opens the control plane to the whole internet", "list only your Airflow egress CIDRs")
+            read.fail(
+                key, f"{cidr} opens the control plane to the whole internet", "list only your Airflow egress CIDRs"
+            )
 
 
 def _pool_bounds(read: _Reader, prefix: str, floor: int) -> tuple[int, int]:
     minimum = read.number(f"{prefix}_min_nodes", floor)
     maximum = read.number(f"{prefix}_max_nodes", 1)
     if maximum < minimum:
-        read.fail(f"{prefix}_max_nodes", f"{maximum} is below {prefix}_min_nodes {minimum}",
-                  f"set {prefix}_max_nodes >= {prefix}_min_nodes")
+        read.fail(
+            f"{prefix}_max_nodes",
+            f"{maximum} is below {prefix}_min_nodes {minimum}",
+            f"set {prefix}_max_nodes >= {prefix}_min_nodes",
+        )
     return minimum, maximum
 
 
@@ -220,11 +233,17 @@ def _identity(read: _Reader, project: str) -> IdentitySettings:
     if mode is IdentityMode.GKE:
         email = names.service_account_email(gsa_name, project)
     elif not email:
-        read.fail("airflow_service_account", "is required with identity_mode astro",
-                  "copy the Deployment's workload identity e-mail from the Astro UI (Details > Workload Identity)")
+        read.fail(
+            "airflow_service_account",
+            "is required with identity_mode astro",
+            "copy the Deployment's workload identity e-mail from the Astro UI (Details > Workload Identity)",
+        )
     else:
-        read.text("airflow_service_account", names.service_account_email_problem,
-                  "use the service account e-mail, e.g. name@project.iam.gserviceaccount.com")
+        read.text(
+            "airflow_service_account",
+            names.service_account_email_problem,
+            "use the service account e-mail, e.g. name@project.iam.gserviceaccount.com",
+        )
     return IdentitySettings(mode, email, gsa_name, wi_project, k8s_namespace, ksa)
 
 

@@ -7,10 +7,10 @@ the end-to-end fake API) derives from ``PERMISSION_TABLE``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 
-class AccessModel(str, Enum):
+class AccessModel(StrEnum):
     """Where the pod permissions live.
 
     GKE only honours IAM at project level, so IAM ``container.pods.*`` reaches every namespace of

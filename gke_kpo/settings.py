@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 from gke_kpo.permissions import AccessModel
 
 
-class IdentityMode(str, Enum):
+class IdentityMode(StrEnum):
     ASTRO = "astro"
     GKE = "gke"
 

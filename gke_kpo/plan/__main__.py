@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from gke_kpo.plan.capture import REPO_ROOT, Plan, ProgramFailed, run_program
+from gke_kpo.plan.capture import REPO_ROOT, Plan, ProgramError, run_program
 from gke_kpo.plan.inventory import inventory_yaml
 
 BUILD_DIR = REPO_ROOT / "build"
@@ -38,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         plan = run_program(args.stack)
-    except (ProgramFailed, FileNotFoundError) as error:
+    except (ProgramError, FileNotFoundError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     _print_plan(plan)

@@ -53,14 +53,21 @@ class _RecordingMonitor(mocks.MockMonitor):
         self.plan = plan
 
     def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - the gRPC method name
-        response = super().RegisterResource(request)
+        response = super().RegisterResource(request)  # type: ignore[no-untyped-call]
         if request.type != "pulumi:pulumi:Stack":
-            self.plan.resources.append(PlannedResource(
-                type=request.type, name=request.name, urn=response.urn,
-                inputs=rpc.deserialize_properties(request.object), parent=request.parent or None,
-                provider=request.provider, dependencies=list(request.dependencies),
-                protect=bool(request.protect), custom=bool(request.custom),
-            ))
+            self.plan.resources.append(
+                PlannedResource(
+                    type=request.type,
+                    name=request.name,
+                    urn=response.urn,
+                    inputs=rpc.deserialize_properties(request.object),
+                    parent=request.parent or None,
+                    provider=request.provider,
+                    dependencies=list(request.dependencies),
+                    protect=bool(request.protect),
+                    custom=bool(request.custom),
+                )
+            )
         return response
 
 
@@ -81,7 +88,7 @@ def stack_config(stack: str) -> dict[str, str]:
     return {key: as_cli_string(value) for key, value in config.items()}
 
 
-class ProgramFailed(Exception):
+class ProgramError(Exception):
     """The program raised; ``plan`` shows what it had declared by then (for an invalid config: nothing)."""
 
     def __init__(self, message: str, plan: Plan) -> None:
@@ -100,8 +107,9 @@ def _run(stack: str, config: dict[str, str]) -> Plan:
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     try:
-        pulumi.runtime.set_mocks(MockCloud(), project=PROJECT_NAME, stack=stack, preview=True,
-                                 monitor=_RecordingMonitor(plan))
+        pulumi.runtime.set_mocks(
+            MockCloud(), project=PROJECT_NAME, stack=stack, preview=True, monitor=_RecordingMonitor(plan)
+        )
         set_all_config(config)
         if str(REPO_ROOT) not in sys.path:
             sys.path.insert(0, str(REPO_ROOT))
@@ -109,7 +117,7 @@ def _run(stack: str, config: dict[str, str]) -> Plan:
             runpy.run_path(str(REPO_ROOT / "__main__.py"), run_name="__main__")
         except Exception as error:
             loop.run_until_complete(wait_for_rpcs())
-            raise ProgramFailed(str(error), plan) from error
+            raise ProgramError(str(error), plan) from error
         plan.outputs = loop.run_until_complete(_outputs())
     finally:
         asyncio.set_event_loop(None)

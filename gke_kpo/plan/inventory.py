@@ -28,7 +28,8 @@ def _inputs(resource: PlannedResource) -> dict[str, Any]:
     if "kubeconfig" in inputs:
         # The endpoint and CA are shown once, in the outputs; here only the shape matters.
         inputs["kubeconfig"] = "<exec-plugin kubeconfig built from the cluster endpoint and CA>"
-    return _plain(inputs)
+    plain: dict[str, Any] = _plain(inputs)
+    return plain
 
 
 def _short_urn(urn: str | None) -> str | None:

@@ -45,5 +45,5 @@ class MockCloud(pulumi.runtime.Mocks):
         computed = COMPUTED.get(args.typ, lambda _inputs: {})(args.inputs)
         return f"{args.name}-id", {**args.inputs, **computed}
 
-    def call(self, args: pulumi.runtime.MockCallArgs) -> dict[str, Any]:
-        return {}
+    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[Any, Any], list[tuple[str, str]] | None]:
+        return {}, None

@@ -20,7 +20,7 @@ ACCOUNT = "gcp:serviceaccount/account:Account"
 ROLE = "kubernetes:rbac.authorization.k8s.io/v1:Role"
 ROLE_BINDING = "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding"
 QUOTA = "kubernetes:core/v1:ResourceQuota"
-VARIANTS = [
+VARIANTS: list[tuple[str, dict[str, object]]] = [
     ("dev", {}),
     ("prod", {}),
     ("dev", {"access_model": "project"}),
@@ -30,7 +30,11 @@ VARIANTS = [
 ]
 
 
-@pytest.fixture(params=VARIANTS, ids=[f"{stack}-{'-'.join(f'{k}={v}' for k, v in o.items()) or 'as-committed'}" for stack, o in VARIANTS])
+def variant_id(stack: str, overrides: dict[str, object]) -> str:
+    return "-".join([stack, *(f"{key}={value}" for key, value in overrides.items())])
+
+
+@pytest.fixture(params=VARIANTS, ids=[variant_id(*variant) for variant in VARIANTS])
 def plan(request: pytest.FixtureRequest, plan_for: PlanFor) -> Plan:
     stack, overrides = request.param
     return plan_for(stack, **overrides)
@@ -105,18 +109,24 @@ def test_gpu_pool_scales_from_zero_behind_the_taint(plan: Plan) -> None:
 def test_custom_role_holds_exactly_what_the_access_model_allows(plan: Plan) -> None:
     permissions = set(one(plan, CUSTOM_ROLE).inputs["permissions"])
     assert permissions == set(plan.outputs[outputs.IAM_PERMISSIONS])
-    assert ("container.pods.exec" in permissions) == (plan.outputs[outputs.XCOM_PUSH] and plan.outputs[outputs.ACCESS_MODEL] == "project")
+    assert ("container.pods.exec" in permissions) == (
+        plan.outputs[outputs.XCOM_PUSH] and plan.outputs[outputs.ACCESS_MODEL] == "project"
+    )
     if plan.outputs[outputs.ACCESS_MODEL] == "namespaced":
         assert permissions == {"container.clusters.get"}
     else:
-        assert permissions == SEED_PERMISSIONS - ({"container.pods.exec"} if not plan.outputs[outputs.XCOM_PUSH] else set())
+        assert permissions == SEED_PERMISSIONS - (
+            {"container.pods.exec"} if not plan.outputs[outputs.XCOM_PUSH] else set()
+        )
 
 
 def test_identity_gets_the_custom_role_at_project_level_and_nothing_broader(plan: Plan) -> None:
     member = f"serviceAccount:{plan.outputs[outputs.AIRFLOW_IDENTITY]}"
     role = one(plan, CUSTOM_ROLE).inputs
     grants = [r.inputs for r in plan.of_type(PROJECT_MEMBER) if r.inputs["member"] == member]
-    assert grants == [{"member": member, "project": role["project"], "role": f"projects/{role['project']}/roles/{role['roleId']}"}]
+    assert grants == [
+        {"member": member, "project": role["project"], "role": f"projects/{role['project']}/roles/{role['roleId']}"}
+    ]
 
 
 def test_role_rules_equal_the_rbac_rules_output(plan: Plan) -> None:
@@ -130,7 +140,11 @@ def test_role_binding_binds_only_the_identity(plan: Plan) -> None:
     assert binding["subjects"] == [
         {"apiGroup": "rbac.authorization.k8s.io", "kind": "User", "name": plan.outputs[outputs.AIRFLOW_IDENTITY]}
     ]
-    assert binding["roleRef"] == {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": one(plan, ROLE).inputs["metadata"]["name"]}
+    assert binding["roleRef"] == {
+        "apiGroup": "rbac.authorization.k8s.io",
+        "kind": "Role",
+        "name": one(plan, ROLE).inputs["metadata"]["name"],
+    }
     assert binding["metadata"]["namespace"] == plan.outputs[outputs.NAMESPACE]
 
 

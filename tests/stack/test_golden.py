@@ -18,9 +18,9 @@ def test_inventory_matches_the_reviewed_golden_file(stack: str, plan_for: PlanFo
 
 
 def test_invalid_config_declares_nothing() -> None:
-    from gke_kpo.plan.capture import ProgramFailed, run_program
+    from gke_kpo.plan.capture import ProgramError, run_program
 
-    with pytest.raises(ProgramFailed) as caught:
+    with pytest.raises(ProgramError) as caught:
         run_program("dev", {"gke-kpo:namespace": "Not_A_Label"})
     assert "gke-kpo:namespace" in str(caught.value)
     assert caught.value.plan.resources == []

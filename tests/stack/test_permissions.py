@@ -5,8 +5,14 @@ import pytest
 from gke_kpo.permissions import PERMISSION_TABLE, SEED_PERMISSIONS, AccessModel, custom_role_permissions, rbac_rules
 
 SEED = {
-    "container.clusters.get", "container.events.list", "container.pods.get", "container.pods.getLogs",
-    "container.pods.list", "container.pods.create", "container.pods.delete", "container.pods.update",
+    "container.clusters.get",
+    "container.events.list",
+    "container.pods.get",
+    "container.pods.getLogs",
+    "container.pods.list",
+    "container.pods.create",
+    "container.pods.delete",
+    "container.pods.update",
 }
 EXEC = "container.pods.exec"
 
@@ -31,7 +37,11 @@ def test_namespaced_model_keeps_only_cluster_get_in_iam(xcom_push: bool) -> None
 def test_rbac_rules_without_xcom() -> None:
     assert rbac_rules(False) == [
         {"apiGroups": [""], "resources": ["events"], "verbs": ["list"]},
-        {"apiGroups": [""], "resources": ["pods"], "verbs": ["create", "delete", "get", "list", "patch", "update", "watch"]},
+        {
+            "apiGroups": [""],
+            "resources": ["pods"],
+            "verbs": ["create", "delete", "get", "list", "patch", "update", "watch"],
+        },
         {"apiGroups": [""], "resources": ["pods/log"], "verbs": ["get"]},
     ]
 
