@@ -90,3 +90,16 @@ def project_keys(all_config: dict[str, Any]) -> dict[str, str]:
     """The project's own keys out of the engine's full config map (which also holds gcp:*, etc.)."""
     prefix = f"{CONFIG_NAMESPACE}:"
     return {key[len(prefix) :]: as_cli_string(value) for key, value in all_config.items() if key.startswith(prefix)}
+
+
+def markdown_table() -> str:
+    """The README's config reference, generated so it cannot drift from Pulumi.yaml."""
+    rows = ["| key | type | default | description |", "| --- | --- | --- | --- |"]
+    for spec in key_specs().values():
+        default = "(required)" if spec.default is None else f"`{json.dumps(spec.default)}`"
+        rows.append(f"| `{CONFIG_NAMESPACE}:{spec.name}` | {spec.type} | {default} | {spec.description} |")
+    return "\n".join(rows)
+
+
+if __name__ == "__main__":
+    print(markdown_table())
