@@ -1,0 +1,179 @@
+"""Hand-written stacks in the engine's shape: a compliant baseline and single-property mutations."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+from gke_kpo import intent
+from gke_kpo.outputs import GPU_TAINT
+from gke_kpo.permissions import AccessModel, custom_role_permissions, rbac_rules
+from kpo_policies import resource_types as types
+
+PROJECT: Final = "acme-airflow"
+IDENTITY: Final = "astro-deployment@acme-airflow.iam.gserviceaccount.com"
+NODE_SA: Final = "kpo-nodes@acme-airflow.iam.gserviceaccount.com"
+ROLE_ID: Final = "kpo_launcher"
+NAMESPACE: Final = "airflow-kpo"
+WI_MEMBER: Final = f"serviceAccount:{PROJECT}.svc.id.goog[airflow/airflow-worker]"
+DELETE: Final = object()
+"""Mutation value that removes the property."""
+
+
+@dataclass
+class Resource:
+    type: str
+    name: str
+    props: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def urn(self) -> str:
+        return f"urn:pulumi:test::gke-kpo::{self.type}::{self.name}"
+
+
+def _node_config(gpu: bool) -> dict[str, Any]:
+    config: dict[str, Any] = {
+        "serviceAccount": NODE_SA,
+        "machineType": "n1-standard-4" if gpu else "e2-standard-4",
+        "workloadMetadataConfig": {"mode": "GKE_METADATA"},
+        "shieldedInstanceConfig": {"enableSecureBoot": True, "enableIntegrityMonitoring": True},
+    }
+    if gpu:
+        config["guestAccelerators"] = [{"type": "nvidia-tesla-t4", "count": 1}]
+        config["taints"] = [{"key": GPU_TAINT["key"], "value": GPU_TAINT["value"], "effect": "NO_SCHEDULE"}]
+    return config
+
+
+def _node_pool(name: str, gpu: bool) -> Resource:
+    return Resource(
+        types.NODE_POOL,
+        name,
+        {
+            "cluster": "kpo",
+            "initialNodeCount": 0 if gpu else 1,
+            "autoscaling": {"minNodeCount": 0 if gpu else 1, "maxNodeCount": 2},
+            "management": {"autoRepair": True, "autoUpgrade": True},
+            "nodeConfig": _node_config(gpu),
+        },
+    )
+
+
+def cluster() -> Resource:
+    return Resource(
+        types.CLUSTER,
+        "kpo",
+        {
+            "project": PROJECT,
+            "removeDefaultNodePool": True,
+            "initialNodeCount": 1,
+            "deletionProtection": True,
+            "workloadIdentityConfig": {"workloadPool": f"{PROJECT}.svc.id.goog"},
+            "enableLegacyAbac": False,
+            "masterAuth": {"clientCertificateConfig": {"issueClientCertificate": False}},
+            "releaseChannel": {"channel": "REGULAR"},
+            "privateClusterConfig": {"enablePrivateNodes": True, "masterIpv4CidrBlock": "172.16.0.16/28"},
+            "masterAuthorizedNetworksConfig": {"cidrBlocks": [{"cidrBlock": "203.0.113.0/24"}]},
+            "datapathProvider": "ADVANCED_DATAPATH",
+            "loggingConfig": {"enableComponents": ["SYSTEM_COMPONENTS", "WORKLOADS"]},
+            "monitoringConfig": {"enableComponents": ["SYSTEM_COMPONENTS"]},
+        },
+    )
+
+
+def good_stack(
+    access_model: AccessModel = AccessModel.NAMESPACED, xcom_push: bool = False, gpu: bool = True
+) -> list[Resource]:
+    """A stack every policy accepts (no-project-wide-pod-access reports the project model)."""
+    flag = intent.TRUE if xcom_push else intent.FALSE
+    resources = [
+        cluster(),
+        _node_pool("system", gpu=False),
+        Resource("gcp:serviceaccount/account:Account", "nodes", {"accountId": "kpo-nodes", "project": PROJECT}),
+        Resource(
+            types.CUSTOM_ROLE,
+            "role",
+            {"roleId": ROLE_ID, "project": PROJECT, "permissions": custom_role_permissions(access_model, xcom_push)},
+        ),
+        Resource(
+            types.PROJECT_IAM_MEMBER,
+            "binding",
+            {"project": PROJECT, "role": f"projects/{PROJECT}/roles/{ROLE_ID}", "member": f"serviceAccount:{IDENTITY}"},
+        ),
+        Resource(
+            types.PROJECT_IAM_MEMBER,
+            "node-role",
+            {"project": PROJECT, "role": "roles/container.defaultNodeServiceAccount", "member": f"serviceAccount:{NODE_SA}"},
+        ),
+        Resource(
+            types.SA_IAM_MEMBER,
+            "wi",
+            {"serviceAccountId": "projects/p/serviceAccounts/x", "role": "roles/iam.workloadIdentityUser", "member": WI_MEMBER},
+        ),
+        Resource(
+            types.NAMESPACE,
+            "tasks",
+            {
+                "metadata": {
+                    "name": NAMESPACE,
+                    "labels": {
+                        intent.XCOM_PUSH_LABEL: flag,
+                        intent.ACCESS_MODEL_LABEL: access_model.value,
+                        intent.GPU_POOL_LABEL: intent.TRUE if gpu else intent.FALSE,
+                    },
+                    "annotations": {intent.AIRFLOW_IDENTITY_ANNOTATION: IDENTITY},
+                }
+            },
+        ),
+        Resource(types.ROLE, "role", {"metadata": {"namespace": NAMESPACE}, "rules": rbac_rules(xcom_push)}),
+        Resource(
+            types.ROLE_BINDING,
+            "binding",
+            {
+                "metadata": {"namespace": NAMESPACE},
+                "roleRef": {"kind": "Role", "name": "kpo-launcher", "apiGroup": "rbac.authorization.k8s.io"},
+                "subjects": [{"kind": "User", "name": IDENTITY, "apiGroup": "rbac.authorization.k8s.io"}],
+            },
+        ),
+        Resource(
+            types.RESOURCE_QUOTA,
+            "quota",
+            {
+                "metadata": {"namespace": NAMESPACE},
+                "spec": {"hard": {"pods": "20", **({"requests.nvidia.com/gpu": "2"} if gpu else {})}},
+            },
+        ),
+        Resource(types.LIMIT_RANGE, "limits", {"metadata": {"namespace": NAMESPACE}, "spec": {"limits": []}}),
+    ]
+    if gpu:
+        resources.append(_node_pool("gpu", gpu=True))
+    return resources
+
+
+def set_path(props: dict[str, Any], path: str, value: object) -> None:
+    """``path`` is dotted; list elements by index (``rules.0.verbs``)."""
+    *parents, last = path.split(".")
+    node: Any = props
+    for key in parents:
+        node = node[int(key)] if isinstance(node, list) else node.setdefault(key, {})
+    if isinstance(node, list):
+        node[int(last)] = value
+    elif value is DELETE:
+        node.pop(last, None)
+    else:
+        node[last] = value
+
+
+def mutated(resources: list[Resource], type_: str, name: str, path: str, value: object) -> list[Resource]:
+    copies = copy.deepcopy(resources)
+    target = next(r for r in copies if r.type == type_ and r.name == name)
+    set_path(target.props, path, value)
+    return copies
+
+
+def with_extra(resources: list[Resource], *extra: Resource) -> list[Resource]:
+    return [*copy.deepcopy(resources), *extra]
+
+
+def without(resources: list[Resource], type_: str) -> list[Resource]:
+    return [r for r in copy.deepcopy(resources) if r.type != type_]

@@ -1,0 +1,166 @@
+"""Each misconfiguration is caught by the policy that owns it, with a message naming resource and fix."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from pulumi_policy import Policy
+
+from gke_kpo.permissions import AccessModel
+from kpo_policies import (
+    custom_role_least_privilege,
+    gke_hardening,
+    gpu_cost_guard,
+    namespace_guardrails,
+    no_broad_roles,
+    no_project_wide_pod_access,
+    rbac_least_privilege,
+    stack_complete,
+)
+from kpo_policies import resource_types as t
+from kpo_policies.pack import POLICIES
+
+from .harness import run_policy
+from .stacks import DELETE, IDENTITY, PROJECT, Resource, good_stack, mutated, with_extra, without
+
+Stack = list[Resource]
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    policy: Policy
+    build: Callable[[], Stack]
+    expected: str
+    """Text the violation must contain (the problem)."""
+    names: str = ""
+    """The resource name the message must name ("" for stack-level messages)."""
+
+
+def _m(type_: str, name: str, path: str, value: object, **intent: object) -> Callable[[], Stack]:
+    return lambda: mutated(good_stack(**intent), type_, name, path, value)  # type: ignore[arg-type]
+
+
+NAMESPACED_POD = custom_role_least_privilege.POLICY
+CASES = [
+    # custom-role-least-privilege
+    Case("role-outside-seed", NAMESPACED_POD, _m(t.CUSTOM_ROLE, "role", "permissions", ["container.clusters.get", "container.secrets.get"]), "container.secrets.get, which is outside the seed", "'role'"),
+    Case("role-exec-without-xcom", NAMESPACED_POD, _m(t.CUSTOM_ROLE, "role", "permissions", ["container.clusters.get", "container.pods.exec"], access_model=AccessModel.PROJECT), "container.pods.exec, which is only needed to read XCom", "'role'"),
+    Case("role-pods-namespaced", NAMESPACED_POD, _m(t.CUSTOM_ROLE, "role", "permissions", ["container.clusters.get", "container.pods.list"]), "container.pods.list, which is a pod permission", "'role'"),
+    # no-project-wide-pod-access
+    Case("predefined-pod-role", no_project_wide_pod_access.POLICY, _m(t.PROJECT_IAM_MEMBER, "node-role", "role", "roles/container.viewer"), "container.pods.* (through roles/container.viewer)", "'node-role'"),
+    Case("custom-pod-role", no_project_wide_pod_access.POLICY, _m(t.CUSTOM_ROLE, "role", "permissions", ["container.pods.exec"]), "grants container.pods.exec at project level", "'binding'"),
+    # no-broad-roles
+    Case("owner", no_broad_roles.POLICY, _m(t.PROJECT_IAM_MEMBER, "binding", "role", "roles/owner"), "grants roles/owner", "'binding'"),
+    Case("editor-on-node-sa", no_broad_roles.POLICY, _m(t.PROJECT_IAM_MEMBER, "node-role", "role", "roles/editor"), "grants roles/editor", "'node-role'"),
+    Case("container-developer", no_broad_roles.POLICY, _m(t.PROJECT_IAM_MEMBER, "binding", "role", "roles/container.developer"), "roles/container.developer", "'binding'"),
+    Case("token-creator-project", no_broad_roles.POLICY, _m(t.PROJECT_IAM_MEMBER, "binding", "role", "roles/iam.serviceAccountTokenCreator"), "every service account of the project", "'binding'"),
+    Case("wi-user-project", no_broad_roles.POLICY, _m(t.PROJECT_IAM_MEMBER, "binding", "role", "roles/iam.workloadIdentityUser"), "roles/iam.workloadIdentityUser", "'binding'"),
+    Case("wi-user-whole-pool", no_broad_roles.POLICY, _m(t.SA_IAM_MEMBER, "wi", "member", f"principalSet://iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/{PROJECT}.svc.id.goog/*"), "not one Kubernetes service account", "'wi'"),
+    Case("binding-resource", no_broad_roles.POLICY, lambda: with_extra(good_stack(), Resource(t.PROJECT_IAM_BINDING, "b", {"project": PROJECT, "role": "roles/editor", "members": [f"serviceAccount:{IDENTITY}"]})), "grants roles/editor", "'b'"),
+    Case("policy-resource", no_broad_roles.POLICY, lambda: with_extra(good_stack(), Resource(t.PROJECT_IAM_POLICY, "p", {"project": PROJECT, "policyData": '{"bindings":[{"role":"roles/owner","members":["user:a@b.c"]}]}'})), "grants roles/owner to user:a@b.c", "'p'"),
+    Case("sa-key", no_broad_roles.POLICY, lambda: with_extra(good_stack(), Resource(t.SERVICE_ACCOUNT_KEY, "key", {"serviceAccountId": "x"})), "creates a service account key", "'key'"),
+    # gke-hardening: one case per hardening input
+    Case("no-workload-identity", gke_hardening.POLICY, _m(t.CLUSTER, "kpo", "workloadIdentityConfig", DELETE), "Workload Identity is off", "'kpo'"),
+    Case("cluster-metadata", gke_hardening.POLICY, _m(t.CLUSTER, "kpo", "nodeConfig.workloadMetadataConfig.mode", "GCE_METADATA"), "GKE metadata server", "'kpo'"),
+    Case("pool-metadata", gke_hardening.POLICY, _m(t.NODE_POOL, "system", "nodeConfig.workloadMetadataConfig.mode", "GCE_METADATA"), "GKE metadata server", "'system'"),
+    Case("legacy-abac", gke_hardening.POLICY, _m(t.CLUSTER, "kpo", "enableLegacyAbac", True), "legacy ABAC is on", "'kpo'"),
+    Case("client-cert", gke_hardening.POLICY, _m(t.CLUSTER, "kpo", "masterAuth.clientCertificateConfig.issueClientCertificate", True), "client certificate", "'kpo'"),
+    Case("shielded-off", gke_hardening.POLICY, _m(t.CLUSTER, "kpo", "enableShieldedNodes", False), "Shielded GKE nodes are off", "'kpo'"),
+    Case("secure-boot", gke_hardening.POLICY, _m(t.NODE_POOL, "system", "nodeConfig.shieldedInstanceConfig.enableSecureBoot", DELETE), "secure boot is off", "'system'"),
+    Case("integrity", gke_hardening.POLICY, _m(t.NODE_POOL, "gpu", "nodeConfig.shieldedInstanceConfig.enableIntegrityMonitoring", False), "integrity monitoring is off", "'gpu'"),
+    Case("release-channel", gke_hardening.POLICY, _m(t.CLUSTER, "kpo", "releaseChannel", DELETE), "no release channel", "'kpo'"),
+    Case("public-nodes", gke_hardening.POLICY, _m(t.CLUSTER, "kpo", "privateClusterConfig.enablePrivateNodes", False), "nodes get public IP", "'kpo'"),
+    Case("pool-public", gke_hardening.POLICY, _m(t.NODE_POOL, "system", "networkConfig.enablePrivateNodes", False), "opts out of private nodes", "'system'"),
+    Case("no-authorized-networks", gke_hardening.POLICY, _m(t.CLUSTER, "kpo", "masterAuthorizedNetworksConfig", DELETE), "no master authorized networks", "'kpo'"),
+    Case("open-authorized-networks", gke_hardening.POLICY, _m(t.CLUSTER, "kpo", "masterAuthorizedNetworksConfig.cidrBlocks", [{"cidrBlock": "10.0.0.0/8"}, {"cidrBlock": "0.0.0.0/0"}]), "include 0.0.0.0/0", "'kpo'"),
+    Case("no-network-policy", gke_hardening.POLICY, _m(t.CLUSTER, "kpo", "datapathProvider", "LEGACY_DATAPATH"), "NetworkPolicy is not enforced", "'kpo'"),
+    Case("logging-none", gke_hardening.POLICY, _m(t.CLUSTER, "kpo", "loggingService", "none"), "logging is off", "'kpo'"),
+    Case("logging-empty", gke_hardening.POLICY, _m(t.CLUSTER, "kpo", "loggingConfig.enableComponents", []), "logging is off", "'kpo'"),
+    Case("monitoring-none", gke_hardening.POLICY, _m(t.CLUSTER, "kpo", "monitoringService", "none"), "monitoring is off", "'kpo'"),
+    Case("default-pool", gke_hardening.POLICY, _m(t.CLUSTER, "kpo", "removeDefaultNodePool", DELETE), "default node pool is kept", "'kpo'"),
+    Case("default-sa-absent", gke_hardening.POLICY, _m(t.NODE_POOL, "system", "nodeConfig.serviceAccount", DELETE), "Compute Engine default service account", "'system'"),
+    Case("default-sa-named", gke_hardening.POLICY, _m(t.NODE_POOL, "gpu", "nodeConfig.serviceAccount", "123-compute@developer.gserviceaccount.com"), "Compute Engine default service account", "'gpu'"),
+    Case("auto-repair", gke_hardening.POLICY, _m(t.NODE_POOL, "system", "management.autoRepair", False), "auto-repair is off", "'system'"),
+    Case("auto-upgrade", gke_hardening.POLICY, _m(t.NODE_POOL, "system", "management.autoUpgrade", False), "auto-upgrade is off", "'system'"),
+    Case("deletion-protection", gke_hardening.POLICY, _m(t.CLUSTER, "kpo", "deletionProtection", False), "deletion protection is off", "'kpo'"),
+    # gpu-cost-guard
+    Case("gpu-min", gpu_cost_guard.POLICY, _m(t.NODE_POOL, "gpu", "autoscaling.minNodeCount", 1), "does not autoscale from 0", "'gpu'"),
+    Case("gpu-no-autoscaling", gpu_cost_guard.POLICY, _m(t.NODE_POOL, "gpu", "autoscaling", DELETE), "does not autoscale from 0", "'gpu'"),
+    Case("gpu-initial", gpu_cost_guard.POLICY, _m(t.NODE_POOL, "gpu", "initialNodeCount", 2), "starts with nodes", "'gpu'"),
+    Case("gpu-max", gpu_cost_guard.POLICY, _m(t.NODE_POOL, "gpu", "autoscaling.maxNodeCount", 50), "above this stack's maxGpuNodes", "'gpu'"),
+    Case("gpu-unbounded", gpu_cost_guard.POLICY, _m(t.NODE_POOL, "gpu", "autoscaling.maxNodeCount", DELETE), "maximum is missing", "'gpu'"),
+    Case("gpu-taint", gpu_cost_guard.POLICY, _m(t.NODE_POOL, "gpu", "nodeConfig.taints", []), "lacks the nvidia.com/gpu=present:NoSchedule taint", "'gpu'"),
+    Case("gpu-machine-family", gpu_cost_guard.POLICY, _m(t.NODE_POOL, "system", "nodeConfig.machineType", "g2-standard-8"), "does not autoscale from 0", "'system'"),
+    # rbac-least-privilege
+    Case("cluster-role", rbac_least_privilege.POLICY, lambda: with_extra(good_stack(), Resource(t.CLUSTER_ROLE, "cr", {"rules": []})), "is cluster-scoped", "'cr'"),
+    Case("cluster-role-binding", rbac_least_privilege.POLICY, lambda: with_extra(good_stack(), Resource(t.CLUSTER_ROLE_BINDING, "crb", {"subjects": [{"kind": "User", "name": IDENTITY}]})), "is cluster-scoped", "'crb'"),
+    Case("wildcard-verbs-last-rule", rbac_least_privilege.POLICY, _m(t.ROLE, "role", "rules.2.verbs", ["*"]), "rule 2 has the wildcard '*' in verbs", "'role'"),
+    Case("wildcard-resources", rbac_least_privilege.POLICY, _m(t.ROLE, "role", "rules.2.resources", ["pods/*"]), "wildcard 'pods/*' in resources", "'role'"),
+    Case("wildcard-groups", rbac_least_privilege.POLICY, _m(t.ROLE, "role", "rules.1.apiGroups", ["*"]), "wildcard '*' in apiGroups", "'role'"),
+    Case("secrets", rbac_least_privilege.POLICY, _m(t.ROLE, "role", "rules.1.resources", ["pods", "secrets"]), "grants secrets", "'role'"),
+    Case("nodes-proxy", rbac_least_privilege.POLICY, _m(t.ROLE, "role", "rules.0.resources", ["nodes/proxy"]), "grants nodes/proxy", "'role'"),
+    Case("escalate", rbac_least_privilege.POLICY, _m(t.ROLE, "role", "rules.1.verbs", ["get", "escalate"]), "the verb escalate", "'role'"),
+    Case("bind", rbac_least_privilege.POLICY, _m(t.ROLE, "role", "rules.1.verbs", ["bind"]), "the verb bind", "'role'"),
+    Case("impersonate", rbac_least_privilege.POLICY, _m(t.ROLE, "role", "rules.1.verbs", ["impersonate"]), "the verb impersonate", "'role'"),
+    Case("exec-without-xcom", rbac_least_privilege.POLICY, _m(t.ROLE, "role", "rules.0.resources", ["pods/exec"]), "grants pods/exec, which only XCom needs", "'role'"),
+    Case("binds-authenticated", rbac_least_privilege.POLICY, _m(t.ROLE_BINDING, "binding", "subjects.0", {"kind": "Group", "name": "system:authenticated"}), "system:authenticated", "'binding'"),
+    Case("binds-other-user", rbac_least_privilege.POLICY, _m(t.ROLE_BINDING, "binding", "subjects.0", {"kind": "User", "name": "someone@else.com"}), "not the configured Airflow identity", "'binding'"),
+    Case("binds-cluster-role", rbac_least_privilege.POLICY, _m(t.ROLE_BINDING, "binding", "roleRef.kind", "ClusterRole"), "binds the ClusterRole", "'binding'"),
+    # namespace-guardrails
+    Case("no-quota", namespace_guardrails.POLICY, lambda: without(good_stack(), t.RESOURCE_QUOTA), "has no ResourceQuota", "'tasks'"),
+    Case("quota-elsewhere", namespace_guardrails.POLICY, _m(t.RESOURCE_QUOTA, "quota", "metadata.namespace", "default"), "has no ResourceQuota", "'tasks'"),
+    Case("no-gpu-cap", namespace_guardrails.POLICY, _m(t.RESOURCE_QUOTA, "quota", "spec.hard", {"pods": "20"}), "caps requests.nvidia.com/gpu", "'tasks'"),
+    Case("no-limit-range", namespace_guardrails.POLICY, lambda: without(good_stack(), t.LIMIT_RANGE), "has no LimitRange", "'tasks'"),
+    # stack-complete
+    *[
+        Case(f"missing-{missing.rsplit(':', 1)[-1]}", stack_complete.POLICY, lambda missing=missing: without(good_stack(), missing), f"({missing}) is missing")
+        for missing in (t.CLUSTER, t.CUSTOM_ROLE, t.NAMESPACE, t.ROLE, t.ROLE_BINDING)
+    ],
+    Case("unbound-role", stack_complete.POLICY, _m(t.PROJECT_IAM_MEMBER, "binding", "role", "roles/logging.viewer"), "binds the custom role"),
+    Case("bad-intent", stack_complete.POLICY, _m(t.NAMESPACE, "tasks", "metadata.labels.gke-kpo/xcom-push", "yes"), "label gke-kpo/xcom-push is 'yes'"),
+    Case("no-identity", stack_complete.POLICY, _m(t.NAMESPACE, "tasks", "metadata.annotations", {}), "annotation gke-kpo/airflow-identity is missing"),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
+def test_violation_is_reported(case: Case) -> None:
+    outcome = run_policy(case.policy, case.build())
+    matching = [message for message in outcome.messages if case.expected in message]
+    assert matching, outcome.messages
+    assert all("Fix: " in message for message in matching)
+    assert all(case.names in message for message in matching)
+    assert outcome.unknown is None
+
+
+@pytest.mark.parametrize("policy", POLICIES, ids=lambda p: p.name)
+def test_every_policy_has_a_violating_case(policy: Policy) -> None:
+    assert any(case.policy is policy for case in CASES)
+
+
+def test_deletion_protection_follows_stack_config() -> None:
+    stack = mutated(good_stack(), t.CLUSTER, "kpo", "deletionProtection", False)
+    assert run_policy(gke_hardening.POLICY, stack, {"requireDeletionProtection": False}).messages == []
+    assert run_policy(gke_hardening.POLICY, stack, {"requireDeletionProtection": True}).messages
+
+
+def test_gpu_bound_follows_stack_config() -> None:
+    stack = mutated(good_stack(), t.NODE_POOL, "gpu", "autoscaling.maxNodeCount", 6)
+    assert run_policy(gpu_cost_guard.POLICY, stack, {"maxGpuNodes": 8}).messages == []
+    assert run_policy(gpu_cost_guard.POLICY, stack, {"maxGpuNodes": 4}).messages
+
+
+def test_exec_allowed_with_xcom() -> None:
+    stack = good_stack(AccessModel.PROJECT, xcom_push=True)
+    assert run_policy(custom_role_least_privilege.POLICY, stack).messages == []
+    assert run_policy(rbac_least_privilege.POLICY, stack).messages == []
+
+
+def test_missing_intent_is_read_strictly() -> None:
+    """Without the labels, a project-model role with exec is judged as namespaced without XCom."""
+    stack = mutated(good_stack(AccessModel.PROJECT, xcom_push=True), t.NAMESPACE, "tasks", "metadata.labels", {})
+    messages = run_policy(custom_role_least_privilege.POLICY, stack).messages
+    assert any("container.pods.exec" in m for m in messages)
+    assert any("container.pods.list, which is a pod permission" in m for m in messages)
