@@ -5,12 +5,17 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import yaml
 
-from gke_kpo.plan.capture import REPO_ROOT, Plan, ProgramError, run_program
+from gke_kpo import outputs
+from gke_kpo.gate import AnalyzerSession, GateResult, PolicyConfigError, engine_context, run_gate
+from gke_kpo.gate.policy_config import config_file
+from gke_kpo.plan.capture import REPO_ROOT, Plan, ProgramError, run_program, stack_config
 from gke_kpo.plan.inventory import inventory_yaml
+from gke_kpo.render import render_files, write_files
 
 BUILD_DIR = REPO_ROOT / "build"
 
@@ -20,31 +25,50 @@ def _print_plan(plan: Plan) -> None:
     print(f"== plan for stack {plan.stack}: {len(custom)} resources (+{len(plan.resources) - len(custom)} components)")
     print(inventory_yaml(plan))
     print(f"== outputs of stack {plan.stack}")
-    print(yaml.safe_dump(plan.outputs, sort_keys=False, width=120))
+    shown = {name: value for name, value in plan.outputs.items() if name != outputs.KUBECONFIG}
+    print(yaml.safe_dump(shown, sort_keys=False, width=120))
+    print(f"{outputs.KUBECONFIG}: |\n" + "".join(f"  {line}\n" for line in plan.outputs[outputs.KUBECONFIG].splitlines()))
 
 
-def _write_build(plan: Plan, out_dir: Path) -> Path:
+def _write_build(plan: Plan, out_dir: Path) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
-    outputs_file = out_dir / "outputs.json"
-    # The same shape `pulumi stack output --json --show-secrets` prints, so `make render` takes it as is.
-    outputs_file.write_text(json.dumps(plan.outputs, indent=2, sort_keys=True) + "\n")
+    # The shape `pulumi stack output --json --show-secrets` prints, so `make render` takes it as is.
+    (out_dir / "outputs.json").write_text(json.dumps(plan.outputs, indent=2, sort_keys=True) + "\n")
     (out_dir / "plan.yaml").write_text(inventory_yaml(plan))
-    return outputs_file
+    airflow_dir = out_dir / "airflow"
+    files = render_files(plan.outputs)
+    write_files(files, airflow_dir)
+    print(f"== wrote {out_dir}/outputs.json, plan.yaml and airflow/: {', '.join(sorted(files))}")
+
+
+def _plan_and_judge(stack: str) -> tuple[Plan, GateResult]:
+    """The pack boots on the other core while the program runs, as the engine also starts it up front."""
+    stack_config(stack)
+    config_file(stack)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        starting = pool.submit(AnalyzerSession, engine_context(stack))
+        try:
+            plan = run_program(stack)
+        finally:
+            session = starting.result()
+    with session:
+        return plan, run_gate(plan, stack, session)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="make plan", description=__doc__)
     parser.add_argument("--stack", required=True)
+    parser.add_argument("--build-dir", type=Path, default=BUILD_DIR, help="where <stack>/ is written")
     args = parser.parse_args(argv)
     try:
-        plan = run_program(args.stack)
-    except (ProgramError, FileNotFoundError) as error:
+        plan, verdicts = _plan_and_judge(args.stack)
+    except (ProgramError, FileNotFoundError, PolicyConfigError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     _print_plan(plan)
-    out_dir = BUILD_DIR / args.stack
-    print(f"== wrote {_write_build(plan, out_dir).relative_to(REPO_ROOT)}")
-    return 0
+    _write_build(plan, args.build_dir / args.stack)
+    print(verdicts.format())
+    return 0 if verdicts.passed else 1
 
 
 if __name__ == "__main__":
