@@ -27,7 +27,8 @@ def _print_plan(plan: Plan) -> None:
     print(f"== outputs of stack {plan.stack}")
     shown = {name: value for name, value in plan.outputs.items() if name != outputs.KUBECONFIG}
     print(yaml.safe_dump(shown, sort_keys=False, width=120))
-    print(f"{outputs.KUBECONFIG}: |\n" + "".join(f"  {line}\n" for line in plan.outputs[outputs.KUBECONFIG].splitlines()))
+    kubeconfig_lines = plan.outputs[outputs.KUBECONFIG].splitlines()
+    print(f"{outputs.KUBECONFIG}: |\n" + "".join(f"  {line}\n" for line in kubeconfig_lines))
 
 
 def _write_build(plan: Plan, out_dir: Path) -> None:
