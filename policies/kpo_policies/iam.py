@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from typing import Final
 
 from . import resource_types as types
+from pulumi_policy.proxy import UnknownValueError
+
 from .props import lookup, strings
 from .verdicts import Subject
 
@@ -42,14 +44,27 @@ def _policy_data_grants(policy_data: object) -> list[Grant]:
     ]
 
 
-def grants(subject: Subject) -> list[Grant]:
-    """The (role, members) pairs a project- or service-account-level IAM resource grants."""
-    if subject.type in (types.PROJECT_IAM_MEMBER, types.SA_IAM_MEMBER):
-        member = lookup(subject.props, "member")
-        return [Grant(str(lookup(subject.props, "role")), (str(member),) if member else ())]
-    if subject.type in (types.PROJECT_IAM_BINDING, types.SA_IAM_BINDING):
-        members = tuple(strings(lookup(subject.props, "members")))
-        return [Grant(str(lookup(subject.props, "role")), members)]
+def _members(subject: Subject, unknown_members: str | None) -> tuple[str, ...]:
+    """Members of a member/binding resource; when ``unknown_members`` is given it stands in for unknowns."""
+    key = "member" if subject.type in (types.PROJECT_IAM_MEMBER, types.SA_IAM_MEMBER) else "members"
+    try:
+        value = lookup(subject.props, key)
+        return tuple(strings(value)) if key == "members" else ((str(value),) if value else ())
+    except UnknownValueError:
+        if unknown_members is None:
+            raise
+        return (unknown_members,)
+
+
+def grants(subject: Subject, unknown_members: str | None = None) -> list[Grant]:
+    """The (role, members) pairs a project- or service-account-level IAM resource grants.
+
+    Checks that judge the role alone pass ``unknown_members`` so an unknown member cannot hide a
+    forbidden role; checks that match members leave it unset and defer instead.
+    """
+    if subject.type in (types.PROJECT_IAM_MEMBER, types.SA_IAM_MEMBER, types.PROJECT_IAM_BINDING, types.SA_IAM_BINDING):
+        role = str(lookup(subject.props, "role"))
+        return [Grant(role, _members(subject, unknown_members))]
     if subject.type in (types.PROJECT_IAM_POLICY, types.SA_IAM_POLICY):
         return _policy_data_grants(lookup(subject.props, "policyData"))
     return []

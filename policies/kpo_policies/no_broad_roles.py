@@ -28,8 +28,11 @@ FORBIDDEN_AT_PROJECT: Final = {
 }
 
 
+UNKNOWN_MEMBER: Final = "<member unknown until pulumi up>"
+
+
 def _project_grant(subject: Subject, _config: Mapping[str, Any]) -> Iterator[str]:
-    for grant in grants(subject):
+    for grant in grants(subject, unknown_members=UNKNOWN_MEMBER):
         reason = FORBIDDEN_AT_PROJECT.get(grant.role)
         if reason is not None:
             yield subject.says(

@@ -1,0 +1,95 @@
+"""The project's own stacks pass; each hardening input of the real plan, mutated alone, fails."""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+from collections.abc import Iterator
+
+import pytest
+
+from gke_kpo.gate import AnalyzerSession, run_gate
+from gke_kpo.permissions import AccessModel
+from gke_kpo.plan.capture import Plan, run_program
+from kpo_policies import resource_types as t
+
+from .stacks import DELETE, set_path
+
+
+@pytest.fixture(scope="module")
+def prod_plan() -> Iterator[Plan]:
+    yield run_program("prod")
+
+
+@pytest.mark.parametrize("access_model", list(AccessModel))
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_own_stacks_pass(analyzer: AnalyzerSession, stack: str, access_model: AccessModel) -> None:
+    """Not only no mandatory failure: no verdict at all, bar the project model's deliberate report."""
+    result = run_gate(run_program(stack, {"gke-kpo:access_model": access_model.value}), stack, analyzer)
+    assert result.passed, result.format()
+    expected = {"no-project-wide-pod-access"} if access_model is AccessModel.PROJECT else set()
+    assert {v.policy for v in result.verdicts} == expected, result.format()
+
+
+def _mutate(plan: Plan, type_: str, path: str, value: object) -> Plan:
+    target = next(r for r in plan.resources if r.type == type_ and (type_ != t.NODE_POOL or not r.name.endswith("gpu")))
+    inputs = copy.deepcopy(target.inputs)
+    set_path(inputs, path, value)
+    changed = dataclasses.replace(target, inputs=inputs)
+    return dataclasses.replace(plan, resources=[changed if r is target else r for r in plan.resources])
+
+
+HARDENING_INPUTS = [
+    (t.CLUSTER, "workloadIdentityConfig", DELETE, "Workload Identity is off"),
+    (t.CLUSTER, "nodeConfig.workloadMetadataConfig.mode", "GCE_METADATA", "GKE metadata server"),
+    (t.CLUSTER, "enableLegacyAbac", True, "legacy ABAC is on"),
+    (t.CLUSTER, "masterAuth.clientCertificateConfig.issueClientCertificate", True, "client certificate"),
+    (t.CLUSTER, "enableShieldedNodes", False, "Shielded GKE nodes are off"),
+    (t.CLUSTER, "releaseChannel", DELETE, "no release channel"),
+    (t.CLUSTER, "privateClusterConfig.enablePrivateNodes", False, "nodes get public IP"),
+    (t.CLUSTER, "masterAuthorizedNetworksConfig", DELETE, "no master authorized networks"),
+    (t.CLUSTER, "masterAuthorizedNetworksConfig.cidrBlocks", [{"cidrBlock": "0.0.0.0/0"}], "include 0.0.0.0/0"),
+    (t.CLUSTER, "datapathProvider", "LEGACY_DATAPATH", "NetworkPolicy is not enforced"),
+    (t.CLUSTER, "loggingService", "none", "logging is off"),
+    (t.CLUSTER, "monitoringService", "none", "monitoring is off"),
+    (t.CLUSTER, "removeDefaultNodePool", False, "default node pool is kept"),
+    (t.CLUSTER, "deletionProtection", False, "deletion protection is off"),
+    (t.NODE_POOL, "nodeConfig.workloadMetadataConfig.mode", "GCE_METADATA", "GKE metadata server"),
+    (t.NODE_POOL, "nodeConfig.shieldedInstanceConfig.enableSecureBoot", False, "secure boot is off"),
+    (t.NODE_POOL, "nodeConfig.shieldedInstanceConfig.enableIntegrityMonitoring", False, "integrity monitoring"),
+    (t.NODE_POOL, "nodeConfig.serviceAccount", DELETE, "Compute Engine default service account"),
+    (t.NODE_POOL, "management.autoRepair", False, "auto-repair is off"),
+    (t.NODE_POOL, "management.autoUpgrade", False, "auto-upgrade is off"),
+]
+
+
+@pytest.mark.parametrize(("type_", "path", "value", "expected"), HARDENING_INPUTS, ids=[f"{i[0].rsplit(':', 1)[-1]}.{i[1]}" for i in HARDENING_INPUTS])
+def test_each_hardening_input_is_guarded(
+    analyzer: AnalyzerSession, prod_plan: Plan, type_: str, path: str, value: object, expected: str
+) -> None:
+    result = run_gate(_mutate(prod_plan, type_, path, value), "prod", analyzer)
+    [failure] = result.mandatory_failures
+    assert failure.policy == "gke-hardening" and expected in failure.message and "Fix: " in failure.message
+
+
+@pytest.mark.parametrize(
+    ("overrides", "policy", "expected"),
+    [
+        ({"gke-kpo:deletion_protection": False}, "gke-hardening", "deletion protection is off"),
+        ({"gke-kpo:gpu_count": 1, "gke-kpo:gpu_min_nodes": 1}, "gpu-cost-guard", "does not autoscale from 0"),
+    ],
+)
+def test_stack_config_misconfiguration_fails(
+    analyzer: AnalyzerSession, overrides: dict[str, object], policy: str, expected: str
+) -> None:
+    result = run_gate(run_program("prod", overrides), "prod", analyzer)
+    assert any(v.policy == policy and expected in v.message for v in result.mandatory_failures), result.format()
+
+
+def test_failure_names_resource_and_fix(analyzer: AnalyzerSession, prod_plan: Plan) -> None:
+    result = run_gate(_mutate(prod_plan, t.CLUSTER, "enableLegacyAbac", True), "prod", analyzer)
+    assert not result.passed
+    [failure] = result.mandatory_failures
+    assert failure.resource.endswith("::kpo-prod") and "Fix: set enableLegacyAbac to false" in failure.message
+    printed = result.format()
+    assert "[mandatory] gke-hardening @ kpo-prod" in printed and "policies FAILED: 1 mandatory" in printed
