@@ -14,9 +14,9 @@ for import_root in (PACK_DIR.parent, PACK_DIR):
     if str(import_root) not in sys.path:
         sys.path.insert(0, str(import_root))
 
+# mypy, run from the repository root, knows this package as policies.kpo_policies.
+from kpo_policies.pack import PACK_NAME, POLICIES  # type: ignore[import-not-found]  # noqa: E402
 from pulumi_policy import EnforcementLevel, PolicyPack  # noqa: E402
-
-from kpo_policies.pack import PACK_NAME, POLICIES  # noqa: E402
 
 PolicyPack(
     name=PACK_NAME,

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
-import jsonschema
-from google.protobuf import json_format, struct_pb2
+import jsonschema  # type: ignore[import-untyped]
+from google.protobuf import json_format, struct_pb2  # type: ignore[import-untyped]
 from pulumi.runtime.proto import analyzer_pb2
 
 from gke_kpo.gate.launch import PACK_DIR
@@ -46,7 +46,7 @@ def config_file(stack: str) -> Path:
 
 
 def _level_name(level: int) -> str:
-    return str(analyzer_pb2.EnforcementLevel.Name(level)).lower()  # type: ignore[arg-type]
+    return str(analyzer_pb2.EnforcementLevel.Name(level)).lower()
 
 
 def _parse_entry(name: str, value: Any) -> PolicySetting | dict[str, Any]:
@@ -68,7 +68,11 @@ def reconcile(info: analyzer_pb2.AnalyzerInfo, file_config: dict[str, Any]) -> d
     result = {
         policy.name: PolicySetting(
             _level_name(policy.enforcementLevel),
-            {key: spec["default"] for key, spec in schemas[policy.name].get("properties", {}).items() if "default" in spec},
+            {
+                key: spec["default"]
+                for key, spec in schemas[policy.name].get("properties", {}).items()
+                if "default" in spec
+            },
         )
         for policy in info.policies
     }

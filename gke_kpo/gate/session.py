@@ -7,7 +7,7 @@ from pathlib import Path
 from types import TracebackType
 
 import grpc  # type: ignore[import-untyped]
-from google.protobuf import empty_pb2
+from google.protobuf import empty_pb2  # type: ignore[import-untyped]
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 
 from gke_kpo.gate.launch import ENGINE_ADDRESS, PACK_DIR, EngineContext, RunningPack

@@ -31,7 +31,7 @@ def verdicts_from(response: analyzer_pb2.AnalyzeResponse, analyzed_urn: str | No
     return [
         Verdict(
             policy=diagnostic.policyName,
-            level=str(analyzer_pb2.EnforcementLevel.Name(diagnostic.enforcementLevel)).lower(),  # type: ignore[arg-type]
+            level=str(analyzer_pb2.EnforcementLevel.Name(diagnostic.enforcementLevel)).lower(),
             resource=analyzed_urn if analyzed_urn is not None else diagnostic.urn,
             message=diagnostic.message,
         )

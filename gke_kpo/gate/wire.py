@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Final
 
-from google.protobuf import struct_pb2
+from google.protobuf import struct_pb2  # type: ignore[import-untyped]
 from pulumi.output import Unknown
 from pulumi.runtime.proto import analyzer_pb2
 from pulumi.runtime.rpc import UNKNOWN
@@ -45,7 +45,9 @@ def _urn_type(urn: str) -> str:
     return qualified.rsplit("$", 1)[-1]
 
 
-def _provider(resource: PlannedResource, by_urn: dict[str, PlannedResource]) -> analyzer_pb2.AnalyzerProviderResource | None:
+def _provider(
+    resource: PlannedResource, by_urn: dict[str, PlannedResource]
+) -> analyzer_pb2.AnalyzerProviderResource | None:
     """The resource's provider (reference ``<urn>::<id>``), with its inputs when the plan declares it."""
     if not resource.provider:
         return None

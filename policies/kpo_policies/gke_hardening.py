@@ -34,7 +34,7 @@ def _components_disabled(props: Any, service: str, config_key: str) -> bool:
 
 
 def _metadata_not_gke(node_config: Any) -> bool:
-    return lookup(node_config, "workloadMetadataConfig", "mode") != GKE_METADATA
+    return bool(lookup(node_config, "workloadMetadataConfig", "mode") != GKE_METADATA)
 
 
 def _default_service_account(node_config: Any) -> bool:
@@ -90,20 +90,23 @@ CLUSTER_REQUIREMENTS: Final = [
         "list only the Airflow egress CIDRs in masterAuthorizedNetworksConfig.cidrBlocks.",
     ),
     Requirement(
-        lambda p, _: lookup(p, "datapathProvider") != "ADVANCED_DATAPATH"
-        and not is_true(lookup(p, "networkPolicy", "enabled")),
+        lambda p, _: (
+            lookup(p, "datapathProvider") != "ADVANCED_DATAPATH" and not is_true(lookup(p, "networkPolicy", "enabled"))
+        ),
         "NetworkPolicy is not enforced (neither Dataplane V2 nor networkPolicy.enabled).",
         "set datapathProvider to 'ADVANCED_DATAPATH' (or networkPolicy.enabled to true).",
     ),
     Requirement(
         lambda p, _: _components_disabled(p, "loggingService", "loggingConfig"),
         "cluster logging is off.",
-        "leave loggingService unset (or 'logging.googleapis.com/kubernetes') and loggingConfig.enableComponents non-empty.",
+        "leave loggingService unset (or 'logging.googleapis.com/kubernetes') and "
+        "loggingConfig.enableComponents non-empty.",
     ),
     Requirement(
         lambda p, _: _components_disabled(p, "monitoringService", "monitoringConfig"),
         "cluster monitoring is off.",
-        "leave monitoringService unset (or 'monitoring.googleapis.com/kubernetes') and monitoringConfig.enableComponents non-empty.",
+        "leave monitoringService unset (or 'monitoring.googleapis.com/kubernetes') and "
+        "monitoringConfig.enableComponents non-empty.",
     ),
     Requirement(
         lambda p, _: not is_true(lookup(p, "removeDefaultNodePool")),

@@ -16,6 +16,7 @@ from .settings import GPU_SCHEMA, max_gpu_nodes
 
 GKE_EFFECT: Final = "NO_SCHEDULE"
 """GKE's API spelling of the Kubernetes ``NoSchedule`` effect in GPU_TAINT."""
+_TAINT: Final = f"{GPU_TAINT['key']}={GPU_TAINT['value']}:{GPU_TAINT['effect']}"
 
 
 def _first_number(props: Any, *keys: str) -> float | None:
@@ -53,7 +54,9 @@ REQUIREMENTS: Final = [
         "set autoscaling.minNodeCount (or totalMinNodeCount) to 0.",
     ),
     Requirement(
-        _gpu(lambda p, _: (number(lookup(p, "initialNodeCount")) or 0) > 0 or (number(lookup(p, "nodeCount")) or 0) > 0),
+        _gpu(
+            lambda p, _: (number(lookup(p, "initialNodeCount")) or 0) > 0 or (number(lookup(p, "nodeCount")) or 0) > 0
+        ),
         "the GPU pool starts with nodes.",
         "set initialNodeCount to 0 and leave nodeCount unset.",
     ),
@@ -64,8 +67,9 @@ REQUIREMENTS: Final = [
     ),
     Requirement(
         _gpu(lambda p, _: not _has_gpu_taint(p)),
-        f"the GPU pool lacks the {GPU_TAINT['key']}={GPU_TAINT['value']}:{GPU_TAINT['effect']} taint, so any pod may land on it.",
-        f"add nodeConfig.taints [{{key: '{GPU_TAINT['key']}', value: '{GPU_TAINT['value']}', effect: '{GKE_EFFECT}'}}].",
+        f"the GPU pool lacks the {_TAINT} taint, so any pod may land on it.",
+        f"add nodeConfig.taints [{{key: '{GPU_TAINT['key']}', value: '{GPU_TAINT['value']}', "
+        f"effect: '{GKE_EFFECT}'}}].",
     ),
 ]
 

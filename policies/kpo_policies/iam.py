@@ -6,9 +6,9 @@ import json
 from dataclasses import dataclass
 from typing import Final
 
-from . import resource_types as types
 from pulumi_policy.proxy import UnknownValueError
 
+from . import resource_types as types
 from .props import lookup, strings
 from .verdicts import Subject
 

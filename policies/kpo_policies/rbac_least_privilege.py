@@ -75,11 +75,14 @@ def _binding(subject: Subject, facts: StackFacts) -> Iterator[str]:
         name = lookup(entry, "name")
         kind = lookup(entry, "kind")
         if name in PUBLIC_SUBJECTS:
-            yield subject.says(f"binds {kind} {name}, i.e. everyone who can reach the API server.", "remove that subject.")
+            yield subject.says(
+                f"binds {kind} {name}, i.e. everyone who can reach the API server.", "remove that subject."
+            )
         elif name != identity:
             yield subject.says(
                 f"binds {kind} {name!r}, which is not the configured Airflow identity {identity!r}.",
-                "bind only kind User with the Airflow service account e-mail (namespace annotation gke-kpo/airflow-identity).",
+                "bind only kind User with the Airflow service account e-mail "
+                "(namespace annotation gke-kpo/airflow-identity).",
             )
 
 
@@ -91,7 +94,9 @@ POLICY: Final = StackValidationPolicy(
     ),
     severity=Severity.CRITICAL,
     enforcement_level=EnforcementLevel.MANDATORY,
-    remediation_steps="Build the Role's rules with gke_kpo.permissions.rbac_rules(xcom_push) and bind only the Airflow identity.",
+    remediation_steps=(
+        "Build the Role's rules with gke_kpo.permissions.rbac_rules(xcom_push) and bind only the Airflow identity."
+    ),
     validate=stack_validation(
         {
             types.CLUSTER_ROLE: [_cluster_scoped, _rules],

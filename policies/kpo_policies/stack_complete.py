@@ -38,7 +38,8 @@ def _complete(facts: StackFacts) -> Iterator[str]:
     if facts.of_type(types.CUSTOM_ROLE) and not _custom_role_bound(facts):
         yield stack_says(
             "no project-level IAM member binds the custom role to the Airflow identity.",
-            f"declare a {types.PROJECT_IAM_MEMBER} with role projects/<project>/roles/<role_id> and the Airflow member.",
+            f"declare a {types.PROJECT_IAM_MEMBER} with role projects/<project>/roles/<role_id> "
+            "and the Airflow member.",
         )
     for problem in facts.intent().problems:
         yield stack_says(

@@ -43,7 +43,7 @@ def _flag(labels: dict[str, str], key: str, problems: list[str]) -> bool:
 def _access_model(labels: dict[str, str], problems: list[str]) -> AccessModel:
     value = labels.get(intent.ACCESS_MODEL_LABEL)
     try:
-        return AccessModel(value)
+        return AccessModel(value or "")
     except ValueError:
         allowed = ", ".join(repr(model.value) for model in AccessModel)
         problems.append(f"label {intent.ACCESS_MODEL_LABEL} is {value!r}, expected one of {allowed}")

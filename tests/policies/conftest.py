@@ -1,20 +1,12 @@
-"""The pack's package lives in policies/ (the engine runs it from there); put it on the path."""
+"""Tests import the pack as ``policies.kpo_policies`` (its modules only import each other relatively)."""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
+from collections.abc import Iterator
 
-PACK_DIR = Path(__file__).resolve().parents[2] / "policies"
-if str(PACK_DIR) not in sys.path:
-    sys.path.insert(0, str(PACK_DIR))
+import pytest
 
-
-from collections.abc import Iterator  # noqa: E402
-
-import pytest  # noqa: E402
-
-from gke_kpo.gate import AnalyzerSession, engine_context  # noqa: E402
+from gke_kpo.gate import AnalyzerSession, engine_context
 
 
 @pytest.fixture(scope="session")

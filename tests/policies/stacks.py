@@ -9,7 +9,7 @@ from typing import Any, Final
 from gke_kpo import intent
 from gke_kpo.outputs import GPU_TAINT
 from gke_kpo.permissions import AccessModel, custom_role_permissions, rbac_rules
-from kpo_policies import resource_types as types
+from policies.kpo_policies import resource_types as types
 
 PROJECT: Final = "acme-airflow"
 IDENTITY: Final = "astro-deployment@acme-airflow.iam.gserviceaccount.com"
@@ -103,12 +103,20 @@ def good_stack(
         Resource(
             types.PROJECT_IAM_MEMBER,
             "node-role",
-            {"project": PROJECT, "role": "roles/container.defaultNodeServiceAccount", "member": f"serviceAccount:{NODE_SA}"},
+            {
+                "project": PROJECT,
+                "role": "roles/container.defaultNodeServiceAccount",
+                "member": f"serviceAccount:{NODE_SA}",
+            },
         ),
         Resource(
             types.SA_IAM_MEMBER,
             "wi",
-            {"serviceAccountId": "projects/p/serviceAccounts/x", "role": "roles/iam.workloadIdentityUser", "member": WI_MEMBER},
+            {
+                "serviceAccountId": "projects/p/serviceAccounts/x",
+                "role": "roles/iam.workloadIdentityUser",
+                "member": WI_MEMBER,
+            },
         ),
         Resource(
             types.NAMESPACE,

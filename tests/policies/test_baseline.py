@@ -8,8 +8,8 @@ import pytest
 from pulumi_policy import Policy
 
 from gke_kpo.permissions import AccessModel
-from kpo_policies import no_project_wide_pod_access
-from kpo_policies.pack import POLICIES
+from policies.kpo_policies import no_project_wide_pod_access
+from policies.kpo_policies.pack import POLICIES
 
 from .harness import run_policy
 from .stacks import good_stack

@@ -13,12 +13,16 @@ from gke_kpo.gate import AnalyzerSession, PolicyConfigError, run_gate
 from gke_kpo.gate.launch import PACK_DIR, pack_python
 from gke_kpo.gate.policy_config import reconcile
 from gke_kpo.plan.capture import Plan, PlannedResource
-from kpo_policies import resource_types as t
-from kpo_policies.pack import POLICIES
+from policies.kpo_policies import resource_types as t
+from policies.kpo_policies.pack import POLICIES
 
-
-STACK_POLICIES = {"custom-role-least-privilege", "no-project-wide-pod-access", "rbac-least-privilege",
-                  "namespace-guardrails", "stack-complete"}
+STACK_POLICIES = {
+    "custom-role-least-privilege",
+    "no-project-wide-pod-access",
+    "rbac-least-privilege",
+    "namespace-guardrails",
+    "stack-complete",
+}
 
 
 def _resource(type_: str, name: str, inputs: dict[str, Any]) -> PlannedResource:
@@ -39,7 +43,9 @@ def test_analyzer_info_describes_every_policy(analyzer: AnalyzerSession) -> None
     for policy in info.policies:
         assert policy.description and policy.remediation_steps
         assert policy.severity != analyzer_pb2.POLICY_SEVERITY_UNSPECIFIED
-        expected = analyzer_pb2.POLICY_TYPE_STACK if policy.name in STACK_POLICIES else analyzer_pb2.POLICY_TYPE_RESOURCE
+        expected = (
+            analyzer_pb2.POLICY_TYPE_STACK if policy.name in STACK_POLICIES else analyzer_pb2.POLICY_TYPE_RESOURCE
+        )
         assert policy.policy_type == expected
 
 

@@ -11,7 +11,7 @@ import pytest
 from gke_kpo.gate import AnalyzerSession, run_gate
 from gke_kpo.permissions import AccessModel
 from gke_kpo.plan.capture import Plan, run_program
-from kpo_policies import resource_types as t
+from policies.kpo_policies import resource_types as t
 
 from .stacks import DELETE, set_path
 
@@ -63,7 +63,11 @@ HARDENING_INPUTS = [
 ]
 
 
-@pytest.mark.parametrize(("type_", "path", "value", "expected"), HARDENING_INPUTS, ids=[f"{i[0].rsplit(':', 1)[-1]}.{i[1]}" for i in HARDENING_INPUTS])
+@pytest.mark.parametrize(
+    ("type_", "path", "value", "expected"),
+    HARDENING_INPUTS,
+    ids=[f"{i[0].rsplit(':', 1)[-1]}.{i[1]}" for i in HARDENING_INPUTS],
+)
 def test_each_hardening_input_is_guarded(
     analyzer: AnalyzerSession, prod_plan: Plan, type_: str, path: str, value: object, expected: str
 ) -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pulumi.runtime.rpc import UNKNOWN
 
-from kpo_policies import custom_role_least_privilege, gke_hardening, no_broad_roles, rbac_least_privilege
-from kpo_policies import resource_types as t
+from policies.kpo_policies import custom_role_least_privilege, gke_hardening, no_broad_roles, rbac_least_privilege
+from policies.kpo_policies import resource_types as t
 
 from .harness import run_policy
 from .stacks import good_stack, mutated
@@ -38,7 +38,9 @@ def test_unknown_member_of_a_forbidden_role_still_blocks() -> None:
 
 def test_unknown_member_defers_matching_the_airflow_identity() -> None:
     """custom-role-least-privilege must know who holds the role; it defers rather than guess."""
-    stack = mutated(good_stack(), t.CUSTOM_ROLE, "role", "permissions", ["container.clusters.get", "container.pods.list"])
+    stack = mutated(
+        good_stack(), t.CUSTOM_ROLE, "role", "permissions", ["container.clusters.get", "container.pods.list"]
+    )
     stack = mutated(stack, t.PROJECT_IAM_MEMBER, "binding", "member", UNKNOWN)
     outcome = run_policy(custom_role_least_privilege.POLICY, stack)
     assert outcome.messages == []
