@@ -1,0 +1,181 @@
+"""A loopback TLS Kubernetes API that authenticates like GKE and authorizes like the stack's Role.
+
+It accepts only the bearer token the fake metadata server hands out, applies exactly the
+``rbac_rules`` output in the stack's namespace (403 otherwise) and logs every request with its
+verdict, so a test can say "every request was allowed" and look at the pod that was created.
+"""
+
+from __future__ import annotations
+
+import json
+import ssl
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from .pods import FakePod, PodStore
+from .rbac import RequestAttributes, is_allowed, query_flag, request_attributes
+from .tls import ServerTls
+
+
+@dataclass(frozen=True)
+class AuditRecord:
+    method: str
+    path: str
+    attributes: RequestAttributes
+    status: int
+
+    @property
+    def allowed(self) -> bool:
+        return self.status not in (401, 403)
+
+
+@dataclass
+class ClusterState:
+    token: str
+    namespace: str
+    rules: list[dict[str, Any]]
+    pods: PodStore = field(default_factory=PodStore)
+    audit: list[AuditRecord] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def record(self, record: AuditRecord) -> None:
+        with self.lock:
+            self.audit.append(record)
+
+
+def _status(code: int, reason: str, message: str) -> dict[str, Any]:
+    return {
+        "kind": "Status",
+        "apiVersion": "v1",
+        "status": "Failure",
+        "reason": reason,
+        "message": message,
+        "code": code,
+    }
+
+
+class _Reply:
+    """The handler's answer before it is sent: status and JSON or text body."""
+
+    def __init__(self, status: int, body: dict[str, Any] | str) -> None:
+        self.status, self.body = status, body
+
+
+def _serve_pod(state: ClusterState, method: str, attributes: RequestAttributes, body: dict[str, Any]) -> _Reply:
+    assert attributes.namespace is not None and attributes.name is not None
+    pod = state.pods.find(attributes.namespace, attributes.name)
+    if pod is None:
+        return _Reply(404, _status(404, "NotFound", f'pods "{attributes.name}" not found'))
+    if method == "GET":
+        with state.pods.lock:
+            pod.advance()
+            return _Reply(200, pod.view())
+    if method == "PATCH":
+        return _Reply(200, state.pods.patch_labels(pod, body))
+    state.pods.delete(attributes.namespace, attributes.name)
+    return _Reply(200, pod.view())
+
+
+def _serve_log(pod: FakePod | None, query: dict[str, list[str]]) -> _Reply:
+    if pod is None:
+        return _Reply(404, _status(404, "NotFound", "pod not found"))
+    return _Reply(200, pod.log(timestamps=query_flag(query, "timestamps")))
+
+
+def _serve(
+    state: ClusterState, method: str, attributes: RequestAttributes, query: dict[str, list[str]], body: dict[str, Any]
+) -> _Reply:
+    namespace = attributes.namespace or ""
+    if attributes.resource == "events" and attributes.verb == "list":
+        return _Reply(200, {"kind": "EventList", "apiVersion": "v1", "metadata": {"resourceVersion": "1"}, "items": []})
+    if attributes.resource == "pods" and attributes.verb == "create":
+        return _Reply(201, state.pods.create(namespace, body))
+    if attributes.resource == "pods" and attributes.verb == "list":
+        items = state.pods.list(namespace, query.get("labelSelector", [""])[0])
+        return _Reply(
+            200, {"kind": "PodList", "apiVersion": "v1", "metadata": {"resourceVersion": "1"}, "items": items}
+        )
+    if attributes.resource == "pods" and attributes.verb in ("get", "patch", "delete"):
+        return _serve_pod(state, method, attributes, body)
+    if attributes.resource == "pods/log" and attributes.verb == "get":
+        return _serve_log(state.pods.find(namespace, attributes.name or ""), query)
+    return _Reply(405, _status(405, "MethodNotAllowed", f"the fake API does not serve {method} {attributes}"))
+
+
+def _handler_for(state: ClusterState) -> type[BaseHTTPRequestHandler]:
+    class KubeApiHandler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self._handle()
+
+        def do_POST(self) -> None:
+            self._handle()
+
+        def do_PATCH(self) -> None:
+            self._handle()
+
+        def do_PUT(self) -> None:
+            self._handle()
+
+        def do_DELETE(self) -> None:
+            self._handle()
+
+        def _handle(self) -> None:
+            url = urlsplit(self.path)
+            query = parse_qs(url.query)
+            attributes = request_attributes(self.command, url.path, query)
+            reply = self._authorize(attributes) or _serve(state, self.command, attributes, query, self._body())
+            state.record(AuditRecord(self.command, self.path, attributes, reply.status))
+            self._send(reply)
+
+        def _authorize(self, attributes: RequestAttributes) -> _Reply | None:
+            if self.headers.get("Authorization") != f"Bearer {state.token}":
+                return _Reply(401, _status(401, "Unauthorized", "Unauthorized"))
+            if not is_allowed(state.rules, state.namespace, attributes):
+                message = (
+                    f'User cannot {attributes.verb} resource "{attributes.resource}" '
+                    f'in the namespace "{attributes.namespace}"'
+                )
+                return _Reply(403, _status(403, "Forbidden", message))
+            return None
+
+        def _body(self) -> dict[str, Any]:
+            length = int(self.headers.get("Content-Length") or 0)
+            if not length:
+                return {}
+            parsed: dict[str, Any] = json.loads(self.rfile.read(length))
+            return parsed
+
+        def _send(self, reply: _Reply) -> None:
+            is_text = isinstance(reply.body, str)
+            payload = (reply.body if isinstance(reply.body, str) else json.dumps(reply.body)).encode()
+            self.send_response(reply.status)
+            self.send_header("Content-Type", "text/plain" if is_text else "application/json")
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+        def log_message(self, format: str, *args: object) -> None:
+            """Quiet: the audit log records every request."""
+
+    return KubeApiHandler
+
+
+@contextmanager
+def serve_kube_api(state: ClusterState, tls: ServerTls) -> Iterator[str]:
+    """Serve HTTPS on an ephemeral 127.0.0.1 port; yields ``127.0.0.1:port`` (no scheme)."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(state))
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(tls.cert_file, tls.key_file)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -1,0 +1,30 @@
+"""Real-shaped stack outputs pointing at the loopback fakes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gke_kpo import outputs as names
+from gke_kpo.kubeconfig import kubeconfig_yaml
+from gke_kpo.permissions import AccessModel, custom_role_permissions, rbac_rules
+
+PROJECT, LOCATION, CLUSTER = "e2e-project", "us-central1-a", "kpo-e2e"
+NAMESPACE = "kpo-tasks"
+
+
+def loopback_outputs(endpoint: str, ca_base64: str, service_account: str, xcom_push: bool = False) -> dict[str, Any]:
+    return {
+        names.PROJECT: PROJECT,
+        names.LOCATION: LOCATION,
+        names.CLUSTER_NAME: CLUSTER,
+        names.ENDPOINT: endpoint,
+        names.CLUSTER_CA_CERTIFICATE: ca_base64,
+        names.NAMESPACE: NAMESPACE,
+        names.AIRFLOW_IDENTITY: service_account,
+        names.ACCESS_MODEL: AccessModel.NAMESPACED.value,
+        names.XCOM_PUSH: xcom_push,
+        names.IAM_PERMISSIONS: custom_role_permissions(AccessModel.NAMESPACED, xcom_push),
+        names.RBAC_RULES: rbac_rules(xcom_push),
+        names.GPU: None,
+        names.KUBECONFIG: kubeconfig_yaml(PROJECT, LOCATION, CLUSTER, endpoint, ca_base64),
+    }
