@@ -1,0 +1,61 @@
+"""Stack outputs for the renderer tests: one with GPU and XCom, one without, differently named."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from gke_kpo import outputs as names
+from gke_kpo.kubeconfig import kubeconfig_yaml
+from gke_kpo.permissions import rbac_rules
+
+DATA = Path(__file__).parent / "data"
+GPU_XCOM_OUTPUTS_FILE = DATA / "outputs_gpu_xcom.json"
+
+
+def load_gpu_xcom_outputs() -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads(GPU_XCOM_OUTPUTS_FILE.read_text())
+    return loaded
+
+
+def plain_outputs_from(base: dict[str, Any]) -> dict[str, Any]:
+    """Another project, a zone, another namespace, no GPU pool, XCom off."""
+    project, location, cluster, endpoint = "other-proj-42", "us-east1-b", "batch", "10.20.30.40"
+    ca = base[names.CLUSTER_CA_CERTIFICATE]
+    return base | {
+        names.PROJECT: project,
+        names.LOCATION: location,
+        names.CLUSTER_NAME: cluster,
+        names.ENDPOINT: endpoint,
+        names.NAMESPACE: "team-b-jobs",
+        names.XCOM_PUSH: False,
+        names.RBAC_RULES: rbac_rules(False),
+        names.GPU: None,
+        names.KUBECONFIG: kubeconfig_yaml(project, location, cluster, endpoint, ca),
+    }
+
+
+@pytest.fixture
+def gpu_outputs() -> dict[str, Any]:
+    return load_gpu_xcom_outputs()
+
+
+@pytest.fixture
+def plain_outputs() -> dict[str, Any]:
+    return plain_outputs_from(load_gpu_xcom_outputs())
+
+
+def outputs_case(name: str) -> dict[str, Any]:
+    base = load_gpu_xcom_outputs()
+    return base if name == "gpu_xcom" else plain_outputs_from(base)
+
+
+OUTPUT_CASES = ["gpu_xcom", "plain"]
+
+
+@pytest.fixture(params=OUTPUT_CASES)
+def any_outputs(request: pytest.FixtureRequest) -> dict[str, Any]:
+    return outputs_case(request.param)

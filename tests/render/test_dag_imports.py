@@ -1,0 +1,93 @@
+"""The rendered DAG imports in Airflow's DagBag with no errors and no deprecation warnings."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from gke_kpo import outputs as names
+from gke_kpo.render import render_files, write_files
+from gke_kpo.render.artifacts import SEED_IMAGE
+
+from .conftest import OUTPUT_CASES, outputs_case
+
+PROBE = Path(__file__).with_name("dagbag_probe.py")
+
+
+def _load_dagbag(dags_folder: Path, airflow_home: Path) -> dict[str, Any]:
+    env = {key: value for key, value in os.environ.items() if not key.startswith("AIRFLOW")}
+    env |= {
+        "AIRFLOW_HOME": str(airflow_home),
+        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{airflow_home / 'airflow.db'}",
+    }
+    result = subprocess.run(
+        [sys.executable, str(PROBE), str(dags_folder)], env=env, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    report: dict[str, Any] = json.loads(result.stdout.splitlines()[-1])
+    return report
+
+
+@pytest.fixture(scope="module", params=OUTPUT_CASES)
+def case(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Rendered outputs and their DagBag report; one Airflow start per case (each takes seconds)."""
+    pytest.importorskip("airflow.providers.cncf.kubernetes", reason="Airflow's Kubernetes provider is not installed")
+    outputs = outputs_case(request.param)
+    root = tmp_path_factory.mktemp(f"dagbag-{request.param}")
+    write_files(render_files(outputs, conn_id="remote_gke"), root / "out")
+    return outputs, _load_dagbag(root / "out" / "dags", root / "home")
+
+
+@pytest.fixture
+def dagbag(case: tuple[dict[str, Any], dict[str, Any]]) -> dict[str, Any]:
+    return case[1]
+
+
+@pytest.fixture
+def any_outputs(case: tuple[dict[str, Any], dict[str, Any]]) -> dict[str, Any]:
+    return case[0]
+
+
+def test_dag_imports_cleanly(dagbag: dict[str, Any]) -> None:
+    assert dagbag["import_errors"] == {}
+    assert dagbag["captured_warnings"] == {}
+    assert list(dagbag["dags"]) == ["remote_kpo"]
+
+
+def test_every_task_targets_the_stack_namespace_through_the_connection(
+    dagbag: dict[str, Any], any_outputs: dict[str, Any]
+) -> None:
+    tasks = dagbag["dags"]["remote_kpo"]
+    expected_ids = {"run_on_gke"} | ({"run_on_gpu"} if any_outputs[names.GPU] else set())
+    expected_ids |= {"push_xcom"} if any_outputs[names.XCOM_PUSH] else set()
+
+    assert set(tasks) == expected_ids
+    for task in tasks.values():
+        assert (task["conn_id"], task["namespace"]) == ("remote_gke", any_outputs[names.NAMESPACE])
+        assert (task["in_cluster"], task["get_logs"], task["image"]) == (False, True, SEED_IMAGE)
+    assert [task_id for task_id, task in tasks.items() if task["do_xcom_push"]] == (
+        ["push_xcom"] if any_outputs[names.XCOM_PUSH] else []
+    )
+
+
+def test_gpu_task_requests_tolerates_and_selects_the_pool(dagbag: dict[str, Any], any_outputs: dict[str, Any]) -> None:
+    gpu = any_outputs[names.GPU]
+    if gpu is None:
+        assert "run_on_gpu" not in dagbag["dags"]["remote_kpo"]
+        return
+    task = dagbag["dags"]["remote_kpo"]["run_on_gpu"]
+
+    assert task["gpu_limit"] == str(gpu["count"])
+    [toleration] = task["tolerations"]
+    assert {key: toleration[key] for key in ("key", "value", "effect")} == gpu["taint"]
+    assert toleration["operator"] == "Equal"
+    assert task["node_selector"] == gpu["node_selector"]

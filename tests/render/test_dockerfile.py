@@ -1,0 +1,55 @@
+"""The rendered Dockerfile, read by a real Dockerfile parser."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from dockerfile_parse import DockerfileParser
+
+from gke_kpo.render import pins, render_files
+
+from .conftest import load_gpu_xcom_outputs
+
+PINNED_TAG = re.compile(r"^[^:@\s]+(:[0-9][\w.\-]*|@sha256:[0-9a-f]{64})(\s+AS\s+\S+)?$", re.IGNORECASE)
+
+
+@pytest.fixture
+def instructions() -> list[dict[str, Any]]:
+    parser = DockerfileParser(fileobj=None)
+    parser.content = render_files(load_gpu_xcom_outputs())["Dockerfile"]
+    parsed: list[dict[str, Any]] = parser.structure
+    return [step for step in parsed if step["instruction"] != "COMMENT"]
+
+
+def _final_stage(instructions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    last_from = max(i for i, step in enumerate(instructions) if step["instruction"] == "FROM")
+    return instructions[last_from:]
+
+
+def test_every_image_is_pinned_to_a_version(instructions: list[dict[str, Any]]) -> None:
+    images = [step["value"] for step in instructions if step["instruction"] == "FROM"]
+    assert len(images) == 2
+    assert all(PINNED_TAG.match(image) for image in images), images
+
+
+def test_plugin_comes_from_the_full_google_cloud_cli_image(instructions: list[dict[str, Any]]) -> None:
+    [source_stage] = [step["value"] for step in instructions if step["instruction"] == "FROM"][:1]
+    assert source_stage == f"{pins.GOOGLE_CLOUD_CLI_IMAGE} AS gke-auth-plugin"
+    assert "slim" not in source_stage
+
+
+def test_final_stage_is_astro_runtime_copying_only_the_plugin(instructions: list[dict[str, Any]]) -> None:
+    final = _final_stage(instructions)
+
+    assert final[0]["value"] == pins.ASTRO_RUNTIME_IMAGE
+    assert [step["instruction"] for step in final] == ["FROM", "COPY", "USER"]
+    assert final[1]["value"] == (
+        f"--from=gke-auth-plugin {pins.AUTH_PLUGIN_PATH_IN_CLI_IMAGE} {pins.AUTH_PLUGIN_PATH_IN_RUNTIME}"
+    )
+    assert final[-1]["value"] == pins.ASTRO_RUNTIME_USER
+
+
+def test_nothing_is_installed_with_apt(instructions: list[dict[str, Any]]) -> None:
+    assert not [step for step in instructions if step["instruction"] == "RUN"]

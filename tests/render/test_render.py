@@ -1,0 +1,189 @@
+"""The renderer: the seven files, determinism, the drift check and the errors on bad outputs."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from gke_kpo import outputs as names
+from gke_kpo.render import OutputsError, changed_files, pins, render_files, write_files
+
+from .conftest import GPU_XCOM_OUTPUTS_FILE
+
+SEVEN_FILES = {
+    "kubeconfig.yaml",
+    "connection.json",
+    "connection.env",
+    "airflow_settings.yaml",
+    "Dockerfile",
+    "requirements.txt",
+    "dags/remote_kpo.py",
+}
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "gke_kpo.render", "--outputs", str(GPU_XCOM_OUTPUTS_FILE), *args],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def _tree_bytes(root: Path) -> dict[str, bytes]:
+    return {str(path.relative_to(root)): path.read_bytes() for path in sorted(root.rglob("*")) if path.is_file()}
+
+
+def test_cli_writes_the_seven_files_byte_identically_twice(tmp_path: Path) -> None:
+    first, second = tmp_path / "first", tmp_path / "second"
+    assert _cli("--out", str(first)).returncode == 0
+    assert _cli("--out", str(second)).returncode == 0
+
+    assert set(_tree_bytes(first)) == SEVEN_FILES
+    assert _tree_bytes(first) == _tree_bytes(second)
+
+
+def test_check_lists_exactly_the_files_that_drifted(tmp_path: Path) -> None:
+    assert _cli("--out", str(tmp_path)).returncode == 0
+    assert _cli("--out", str(tmp_path), "--check").returncode == 0
+    (tmp_path / "Dockerfile").write_text("FROM scratch\n")
+    (tmp_path / "dags" / "remote_kpo.py").unlink()
+
+    result = _cli("--out", str(tmp_path), "--check")
+
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        f"differs: {tmp_path / 'Dockerfile'}",
+        f"differs: {tmp_path / 'dags' / 'remote_kpo.py'}",
+    ]
+    assert (tmp_path / "Dockerfile").read_text() == "FROM scratch\n"  # --check writes nothing
+
+
+def test_cli_reports_bad_outputs_naming_the_key(tmp_path: Path) -> None:
+    bad = tmp_path / "outputs.json"
+    bad.write_text(json.dumps(json.loads(GPU_XCOM_OUTPUTS_FILE.read_text()) | {names.ENDPOINT: "https://1.2.3.4"}))
+
+    result = subprocess.run(
+        [sys.executable, "-m", "gke_kpo.render", "--outputs", str(bad), "--out", str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode == 2
+    assert "'endpoint'" in result.stderr and "no scheme" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_write_then_changed_files_is_empty(tmp_path: Path, any_outputs: dict[str, Any]) -> None:
+    files = render_files(any_outputs)
+    write_files(files, tmp_path)
+    assert changed_files(files, tmp_path) == []
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "named"),
+    [
+        (names.ENDPOINT, "https://34.1.2.3", "'endpoint'"),
+        (names.ENDPOINT, "34.1.2.3/api", "'endpoint'"),
+        (names.CLUSTER_CA_CERTIFICATE, "bm90IGEgY2VydA==", "'cluster_ca_certificate'"),
+        (names.CLUSTER_CA_CERTIFICATE, "-----BEGIN CERTIFICATE-----", "'cluster_ca_certificate'"),
+        (names.NAMESPACE, "Team_B", "'namespace'"),
+        (names.XCOM_PUSH, "false", "'xcom_push'"),
+        (names.GPU, {"accelerator": "nvidia-l4", "count": 0, "taint": {}, "node_selector": {}}, "'gpu.count'"),
+        (names.PROJECT, "", "'project'"),
+    ],
+)
+def test_bad_outputs_raise_naming_the_key(gpu_outputs: dict[str, Any], key: str, value: object, named: str) -> None:
+    with pytest.raises(OutputsError, match=named):
+        render_files(gpu_outputs | {key: value})
+
+
+@pytest.mark.parametrize(
+    "key", [names.PROJECT, names.ENDPOINT, names.CLUSTER_CA_CERTIFICATE, names.XCOM_PUSH, names.GPU]
+)
+def test_missing_output_is_named(gpu_outputs: dict[str, Any], key: str) -> None:
+    del gpu_outputs[key]
+    with pytest.raises(OutputsError, match=f"missing output '{key}'"):
+        render_files(gpu_outputs)
+
+
+def test_conn_id_must_fit_an_environment_variable(gpu_outputs: dict[str, Any]) -> None:
+    with pytest.raises(OutputsError, match="connection id"):
+        render_files(gpu_outputs, conn_id="gke-kpo")
+
+
+def test_kubeconfig_is_the_stack_kubeconfig(any_outputs: dict[str, Any]) -> None:
+    """One source of truth: the rendered file is what the stack exports and its provider uses."""
+    assert render_files(any_outputs)["kubeconfig.yaml"] == any_outputs[names.KUBECONFIG]
+
+
+def test_kubeconfig_has_exec_plugin_and_no_static_token(any_outputs: dict[str, Any]) -> None:
+    config = yaml.safe_load(render_files(any_outputs)["kubeconfig.yaml"])
+    name = f"gke_{any_outputs[names.PROJECT]}_{any_outputs[names.LOCATION]}_{any_outputs[names.CLUSTER_NAME]}"
+    [cluster], [user], [context] = config["clusters"], config["users"], config["contexts"]
+
+    assert (cluster["name"], user["name"], context["name"], config["current-context"]) == (name,) * 4
+    assert cluster["cluster"]["server"] == f"https://{any_outputs[names.ENDPOINT]}"
+    assert user["user"] == {
+        "exec": {
+            "apiVersion": "client.authentication.k8s.io/v1beta1",
+            "command": "gke-gcloud-auth-plugin",
+            "args": ["--use_application_default_credentials"],
+            "provideClusterInfo": True,
+            "interactiveMode": "Never",
+            "installHint": user["user"]["exec"]["installHint"],
+        }
+    }
+    assert "gke-gcloud-auth-plugin" in user["user"]["exec"]["installHint"]
+
+
+def test_connection_json_has_explicit_namespace_and_boolean_in_cluster(any_outputs: dict[str, Any]) -> None:
+    files = render_files(any_outputs)
+    connection = json.loads(files["connection.json"])
+
+    assert connection["conn_type"] == "kubernetes"
+    assert connection["extra"]["in_cluster"] is False
+    assert connection["extra"]["namespace"] == any_outputs[names.NAMESPACE]
+    assert connection["extra"]["kube_config"] == yaml.safe_load(files["kubeconfig.yaml"])
+
+
+def test_connection_env_survives_a_posix_shell(any_outputs: dict[str, Any], tmp_path: Path) -> None:
+    files = render_files(any_outputs, conn_id="remote_gke")
+    env_file = tmp_path / "connection.env"
+    env_file.write_text(files["connection.env"])
+
+    printed = subprocess.run(
+        ["sh", "-c", f'. "{env_file}" && printf %s "$AIRFLOW_CONN_REMOTE_GKE"'],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+
+    assert files["connection.env"].count("\n") == 1
+    assert json.loads(printed) == json.loads(files["connection.json"])
+
+
+def test_astro_settings_carry_the_extra_as_a_json_string(any_outputs: dict[str, Any]) -> None:
+    files = render_files(any_outputs, conn_id="remote_gke")
+    [connection] = yaml.safe_load(files["airflow_settings.yaml"])["airflow"]["connections"]
+
+    assert (connection["conn_id"], connection["conn_type"]) == ("remote_gke", "kubernetes")
+    assert isinstance(connection["conn_extra"], str)
+    assert json.loads(connection["conn_extra"]) == json.loads(files["connection.json"])["extra"]
+
+
+def test_unknown_outputs_are_ignored(gpu_outputs: dict[str, Any]) -> None:
+    assert render_files(gpu_outputs | {"added_later": [1, 2]}) == render_files(gpu_outputs)
+
+
+def test_requirements_pin_the_provider_the_tests_run() -> None:
+    [line] = render_files(json.loads(GPU_XCOM_OUTPUTS_FILE.read_text()))["requirements.txt"].splitlines()
+    assert line == f"{pins.KUBERNETES_PROVIDER}=={version(pins.KUBERNETES_PROVIDER)}"
