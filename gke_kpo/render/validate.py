@@ -104,9 +104,9 @@ def _mapping(value: Any, label: str) -> dict[str, Any]:
 
 
 def _gpu(raw: dict[str, Any]) -> GpuPool | None:
-    if names.GPU not in raw:
-        raise OutputsError(f"missing output {names.GPU!r}: expected null or the GPU pool object")
-    if raw[names.GPU] is None:
+    # Absent means null: Pulumi's Python SDK drops None-valued exports, so a stack without a GPU pool
+    # has no `gpu` key in `pulumi stack output --json`.
+    if raw.get(names.GPU) is None:
         return None
     gpu = _mapping(raw[names.GPU], names.GPU)
     count = gpu.get("count")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,8 +17,9 @@ PINNED_TAG = re.compile(r"^[^:@\s]+(:[0-9][\w.\-]*|@sha256:[0-9a-f]{64})(\s+AS\s
 
 
 @pytest.fixture
-def instructions() -> list[dict[str, Any]]:
-    parser = DockerfileParser(fileobj=None)
+def instructions(tmp_path: Path) -> list[dict[str, Any]]:
+    # The parser writes its content to <path>/Dockerfile; keep that out of the working tree.
+    parser = DockerfileParser(path=str(tmp_path))
     parser.content = render_files(load_gpu_xcom_outputs())["Dockerfile"]
     parsed: list[dict[str, Any]] = parser.structure
     return [step for step in parsed if step["instruction"] != "COMMENT"]

@@ -106,13 +106,18 @@ def test_bad_outputs_raise_naming_the_key(gpu_outputs: dict[str, Any], key: str,
         render_files(gpu_outputs | {key: value})
 
 
-@pytest.mark.parametrize(
-    "key", [names.PROJECT, names.ENDPOINT, names.CLUSTER_CA_CERTIFICATE, names.XCOM_PUSH, names.GPU]
-)
+@pytest.mark.parametrize("key", [names.PROJECT, names.ENDPOINT, names.CLUSTER_CA_CERTIFICATE, names.XCOM_PUSH])
 def test_missing_output_is_named(gpu_outputs: dict[str, Any], key: str) -> None:
     del gpu_outputs[key]
     with pytest.raises(OutputsError, match=f"missing output '{key}'"):
         render_files(gpu_outputs)
+
+
+def test_absent_gpu_renders_like_null(gpu_outputs: dict[str, Any]) -> None:
+    """The real CLI omits a None-valued Python export, so a stack without GPUs has no `gpu` key."""
+    without_key = {key: value for key, value in gpu_outputs.items() if key != names.GPU}
+    assert render_files(without_key) == render_files(gpu_outputs | {names.GPU: None})
+    assert "nvidia.com/gpu" not in render_files(without_key)["dags/remote_kpo.py"]
 
 
 def test_conn_id_must_fit_an_environment_variable(gpu_outputs: dict[str, Any]) -> None:
