@@ -25,6 +25,7 @@ test: lint
 
 lint: $(READY)
 	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
 	$(PY) -m mypy
 	$(VENV)/bin/actionlint .github/workflows/*.yml
 

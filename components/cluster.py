@@ -9,7 +9,7 @@ import pulumi_gcp as gcp
 
 from components.gpu_pool import GpuPool, GpuPoolArgs
 from gke_kpo import names
-from gke_kpo.node_config import hardened_node_config, node_account_id
+from gke_kpo.node_config import hardened_node_config, node_account_id, self_healing_autoscaling
 from gke_kpo.settings import Settings
 
 NODE_SERVICE_ACCOUNT_ROLE = "roles/container.defaultNodeServiceAccount"
@@ -122,9 +122,7 @@ class Cluster(pulumi.ComponentResource):
             project=settings.project,
             location=settings.location,
             cluster=cluster.name,
-            initial_node_count=pool.min_nodes,
-            autoscaling={"min_node_count": pool.min_nodes, "max_node_count": pool.max_nodes},
-            management={"auto_repair": True, "auto_upgrade": True},
             node_config=node_config,
+            **self_healing_autoscaling(pool.min_nodes, pool.max_nodes),
             opts=pulumi.ResourceOptions(parent=self),
         )

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_gcp as gcp
 
-from gke_kpo.node_config import gpu_node_config
+from gke_kpo.node_config import gpu_node_config, self_healing_autoscaling
 from gke_kpo.settings import GpuPoolSettings
 
 
@@ -30,10 +30,8 @@ class GpuPool(pulumi.ComponentResource):
             project=args.project,
             location=args.location,
             cluster=args.cluster,
-            initial_node_count=gpu.min_nodes,
-            autoscaling={"min_node_count": gpu.min_nodes, "max_node_count": gpu.max_nodes},
-            management={"auto_repair": True, "auto_upgrade": True},
             node_config=gpu_node_config(args.node_service_account, gpu),
+            **self_healing_autoscaling(gpu.min_nodes, gpu.max_nodes),
             opts=pulumi.ResourceOptions(parent=self),
         )
         self.register_outputs({"name": pool.name})

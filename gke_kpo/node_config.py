@@ -23,6 +23,15 @@ def node_account_id(cluster_name: str) -> str:
     return f"{cluster_name[: 30 - len(NODE_ACCOUNT_SUFFIX)]}{NODE_ACCOUNT_SUFFIX}"
 
 
+def self_healing_autoscaling(min_nodes: int, max_nodes: int) -> dict[str, Any]:
+    """Node pool inputs every pool shares: per-zone autoscaling bounds, auto-repair and auto-upgrade."""
+    return {
+        "initial_node_count": min_nodes,
+        "autoscaling": {"min_node_count": min_nodes, "max_node_count": max_nodes},
+        "management": {"auto_repair": True, "auto_upgrade": True},
+    }
+
+
 def hardened_node_config(service_account: str, machine_type: str, labels: dict[str, str]) -> dict[str, Any]:
     return {
         "machine_type": machine_type,

@@ -17,6 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from .http_reply import send_body
 from .pods import FakePod, PodStore
 from .rbac import RequestAttributes, is_allowed, query_flag, request_attributes
 from .tls import ServerTls
@@ -151,13 +152,10 @@ def _handler_for(state: ClusterState) -> type[BaseHTTPRequestHandler]:
             return parsed
 
         def _send(self, reply: _Reply) -> None:
-            is_text = isinstance(reply.body, str)
-            payload = (reply.body if isinstance(reply.body, str) else json.dumps(reply.body)).encode()
-            self.send_response(reply.status)
-            self.send_header("Content-Type", "text/plain" if is_text else "application/json")
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            self.wfile.write(payload)
+            if isinstance(reply.body, str):
+                send_body(self, reply.status, reply.body, "text/plain")
+            else:
+                send_body(self, reply.status, json.dumps(reply.body), "application/json")
 
         def log_message(self, format: str, *args: object) -> None:
             """Quiet: the audit log records every request."""

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
+from .http_reply import send_body
+
 ACCOUNTS_PATH = "/computeMetadata/v1/instance/service-accounts/"
 SCOPES = ["https://www.googleapis.com/auth/cloud-platform"]
 TOKEN_LIFETIME_SECONDS = 3599
@@ -77,13 +79,8 @@ def _handler_for(state: MetadataState) -> type[BaseHTTPRequestHandler]:
             self._reply(200, body)
 
         def _reply(self, status: int, body: str) -> None:
-            payload = body.encode()
-            self.send_response(status)
-            self.send_header("Metadata-Flavor", "Google")
-            self.send_header("Content-Type", "application/json" if body.startswith("{") else "text/plain")
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            self.wfile.write(payload)
+            content_type = "application/json" if body.startswith("{") else "text/plain"
+            send_body(self, status, body, content_type, Metadata_Flavor="Google")
 
         def log_message(self, format: str, *args: object) -> None:
             """Quiet: the state counts what matters."""
