@@ -170,7 +170,7 @@ POLICY: Final = ResourceValidationPolicy(
     severity=Severity.HIGH,
     enforcement_level=EnforcementLevel.MANDATORY,
     config_schema=HARDENING_SCHEMA,
-    remediation_steps="Each violation names the property to set; see docs/policies.md#gke-hardening.",
+    remediation_steps="Each violation names the property to set; see the policy table in README.md.",
     validate=resource_validation(
         {
             types.CLUSTER: requirement_checks(CLUSTER_REQUIREMENTS),

@@ -42,6 +42,6 @@ POLICY: Final = StackValidationPolicy(
     description="Reports project-level IAM grants that carry container.pods.* (they reach every namespace).",
     severity=Severity.HIGH,
     enforcement_level=EnforcementLevel.ADVISORY,
-    remediation_steps="Prefer access_model=namespaced; see docs/policies.md#no-project-wide-pod-access.",
+    remediation_steps="Prefer access_model=namespaced; see 'Access models' in README.md.",
     validate=stack_validation({grant_type: [_project_grant] for grant_type in types.PROJECT_GRANTS}),
 )
