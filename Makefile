@@ -5,6 +5,8 @@ PY := $(VENV)/bin/python
 READY := $(VENV)/.ready
 STACK ?= dev
 POLICY_CONFIG = policies/config/$(STACK).json
+# Without a config file the pack's own (strictest) default levels apply, in make plan and the CLI alike.
+POLICY_CONFIG_FLAG = $(if $(wildcard $(POLICY_CONFIG)),--policy-pack-config $(POLICY_CONFIG))
 
 .PHONY: venv plan test lint render golden benchmark preview up
 
@@ -43,7 +45,7 @@ benchmark: $(READY)
 
 ## Real Pulumi CLI (needs `pulumi` on PATH and Google credentials).
 preview: $(READY)
-	pulumi preview --stack $(STACK) --policy-pack policies --policy-pack-config $(POLICY_CONFIG)
+	pulumi preview --stack $(STACK) --policy-pack policies $(POLICY_CONFIG_FLAG)
 
 up: $(READY)
-	pulumi up --stack $(STACK) --policy-pack policies --policy-pack-config $(POLICY_CONFIG)
+	pulumi up --stack $(STACK) --policy-pack policies $(POLICY_CONFIG_FLAG)

@@ -35,17 +35,20 @@ class PolicySetting:
 
 
 def config_file(stack: str) -> Path:
-    path = CONFIG_DIR / f"{stack}.json"
-    if not path.is_file():
-        known = ", ".join(sorted(p.stem for p in CONFIG_DIR.glob("*.json"))) or "none"
-        raise PolicyConfigError(
-            f"no policy config for stack {stack!r}: create {path.relative_to(PACK_DIR.parent)} "
-            f"(stacks with one: {known})"
-        )
-    return path
+    return CONFIG_DIR / f"{stack}.json"
 
 
-def _level_name(level: int) -> str:
+def config_source(stack: str) -> str:
+    """Where the stack's levels come from, in words for the verdict printout."""
+    path = config_file(stack)
+    shown = path.relative_to(PACK_DIR.parent)
+    if path.is_file():
+        return f"policy config {shown}"
+    # Like `pulumi preview --policy-pack` without --policy-pack-config: the pack's own (strictest) defaults.
+    return f"no {shown}: the pack's default levels apply; add that file to set this stack's levels"
+
+
+def level_name(level: int) -> str:
     return str(analyzer_pb2.EnforcementLevel.Name(level)).lower()
 
 
@@ -67,7 +70,7 @@ def reconcile(info: analyzer_pb2.AnalyzerInfo, file_config: dict[str, Any]) -> d
     schemas = {policy.name: json_format.MessageToDict(policy.configSchema) for policy in info.policies}
     result = {
         policy.name: PolicySetting(
-            _level_name(policy.enforcementLevel),
+            level_name(policy.enforcementLevel),
             {
                 key: spec["default"]
                 for key, spec in schemas[policy.name].get("properties", {}).items()
@@ -103,6 +106,8 @@ def reconcile(info: analyzer_pb2.AnalyzerInfo, file_config: dict[str, Any]) -> d
 
 def load_stack_settings(stack: str, info: analyzer_pb2.AnalyzerInfo) -> dict[str, PolicySetting]:
     path = config_file(stack)
+    if not path.is_file():
+        return reconcile(info, {})
     try:
         file_config = json.loads(path.read_text())
     except json.JSONDecodeError as error:

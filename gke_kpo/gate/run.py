@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from gke_kpo.gate.launch import EngineContext
-from gke_kpo.gate.policy_config import config_file, load_stack_settings
+from gke_kpo.gate.policy_config import config_source, load_stack_settings
 from gke_kpo.gate.session import AnalyzerSession
 from gke_kpo.gate.verdicts import GateResult
 from gke_kpo.plan.capture import PROJECT_NAME, Plan, stack_config
@@ -20,7 +20,6 @@ def engine_context(stack: str) -> EngineContext:
 
 def run_gate(plan: Plan, stack: str, session: AnalyzerSession | None = None) -> GateResult:
     """Run the pack over the plan with the stack's policy config; reuse ``session`` when given."""
-    config_file(stack)  # fail on a missing config before starting a process
     if session is not None:
         return _judge(session, plan, stack)
     with AnalyzerSession(engine_context(stack)) as own_session:
@@ -34,6 +33,7 @@ def _judge(session: AnalyzerSession, plan: Plan, stack: str) -> GateResult:
     return GateResult(
         stack=stack,
         pack=session.info.name,
+        config=config_source(stack),
         levels={name: setting.level for name, setting in settings.items()},
         verdicts=session.analyze(plan.resources),
     )

@@ -43,6 +43,8 @@ def verdicts_from(response: analyzer_pb2.AnalyzeResponse, analyzed_urn: str | No
 class GateResult:
     stack: str
     pack: str
+    config: str
+    """Where the levels came from: the stack's policy config file, or the pack's defaults."""
     levels: dict[str, str]
     """Each policy's effective enforcement level after the stack's config was applied."""
     verdicts: list[Verdict] = field(default_factory=list)
@@ -56,7 +58,7 @@ class GateResult:
         return not self.mandatory_failures
 
     def format(self) -> str:
-        lines = [f"== policy pack {self.pack} on stack {self.stack}"]
+        lines = [f"== policy pack {self.pack} on stack {self.stack} ({self.config})"]
         lines += [f"   {name}: {level}" for name, level in sorted(self.levels.items())]
         for verdict in sorted(self.verdicts, key=lambda v: (v.level != MANDATORY, v.policy, v.resource)):
             where = verdict.resource.rsplit("::", 1)[-1] if verdict.resource else "(stack)"

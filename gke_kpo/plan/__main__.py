@@ -12,7 +12,6 @@ import yaml
 
 from gke_kpo import outputs
 from gke_kpo.gate import AnalyzerSession, GateResult, PolicyConfigError, engine_context, run_gate
-from gke_kpo.gate.policy_config import config_file
 from gke_kpo.plan.capture import REPO_ROOT, Plan, ProgramError, run_program, stack_config
 from gke_kpo.plan.inventory import inventory_yaml
 from gke_kpo.render import render_files, write_files
@@ -45,7 +44,6 @@ def _write_build(plan: Plan, out_dir: Path) -> None:
 def _plan_and_judge(stack: str) -> tuple[Plan, GateResult]:
     """The pack boots on the other core while the program runs, as the engine also starts it up front."""
     stack_config(stack)
-    config_file(stack)
     with ThreadPoolExecutor(max_workers=1) as pool:
         starting = pool.submit(AnalyzerSession, engine_context(stack))
         try:

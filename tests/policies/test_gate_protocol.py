@@ -11,7 +11,7 @@ from pulumi.runtime.proto import analyzer_pb2
 
 from gke_kpo.gate import AnalyzerSession, PolicyConfigError, run_gate
 from gke_kpo.gate.launch import PACK_DIR, pack_python
-from gke_kpo.gate.policy_config import reconcile
+from gke_kpo.gate.policy_config import level_name, reconcile
 from gke_kpo.plan.capture import Plan, PlannedResource
 from policies.kpo_policies import resource_types as t
 from policies.kpo_policies.pack import POLICIES
@@ -56,9 +56,12 @@ def test_stack_config_sets_levels(analyzer: AnalyzerSession) -> None:
     assert {name for name, level in prod.items() if level != "mandatory"} == {"no-project-wide-pod-access"}
 
 
-def test_missing_config_fails_clearly(analyzer: AnalyzerSession) -> None:
-    with pytest.raises(PolicyConfigError, match=r"policies/config/staging\.json"):
-        run_gate(Plan("staging"), "staging", analyzer)
+def test_missing_config_falls_back_to_the_pack_defaults(analyzer: AnalyzerSession) -> None:
+    result = run_gate(Plan("staging"), "staging", analyzer)
+    defaults = {policy.name: level_name(policy.enforcementLevel) for policy in analyzer.info.policies}
+    assert result.levels == defaults
+    assert "mandatory" in result.levels.values()
+    assert "no policies/config/staging.json" in result.format()
 
 
 @pytest.mark.parametrize(
