@@ -64,6 +64,7 @@ def container_defaults(settings: NamespaceSettings) -> dict[str, Any]:
         "type": "Container",
         "default": {"cpu": settings.default_cpu_limit, "memory": settings.default_memory_limit},
         "default_request": {"cpu": settings.default_cpu_request, "memory": settings.default_memory_request},
+        "max": {"cpu": settings.max_container_cpu, "memory": settings.max_container_memory},
     }
 
 

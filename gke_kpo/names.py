@@ -70,6 +70,18 @@ def quantity_problem(value: str) -> str | None:
     return None if _QUANTITY.match(value) else f"{value!r} is not a Kubernetes quantity such as 500m, 2 or 4Gi"
 
 
+_QUANTITY_SCALE = {
+    "": 1, "m": 10**-3, "k": 10**3, "M": 10**6, "G": 10**9, "T": 10**12, "P": 10**15, "E": 10**18,
+    "Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "Ti": 2**40, "Pi": 2**50, "Ei": 2**60,
+}  # fmt: skip
+
+
+def quantity_value(value: str) -> float:
+    """A Kubernetes quantity as a number, to compare two of them; call only on a valid quantity."""
+    number = value.rstrip("kMGTPEimK")
+    return float(number) * _QUANTITY_SCALE[value[len(number) :]]
+
+
 def resource_name_problem(value: str) -> str | None:
     if _RESOURCE_NAME.match(value):
         return None

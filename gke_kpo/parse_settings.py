@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Callable
+from itertools import pairwise
 from typing import TypeVar
 
 from gke_kpo import names
@@ -204,10 +205,23 @@ def _gpu_pool(read: _Reader) -> GpuPoolSettings | None:
     return GpuPoolSettings(accelerator, count, machine_type, minimum, maximum, read.flag("gpu_spot"), driver)
 
 
+def _check_ascending(read: _Reader, keys: tuple[str, ...]) -> None:
+    """A default request above its default limit, or a default limit above the maximum, rejects every pod."""
+    values = {key: str(read.values.get(key, "")) for key in keys}
+    if any(names.quantity_problem(value) for value in values.values()):
+        return
+    for lower_key, upper_key in pairwise(keys):
+        lower, upper = values[lower_key], values[upper_key]
+        if names.quantity_value(lower) > names.quantity_value(upper):
+            read.fail(upper_key, f"{upper} is below {lower_key} {lower}", f"set {upper_key} >= {lower_key}")
+
+
 def _namespace(read: _Reader) -> NamespaceSettings:
     def quantity(key: str) -> str:
         return read.text(key, names.quantity_problem, "use a Kubernetes quantity such as 500m or 2Gi")
 
+    _check_ascending(read, ("default_cpu_request", "default_cpu_limit", "max_container_cpu"))
+    _check_ascending(read, ("default_memory_request", "default_memory_limit", "max_container_memory"))
     return NamespaceSettings(
         name=read.text("namespace", names.dns1123_label_problem, "e.g. airflow-kpo"),
         quota_pods=read.number("quota_pods", 1),
@@ -218,6 +232,8 @@ def _namespace(read: _Reader) -> NamespaceSettings:
         default_memory_request=quantity("default_memory_request"),
         default_cpu_limit=quantity("default_cpu_limit"),
         default_memory_limit=quantity("default_memory_limit"),
+        max_container_cpu=quantity("max_container_cpu"),
+        max_container_memory=quantity("max_container_memory"),
     )
 
 

@@ -68,6 +68,8 @@ class NamespaceSettings:
     default_memory_request: str
     default_cpu_limit: str
     default_memory_limit: str
+    max_container_cpu: str
+    max_container_memory: str
 
 
 @dataclass(frozen=True)

@@ -39,3 +39,15 @@ def test_node_account_id_is_always_a_valid_account_id(cluster: str) -> None:
 def test_world_cidr_detection() -> None:
     assert names.open_to_world("0.0.0.0/0")
     assert not names.open_to_world("203.0.113.0/24")
+
+
+@pytest.mark.parametrize(
+    ("smaller", "larger"), [("500m", "1"), ("1Gi", "1100M"), ("1024Mi", "1.5Gi"), ("999", "1k"), ("2", "2.5")]
+)
+def test_quantities_compare_across_suffixes(smaller: str, larger: str) -> None:
+    assert names.quantity_value(smaller) < names.quantity_value(larger)
+
+
+def test_equal_quantities_in_other_units() -> None:
+    assert names.quantity_value("1Gi") == names.quantity_value("1024Mi")
+    assert names.quantity_value("1500m") == names.quantity_value("1.5")
