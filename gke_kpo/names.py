@@ -98,8 +98,17 @@ def cidr_problem(value: str) -> str | None:
     return None
 
 
-def open_to_world(value: str) -> bool:
-    return ipaddress.ip_network(value, strict=False).prefixlen == 0
+BROADEST_AUTHORIZED_PREFIX = 8
+"""An authorized network broader than a /8 is no allowlist; split ranges (0.0.0.0/1 + 128.0.0.0/1) count too."""
+
+
+def authorized_networks_problem(cidrs: list[str]) -> str | None:
+    """Why these control-plane authorized networks open it too widely, or None; the CIDRs must be valid."""
+    networks = [ipaddress.ip_network(cidr, strict=False) for cidr in cidrs]
+    broad = [str(n) for n in networks if n.prefixlen < BROADEST_AUTHORIZED_PREFIX]
+    if broad:
+        return f"{', '.join(broad)} is broader than /{BROADEST_AUTHORIZED_PREFIX}: that is most of the internet"
+    return None
 
 
 def derived_role_id(cluster_name: str) -> str:

@@ -166,10 +166,10 @@ def _check_authorized_networks(read: _Reader, authorized: tuple[str, ...], priva
         reason = names.cidr_problem(cidr)
         if reason:
             read.fail(key, reason, "write each entry as a.b.c.d/n")
-        elif names.open_to_world(cidr):
-            read.fail(
-                key, f"{cidr} opens the control plane to the whole internet", "list only your Airflow egress CIDRs"
-            )
+    valid = [cidr for cidr in authorized if not names.cidr_problem(cidr)]
+    too_broad = names.authorized_networks_problem(valid)
+    if too_broad:
+        read.fail(key, too_broad, "list only your Airflow deployment's egress CIDRs")
 
 
 def _pool_bounds(read: _Reader, prefix: str, floor: int) -> tuple[int, int]:

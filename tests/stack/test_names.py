@@ -36,9 +36,14 @@ def test_node_account_id_is_always_a_valid_account_id(cluster: str) -> None:
     assert names.account_id_problem(node_account_id(cluster)) is None
 
 
-def test_world_cidr_detection() -> None:
-    assert names.open_to_world("0.0.0.0/0")
-    assert not names.open_to_world("203.0.113.0/24")
+@pytest.mark.parametrize("cidrs", [["0.0.0.0/0"], ["0.0.0.0/1", "128.0.0.0/1"], ["203.0.113.0/24", "64.0.0.0/3"]])
+def test_too_broad_authorized_networks(cidrs: list[str]) -> None:
+    assert names.authorized_networks_problem(cidrs)
+
+
+@pytest.mark.parametrize("cidrs", [[], ["203.0.113.0/24"], ["10.0.0.0/8", "198.51.100.7/32"]])
+def test_allowlist_authorized_networks(cidrs: list[str]) -> None:
+    assert names.authorized_networks_problem(cidrs) is None
 
 
 @pytest.mark.parametrize(

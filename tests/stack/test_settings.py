@@ -33,6 +33,7 @@ BAD_VALUES = [
     ("services_cidr", {"services_cidr": "10.10.0.0/24"}),
     ("master_cidr", {"master_cidr": "172.16.0.0/24"}),
     ("master_authorized_networks", {"master_authorized_networks": '["0.0.0.0/0"]'}),
+    ("master_authorized_networks", {"master_authorized_networks": '["0.0.0.0/1", "128.0.0.0/1"]'}),
     ("master_authorized_networks", {"master_authorized_networks": '["not-a-cidr"]'}),
     ("master_authorized_networks", {"master_authorized_networks": "[]"}),
     ("master_authorized_networks", {"master_authorized_networks": "203.0.113.0/24"}),
