@@ -31,6 +31,7 @@ class GpuPool(pulumi.ComponentResource):
             location=args.location,
             cluster=args.cluster,
             node_config=gpu_node_config(args.node_service_account, gpu),
+            node_locations=list(gpu.node_locations) or None,
             **self_healing_autoscaling(gpu.min_nodes, gpu.max_nodes),
             opts=pulumi.ResourceOptions(parent=self),
         )

@@ -82,7 +82,7 @@ def resolve(raw_values: dict[str, str]) -> tuple[dict[str, ConfigValue], list[Pr
         try:
             values[name] = coerce(spec, raw_values[name])
         except ValueError as reason:
-            problems.append(Problem(name, str(reason), f"give a {spec.type} value"))
+            problems.append(Problem(name, str(reason), f"give a value of type {spec.type}"))
     return values, problems
 
 

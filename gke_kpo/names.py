@@ -48,6 +48,17 @@ def dns1123_label_problem(value: str) -> str | None:
     return f"{value!r} is not a DNS-1123 label (lowercase alphanumerics and '-', at most 63, alphanumeric at both ends)"
 
 
+RESERVED_NAMESPACES = frozenset({"default", "kube-system", "kube-public", "kube-node-lease"})
+RESERVED_NAMESPACE_PREFIXES = ("kube-", "gke-")
+"""Namespaces Kubernetes or GKE own: a quota and LimitRange there would land on system pods."""
+
+
+def task_namespace_problem(value: str) -> str | None:
+    if value in RESERVED_NAMESPACES or value.startswith(RESERVED_NAMESPACE_PREFIXES):
+        return f"{value!r} belongs to Kubernetes or GKE; the task namespace must be one the stack owns"
+    return dns1123_label_problem(value)
+
+
 def account_id_problem(value: str) -> str | None:
     if _ACCOUNT_ID.match(value):
         return None

@@ -67,6 +67,9 @@ class _Reader:
         options = tuple(item.value for item in kind)  # type: ignore[attr-defined]
         return kind(self.choice(key, options))  # type: ignore[call-arg]
 
+    def has_problem(self, key: str) -> bool:
+        return any(problem.key == key for problem in self.problems)
+
     def fail(self, key: str, message: str, fix: str) -> None:
         self.problems.append(Problem(key, message, fix or "correct the value"))
 
@@ -115,7 +118,8 @@ def _network(read: _Reader) -> NetworkSettings:
         for key in ("subnet_cidr", "pods_cidr", "services_cidr")
     }
     if not existing:
-        _check_disjoint(read, cidrs)
+        # The control plane's /28 is peered into the VPC, so it must not overlap the node network either.
+        _check_disjoint(read, {**cidrs, "master_cidr": str(read.values.get("master_cidr", ""))})
     return NetworkSettings(
         existing_network=existing,
         existing_subnetwork=subnetwork,
@@ -156,7 +160,7 @@ def _cluster(read: _Reader) -> ClusterSettings:
 
 def _check_authorized_networks(read: _Reader, authorized: tuple[str, ...], private_endpoint: bool) -> None:
     key = "master_authorized_networks"
-    if not authorized and not private_endpoint:
+    if not authorized and not private_endpoint and not read.has_problem(key):
         read.fail(
             key,
             "is empty, so nothing (not even Airflow) could reach the public endpoint",
@@ -200,9 +204,19 @@ def _gpu_pool(read: _Reader) -> GpuPoolSettings | None:
     accelerator = read.text("gpu_accelerator", names.resource_name_problem)
     machine_type = read.text("gpu_machine_type", names.resource_name_problem)
     driver = read.choice("gpu_driver_version", GPU_DRIVER_VERSIONS)
+    zones = _gpu_zones(read)
     if count == 0:
         return None
-    return GpuPoolSettings(accelerator, count, machine_type, minimum, maximum, read.flag("gpu_spot"), driver)
+    return GpuPoolSettings(accelerator, count, machine_type, minimum, maximum, read.flag("gpu_spot"), driver, zones)
+
+
+def _gpu_zones(read: _Reader) -> tuple[str, ...]:
+    region, zones = str(read.values.get("region", "")), read.strings("gpu_node_locations")
+    for zone in zones:
+        reason = None if names.region_problem(region) else names.zone_problem(zone, region)
+        if reason:
+            read.fail("gpu_node_locations", reason, f"list zones of {region} that offer the accelerator")
+    return zones
 
 
 def _check_ascending(read: _Reader, keys: tuple[str, ...]) -> None:
@@ -223,7 +237,7 @@ def _namespace(read: _Reader) -> NamespaceSettings:
     _check_ascending(read, ("default_cpu_request", "default_cpu_limit", "max_container_cpu"))
     _check_ascending(read, ("default_memory_request", "default_memory_limit", "max_container_memory"))
     return NamespaceSettings(
-        name=read.text("namespace", names.dns1123_label_problem, "e.g. airflow-kpo"),
+        name=read.text("namespace", names.task_namespace_problem, "e.g. airflow-kpo"),
         quota_pods=read.number("quota_pods", 1),
         quota_cpu=quantity("quota_cpu"),
         quota_memory=quantity("quota_memory"),
@@ -246,6 +260,12 @@ def _identity(read: _Reader, project: str) -> IdentitySettings:
     k8s_namespace = read.text("airflow_k8s_namespace", names.dns1123_label_problem, "Airflow's namespace, e.g. airflow")
     ksa = read.text("airflow_k8s_service_account", names.dns1123_label_problem, "e.g. airflow-worker")
     email = read.text("airflow_service_account")
+    if mode is IdentityMode.GKE and email:
+        read.fail(
+            "airflow_service_account",
+            "is only used with identity_mode astro; identity_mode gke creates the account from airflow_gsa_name",
+            "remove airflow_service_account, or set identity_mode to astro",
+        )
     if mode is IdentityMode.GKE:
         email = names.service_account_email(gsa_name, project)
     elif not email:

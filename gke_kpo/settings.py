@@ -55,6 +55,7 @@ class GpuPoolSettings:
     max_nodes: int
     spot: bool
     driver_version: str
+    node_locations: tuple[str, ...]
 
 
 @dataclass(frozen=True)

@@ -32,8 +32,9 @@ def _print_plan(plan: Plan) -> None:
 
 def _write_build(plan: Plan, out_dir: Path) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
-    # The shape `pulumi stack output --json --show-secrets` prints, so `make render` takes it as is.
-    (out_dir / "outputs.json").write_text(json.dumps(plan.outputs, indent=2, sort_keys=True) + "\n")
+    # What `pulumi stack output --json --show-secrets` prints: the Python SDK drops None-valued exports.
+    printed = {name: value for name, value in plan.outputs.items() if value is not None}
+    (out_dir / "outputs.json").write_text(json.dumps(printed, indent=2, sort_keys=True) + "\n")
     (out_dir / "plan.yaml").write_text(inventory_yaml(plan))
     airflow_dir = out_dir / "airflow"
     files = render_files(plan.outputs)

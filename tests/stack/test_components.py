@@ -25,8 +25,8 @@ VARIANTS: list[tuple[str, dict[str, object]]] = [
     ("prod", {}),
     ("dev", {"access_model": "project"}),
     ("prod", {"access_model": "project", "xcom_push": True}),
-    ("dev", {"identity_mode": "gke", "airflow_wi_project": "airflow-host-1"}),
-    ("prod", {"identity_mode": "gke", "gpu_count": 0}),
+    ("dev", {"identity_mode": "gke", "airflow_service_account": "", "airflow_wi_project": "airflow-host-1"}),
+    ("prod", {"identity_mode": "gke", "airflow_service_account": "", "gpu_count": 0}),
 ]
 
 
@@ -199,10 +199,19 @@ def test_outputs_have_the_contract_shape(plan: Plan) -> None:
 
 
 def test_gke_mode_uses_the_pool_of_the_airflow_project(plan_for: PlanFor) -> None:
-    plan = plan_for("dev", identity_mode="gke", airflow_wi_project="airflow-host-1")
+    plan = plan_for("dev", identity_mode="gke", airflow_service_account="", airflow_wi_project="airflow-host-1")
     (binding,) = plan.of_type(SA_MEMBER)
     assert binding.inputs["member"] == "serviceAccount:airflow-host-1.svc.id.goog[airflow/airflow-worker]"
     assert plan.outputs[outputs.AIRFLOW_IDENTITY] == "airflow-kpo@acme-airflow-dev.iam.gserviceaccount.com"
+
+
+def test_gpu_pool_zones_are_pinned_only_when_configured(plan_for: PlanFor) -> None:
+    def gpu_pool(plan: Plan) -> dict[str, Any]:
+        return next(p.inputs for p in plan.of_type(NODE_POOL) if "guestAccelerators" in p.inputs["nodeConfig"])
+
+    assert "nodeLocations" not in gpu_pool(plan_for("prod"))
+    pinned = plan_for("prod", gpu_node_locations=["europe-west4-a", "europe-west4-b"])
+    assert gpu_pool(pinned)["nodeLocations"] == ["europe-west4-a", "europe-west4-b"]
 
 
 def test_existing_network_creates_no_network(plan_for: PlanFor) -> None:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from gke_kpo.outputs import OUTPUT_NAMES
+from gke_kpo.outputs import GPU, OUTPUT_NAMES
 from gke_kpo.plan.__main__ import main
 from gke_kpo.plan.capture import known_stacks
 
@@ -20,7 +20,7 @@ def test_plan_prints_plan_verdicts_and_writes_the_airflow_files(
     assert "gcp:container/cluster:Cluster" in printed
     assert "== policies PASSED" in printed
     written = json.loads((tmp_path / stack / "outputs.json").read_text())
-    assert set(written) == set(OUTPUT_NAMES)
+    assert set(written) | {GPU} == set(OUTPUT_NAMES)
     assert (tmp_path / stack / "airflow" / "dags" / "remote_kpo.py").is_file()
 
 

@@ -40,6 +40,12 @@ BAD_VALUES = [
     ("namespace", {"namespace": "Airflow_Tasks"}),
     ("namespace", {"namespace": "-tasks"}),
     ("namespace", {"namespace": "a" * 64}),
+    ("namespace", {"namespace": "kube-system"}),
+    ("namespace", {"namespace": "default"}),
+    ("namespace", {"namespace": "gke-managed-system"}),
+    ("master_cidr", {"master_cidr": "10.10.0.0/28"}),
+    ("airflow_service_account", {"identity_mode": "gke"}),
+    ("gpu_node_locations", {"gpu_count": "1", "gpu_node_locations": '["europe-west4-a"]'}),
     ("airflow_service_account", {"airflow_service_account": "someone@example.com"}),
     ("airflow_service_account", {"airflow_service_account": ""}),
     ("airflow_k8s_namespace", {"identity_mode": "gke", "airflow_k8s_namespace": "Airflow"}),
@@ -80,6 +86,16 @@ def test_project_is_required() -> None:
     assert "pulumi config set gke-kpo:project" in str(caught.value)
 
 
+def test_a_value_of_the_wrong_type_is_reported_once() -> None:
+    error = problems_for(master_authorized_networks="203.0.113.0/24")
+    assert error.keys == ["master_authorized_networks"]
+
+
+def test_master_range_may_overlap_nothing_only_when_the_network_is_created() -> None:
+    existing = {**VALID, "network": "shared", "subnetwork": "nodes", "master_cidr": "10.10.0.0/28"}
+    assert parse_settings(existing, "test").cluster.master_cidr == "10.10.0.0/28"
+
+
 def test_every_problem_is_reported_at_once() -> None:
     error = problems_for(namespace="Bad", gpu_count="-1", access_model="x")
     assert set(error.keys) == {"namespace", "gpu_count", "access_model"}
@@ -100,7 +116,8 @@ def test_zonal_cluster_location_is_the_zone() -> None:
 
 
 def test_gke_mode_derives_the_identity_from_config() -> None:
-    settings = parse_settings({**VALID, "identity_mode": "gke", "airflow_wi_project": "airflow-host"}, "test")
+    gke_mode = {k: v for k, v in VALID.items() if k != "airflow_service_account"}
+    settings = parse_settings({**gke_mode, "identity_mode": "gke", "airflow_wi_project": "airflow-host"}, "test")
     assert settings.identity.mode is IdentityMode.GKE
     assert settings.identity.email == "airflow-kpo@acme-data-dev.iam.gserviceaccount.com"
     assert settings.identity.workload_identity_member == (
