@@ -6,23 +6,46 @@ default is the insecure choice (pulumi-gcp 10.2 defaults are noted next to each 
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from typing import Any, Final
 
 from pulumi_policy import EnforcementLevel, ResourceValidationPolicy, Severity
+
+from gke_kpo.names import authorized_networks_problem, cidr_problem
 
 from . import resource_types as types
 from .policy_kit import Requirement, requirement_checks, resource_validation
 from .props import is_false, is_true, items, lookup, strings
 from .settings import HARDENING_SCHEMA, deletion_protection_required
+from .verdicts import Subject
 
 GKE_METADATA: Final = "GKE_METADATA"
-OPEN_CIDRS: Final = frozenset({"0.0.0.0/0", "::/0"})
 DEFAULT_COMPUTE_SA_SUFFIX: Final = "-compute@developer.gserviceaccount.com"
+_AIRFLOW_CIDRS_FIX: Final = "list only the Airflow egress CIDRs in masterAuthorizedNetworksConfig.cidrBlocks."
 
 
 def _authorized_cidrs(props: Any) -> list[str]:
     blocks = items(lookup(props, "masterAuthorizedNetworksConfig", "cidrBlocks"))
     return [str(lookup(block, "cidrBlock")) for block in blocks]
+
+
+def _empty_authorized_networks_on_public_endpoint(props: Any) -> bool:
+    """An empty list is only meaningful when the control plane has no public endpoint at all."""
+    configured = lookup(props, "masterAuthorizedNetworksConfig") is not None
+    private_endpoint = is_true(lookup(props, "privateClusterConfig", "enablePrivateEndpoint"))
+    return configured and not _authorized_cidrs(props) and not private_endpoint
+
+
+def _authorized_network_ranges(subject: Subject, _config: Mapping[str, Any]) -> Iterator[str]:
+    """Same rule as the stack config (gke_kpo.names); an invalid entry is reported, never parsed."""
+    cidrs = _authorized_cidrs(subject.props)
+    for cidr in cidrs:
+        invalid = cidr_problem(cidr)
+        if invalid:
+            yield subject.says(f"master authorized network {invalid}.", _AIRFLOW_CIDRS_FIX)
+    too_broad = authorized_networks_problem([cidr for cidr in cidrs if not cidr_problem(cidr)])
+    if too_broad:
+        yield subject.says(f"master authorized networks are too broad: {too_broad}.", _AIRFLOW_CIDRS_FIX)
 
 
 def _components_disabled(props: Any, service: str, config_key: str) -> bool:
@@ -80,14 +103,16 @@ CLUSTER_REQUIREMENTS: Final = [
         "set privateClusterConfig.enablePrivateNodes to true.",
     ),
     Requirement(
-        lambda p, _: not _authorized_cidrs(p),
+        lambda p, _: lookup(p, "masterAuthorizedNetworksConfig") is None,
         "the control plane accepts connections from any address (no master authorized networks).",
         "set masterAuthorizedNetworksConfig.cidrBlocks to the Airflow egress ranges.",
     ),
     Requirement(
-        lambda p, _: bool(OPEN_CIDRS.intersection(_authorized_cidrs(p))),
-        "master authorized networks include 0.0.0.0/0 (or ::/0), which authorizes the whole internet.",
-        "list only the Airflow egress CIDRs in masterAuthorizedNetworksConfig.cidrBlocks.",
+        lambda p, _: _empty_authorized_networks_on_public_endpoint(p),
+        "master authorized networks list no CIDR block while the control plane keeps its public endpoint, "
+        "so nothing outside the VPC (not even Airflow) can reach it.",
+        "list the Airflow egress CIDRs in masterAuthorizedNetworksConfig.cidrBlocks, or set "
+        "privateClusterConfig.enablePrivateEndpoint to true.",
     ),
     Requirement(
         lambda p, _: (
@@ -164,8 +189,8 @@ POLICY: Final = ResourceValidationPolicy(
     description=(
         "GKE cluster and node pools: Workload Identity, GKE metadata server, no legacy ABAC or client "
         "certificate, shielded nodes with secure boot, release channel, private nodes, authorized networks "
-        "(never 0.0.0.0/0), network policy, logging and monitoring, no default pool, no default compute "
-        "service account, auto-repair/upgrade, deletion protection where required."
+        "(none broader than /8; empty only with a private endpoint), network policy, logging and monitoring, "
+        "no default pool, no default compute service account, auto-repair/upgrade, deletion protection where required."
     ),
     severity=Severity.HIGH,
     enforcement_level=EnforcementLevel.MANDATORY,
@@ -173,7 +198,7 @@ POLICY: Final = ResourceValidationPolicy(
     remediation_steps="Each violation names the property to set; see the policy table in README.md.",
     validate=resource_validation(
         {
-            types.CLUSTER: requirement_checks(CLUSTER_REQUIREMENTS),
+            types.CLUSTER: [*requirement_checks(CLUSTER_REQUIREMENTS), _authorized_network_ranges],
             types.NODE_POOL: requirement_checks(NODE_POOL_REQUIREMENTS),
         }
     ),

@@ -48,7 +48,13 @@ HARDENING_INPUTS = [
     (t.CLUSTER, "releaseChannel", DELETE, "no release channel"),
     (t.CLUSTER, "privateClusterConfig.enablePrivateNodes", False, "nodes get public IP"),
     (t.CLUSTER, "masterAuthorizedNetworksConfig", DELETE, "no master authorized networks"),
-    (t.CLUSTER, "masterAuthorizedNetworksConfig.cidrBlocks", [{"cidrBlock": "0.0.0.0/0"}], "include 0.0.0.0/0"),
+    (t.CLUSTER, "masterAuthorizedNetworksConfig.cidrBlocks", [{"cidrBlock": "0.0.0.0/0"}], "0.0.0.0/0 is broader"),
+    (
+        t.CLUSTER,
+        "masterAuthorizedNetworksConfig.cidrBlocks",
+        [{"cidrBlock": "0.0.0.0/1"}, {"cidrBlock": "128.0.0.0/1"}],
+        "0.0.0.0/1, 128.0.0.0/1 is broader than /8",
+    ),
     (t.CLUSTER, "datapathProvider", "LEGACY_DATAPATH", "NetworkPolicy is not enforced"),
     (t.CLUSTER, "loggingService", "none", "logging is off"),
     (t.CLUSTER, "monitoringService", "none", "monitoring is off"),
@@ -97,3 +103,27 @@ def test_failure_names_resource_and_fix(analyzer: AnalyzerSession, prod_plan: Pl
     assert failure.resource.endswith("::kpo-prod") and "Fix: set enableLegacyAbac to false" in failure.message
     printed = result.format()
     assert "[mandatory] gke-hardening @ kpo-prod" in printed and "policies FAILED: 1 mandatory" in printed
+
+
+@pytest.mark.parametrize(
+    ("extra_rule", "listed"),
+    [
+        ({"apiGroups": [""], "resources": ["pods/attach", "pods/portforward"], "verbs": ["create"]}, "pods/attach"),
+        ({"apiGroups": [""], "resources": ["serviceaccounts/token"], "verbs": ["create"]}, "serviceaccounts/token"),
+        ({"apiGroups": ["apps", "batch"], "resources": ["deployments", "jobs"], "verbs": ["create"]}, "jobs.batch"),
+    ],
+)
+def test_permission_creep_in_the_role_blocks_prod(
+    analyzer: AnalyzerSession, prod_plan: Plan, extra_rule: dict[str, list[str]], listed: str
+) -> None:
+    role = next(r for r in prod_plan.resources if r.type == t.ROLE)
+    result = run_gate(_mutate(prod_plan, t.ROLE, "rules", [*role.inputs["rules"], extra_rule]), "prod", analyzer)
+    [failure] = result.mandatory_failures
+    assert failure.policy == "rbac-least-privilege" and listed in failure.message and "Fix: " in failure.message
+
+
+def test_private_endpoint_without_authorized_cidrs_passes_prod(analyzer: AnalyzerSession) -> None:
+    """The stack config allows this combination; the pack must not call it an open control plane."""
+    overrides = {"gke-kpo:private_endpoint": True, "gke-kpo:master_authorized_networks": []}
+    result = run_gate(run_program("prod", overrides), "prod", analyzer)
+    assert result.passed and not result.verdicts, result.format()

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 import pytest
 from pulumi_policy import Policy
 
-from gke_kpo.permissions import AccessModel
+from gke_kpo.permissions import AccessModel, rbac_rules
 from policies.kpo_policies import (
     custom_role_least_privilege,
     gke_hardening,
@@ -45,6 +46,28 @@ def _m(type_: str, name: str, path: str, value: object, **intent: object) -> Cal
 
 def _without(type_: str) -> Callable[[], Stack]:
     return lambda: without(good_stack(), type_)
+
+
+def _rule(api_group: str, resource: str, *verbs: str) -> dict[str, list[str]]:
+    return {"apiGroups": [api_group], "resources": [resource], "verbs": list(verbs)}
+
+
+def _role_with(*extra_rules: dict[str, list[str]], xcom_push: bool = False) -> Stack:
+    """The table's Role plus ``extra_rules`` (numbered from len(rbac_rules(xcom_push)))."""
+    return mutated(good_stack(xcom_push=xcom_push), t.ROLE, "role", "rules", [*rbac_rules(xcom_push), *extra_rules])
+
+
+NOT_NEEDED = "grants what a KubernetesPodOperator does not need"
+PERMISSION_CREEP = [
+    ("pods-attach", _rule("", "pods/attach", "create"), "pods/attach create"),
+    ("pods-portforward", _rule("", "pods/portforward", "create"), "pods/portforward create"),
+    ("serviceaccount-token", _rule("", "serviceaccounts/token", "create"), "serviceaccounts/token create"),
+    ("configmaps", _rule("", "configmaps", "get", "list"), "configmaps get, configmaps list"),
+    ("deployments", _rule("apps", "deployments", "create"), "deployments.apps create"),
+    ("jobs", _rule("batch", "jobs", "create"), "jobs.batch create"),
+    ("pods-deletecollection", _rule("", "pods", "deletecollection"), "pods deletecollection"),
+    ("pods-in-another-group", _rule("apps", "pods", "create"), "pods.apps create"),
+]
 
 
 NAMESPACED_POD = custom_role_least_privilege.POLICY
@@ -269,7 +292,46 @@ CASES = [
             "masterAuthorizedNetworksConfig.cidrBlocks",
             [{"cidrBlock": "10.0.0.0/8"}, {"cidrBlock": "0.0.0.0/0"}],
         ),
-        "include 0.0.0.0/0",
+        "0.0.0.0/0 is broader than /8",
+        "'kpo'",
+    ),
+    Case(
+        "split-authorized-networks",
+        gke_hardening.POLICY,
+        _m(
+            t.CLUSTER,
+            "kpo",
+            "masterAuthorizedNetworksConfig.cidrBlocks",
+            [{"cidrBlock": "0.0.0.0/1"}, {"cidrBlock": "128.0.0.0/1"}],
+        ),
+        "0.0.0.0/1, 128.0.0.0/1 is broader than /8",
+        "'kpo'",
+    ),
+    Case(
+        "invalid-authorized-network",
+        gke_hardening.POLICY,
+        _m(t.CLUSTER, "kpo", "masterAuthorizedNetworksConfig.cidrBlocks", [{"cidrBlock": "10.0.0.300/24"}]),
+        "'10.0.0.300/24' is not a CIDR block",
+        "'kpo'",
+    ),
+    Case(
+        "empty-authorized-networks-public-endpoint",
+        gke_hardening.POLICY,
+        _m(t.CLUSTER, "kpo", "masterAuthorizedNetworksConfig.cidrBlocks", []),
+        "list no CIDR block while the control plane keeps its public endpoint",
+        "'kpo'",
+    ),
+    Case(
+        "no-authorized-networks-private-endpoint",
+        gke_hardening.POLICY,
+        lambda: mutated(
+            mutated(good_stack(), t.CLUSTER, "kpo", "privateClusterConfig.enablePrivateEndpoint", True),
+            t.CLUSTER,
+            "kpo",
+            "masterAuthorizedNetworksConfig",
+            DELETE,
+        ),
+        "no master authorized networks",
         "'kpo'",
     ),
     Case(
@@ -476,6 +538,37 @@ CASES = [
         "not the configured Airflow identity",
         "'binding'",
     ),
+    *[
+        Case(
+            f"creep-{id_}",
+            rbac_least_privilege.POLICY,
+            partial(_role_with, rule),
+            f"rule 3 {NOT_NEEDED} (XCom push off): it allows {listed},",
+            "'role'",
+        )
+        for id_, rule, listed in PERMISSION_CREEP
+    ],
+    Case(
+        "exec-extra-verb-with-xcom",
+        rbac_least_privilege.POLICY,
+        lambda: _role_with(_rule("", "pods/exec", "update"), xcom_push=True),
+        f"rule 4 {NOT_NEEDED} (XCom push on): it allows pods/exec update",
+        "'role'",
+    ),
+    *[
+        Case(
+            f"binds-identity-as-{id_}",
+            rbac_least_privilege.POLICY,
+            _m(t.ROLE_BINDING, "binding", "subjects.0", subject),
+            "not the User",
+            "'binding'",
+        )
+        for id_, subject in [
+            ("group", {"kind": "Group", "name": IDENTITY, "apiGroup": "rbac.authorization.k8s.io"}),
+            ("service-account", {"kind": "ServiceAccount", "name": IDENTITY, "namespace": "airflow-kpo"}),
+            ("user-of-another-group", {"kind": "User", "name": IDENTITY, "apiGroup": "example.com"}),
+        ]
+    ],
     Case(
         "binds-cluster-role",
         rbac_least_privilege.POLICY,
@@ -582,3 +675,40 @@ def test_missing_intent_is_read_strictly() -> None:
     messages = run_policy(custom_role_least_privilege.POLICY, stack).messages
     assert any("container.pods.exec" in m for m in messages)
     assert any("container.pods.list, which is a pod permission" in m for m in messages)
+
+
+def test_private_endpoint_needs_no_authorized_cidr() -> None:
+    """No public endpoint: an empty (but configured) allowlist is the tightest setting, not an open one."""
+    stack = mutated(good_stack(), t.CLUSTER, "kpo", "privateClusterConfig.enablePrivateEndpoint", True)
+    stack = mutated(stack, t.CLUSTER, "kpo", "masterAuthorizedNetworksConfig.cidrBlocks", [])
+    assert run_policy(gke_hardening.POLICY, stack).messages == []
+
+
+def test_invalid_authorized_network_is_reported_next_to_a_broad_one() -> None:
+    stack = mutated(
+        good_stack(),
+        t.CLUSTER,
+        "kpo",
+        "masterAuthorizedNetworksConfig.cidrBlocks",
+        [{"cidrBlock": "not-a-cidr"}, {"cidrBlock": "0.0.0.0/0"}],
+    )
+    outcome = run_policy(gke_hardening.POLICY, stack)
+    assert outcome.mentions("'not-a-cidr' is not a CIDR block") and outcome.mentions("0.0.0.0/0 is broader than /8")
+
+
+def test_role_is_judged_by_coverage_not_by_shape() -> None:
+    """The table's grants, one rule per (apiGroup, resource, verb), still pass: the allowlist is per grant."""
+    one_grant_per_rule = [
+        _rule(group, resource, verb)
+        for rule in rbac_rules(True)
+        for group in rule["apiGroups"]
+        for resource in rule["resources"]
+        for verb in rule["verbs"]
+    ]
+    stack = mutated(good_stack(xcom_push=True), t.ROLE, "role", "rules", one_grant_per_rule)
+    assert run_policy(rbac_least_privilege.POLICY, stack).messages == []
+
+
+def test_a_named_danger_is_reported_once_not_also_as_unneeded() -> None:
+    outcome = run_policy(rbac_least_privilege.POLICY, _role_with(_rule("", "secrets", "get")))
+    assert len(outcome.messages) == 1 and outcome.mentions("grants secrets, which reads every credential")
