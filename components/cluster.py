@@ -95,11 +95,13 @@ class Cluster(pulumi.ComponentResource):
                 "master_ipv4_cidr_block": cluster.master_cidr,
                 "master_global_access_config": {"enabled": True},
             },
+            # Google Cloud's public ranges would admit any project's VMs: only the listed CIDRs.
             master_authorized_networks_config={
+                "gcp_public_cidrs_access_enabled": False,
                 "cidr_blocks": [
                     {"cidr_block": cidr, "display_name": f"authorized-{index}"}
                     for index, cidr in enumerate(cluster.master_authorized_networks)
-                ]
+                ],
             },
             enable_legacy_abac=False,
             master_auth={"client_certificate_config": {"issue_client_certificate": False}},

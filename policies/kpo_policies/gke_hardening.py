@@ -108,6 +108,11 @@ CLUSTER_REQUIREMENTS: Final = [
         "set masterAuthorizedNetworksConfig.cidrBlocks to the Airflow egress ranges.",
     ),
     Requirement(
+        lambda p, _: is_true(lookup(p, "masterAuthorizedNetworksConfig", "gcpPublicCidrsAccessEnabled")),
+        "master authorized networks admit every Google Cloud public IP, i.e. any project's VMs.",
+        "set masterAuthorizedNetworksConfig.gcpPublicCidrsAccessEnabled to false.",
+    ),
+    Requirement(
         lambda p, _: _empty_authorized_networks_on_public_endpoint(p),
         "master authorized networks list no CIDR block while the control plane keeps its public endpoint, "
         "so nothing outside the VPC (not even Airflow) can reach it.",

@@ -55,6 +55,7 @@ HARDENING_INPUTS = [
         [{"cidrBlock": "0.0.0.0/1"}, {"cidrBlock": "128.0.0.0/1"}],
         "0.0.0.0/1, 128.0.0.0/1 is broader than /8",
     ),
+    (t.CLUSTER, "masterAuthorizedNetworksConfig.gcpPublicCidrsAccessEnabled", True, "every Google Cloud public IP"),
     (t.CLUSTER, "datapathProvider", "LEGACY_DATAPATH", "NetworkPolicy is not enforced"),
     (t.CLUSTER, "loggingService", "none", "logging is off"),
     (t.CLUSTER, "monitoringService", "none", "monitoring is off"),

@@ -277,6 +277,13 @@ CASES = [
         "'system'",
     ),
     Case(
+        "google-cloud-cidrs",
+        gke_hardening.POLICY,
+        _m(t.CLUSTER, "kpo", "masterAuthorizedNetworksConfig.gcpPublicCidrsAccessEnabled", True),
+        "every Google Cloud public IP",
+        "'kpo'",
+    ),
+    Case(
         "no-authorized-networks",
         gke_hardening.POLICY,
         _m(t.CLUSTER, "kpo", "masterAuthorizedNetworksConfig", DELETE),
