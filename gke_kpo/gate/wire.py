@@ -65,20 +65,22 @@ def _options(resource: PlannedResource) -> analyzer_pb2.AnalyzerResourceOptions:
     return analyzer_pb2.AnalyzerResourceOptions(protect=resource.protect, parent=resource.parent or "")
 
 
+def _described(resource: PlannedResource, by_urn: dict[str, PlannedResource]) -> dict[str, Any]:
+    """The fields an Analyze request and a stack's AnalyzerResource share."""
+    return {
+        "urn": resource.urn,
+        "type": resource.type,
+        "name": _urn_name(resource.urn),
+        "properties": properties(resource.inputs),
+        "options": _options(resource),
+        "provider": _provider(resource, by_urn),
+    }
+
+
 def analyze_requests(resources: Sequence[PlannedResource]) -> list[analyzer_pb2.AnalyzeRequest]:
     """One request per resource, in registration order, as the step generator sends them."""
     by_urn = {resource.urn: resource for resource in resources}
-    return [
-        analyzer_pb2.AnalyzeRequest(
-            urn=resource.urn,
-            type=resource.type,
-            name=_urn_name(resource.urn),
-            properties=properties(resource.inputs),
-            options=_options(resource),
-            provider=_provider(resource, by_urn),
-        )
-        for resource in resources
-    ]
+    return [analyzer_pb2.AnalyzeRequest(**_described(resource, by_urn)) for resource in resources]
 
 
 def analyze_stack_request(resources: Sequence[PlannedResource]) -> analyzer_pb2.AnalyzeStackRequest:
@@ -86,14 +88,7 @@ def analyze_stack_request(resources: Sequence[PlannedResource]) -> analyzer_pb2.
     return analyzer_pb2.AnalyzeStackRequest(
         resources=[
             analyzer_pb2.AnalyzerResource(
-                urn=resource.urn,
-                type=resource.type,
-                name=_urn_name(resource.urn),
-                properties=properties(resource.inputs),
-                options=_options(resource),
-                provider=_provider(resource, by_urn),
-                parent=resource.parent or "",
-                dependencies=resource.dependencies,
+                **_described(resource, by_urn), parent=resource.parent or "", dependencies=resource.dependencies
             )
             for resource in resources
         ]

@@ -17,7 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from .http_reply import send_body
+from .http_reply import send_body, serving
 from .pods import FakePod, PodStore
 from .rbac import RequestAttributes, is_allowed, query_flag, request_attributes
 from .tls import ServerTls
@@ -170,10 +170,5 @@ def serve_kube_api(state: ClusterState, tls: ServerTls) -> Iterator[str]:
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(tls.cert_file, tls.key_file)
     server.socket = context.wrap_socket(server.socket, server_side=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(server) as address:
+        yield address

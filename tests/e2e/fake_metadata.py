@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
-from .http_reply import send_body
+from .http_reply import send_body, serving
 
 ACCOUNTS_PATH = "/computeMetadata/v1/instance/service-accounts/"
 SCOPES = ["https://www.googleapis.com/auth/cloud-platform"]
@@ -91,11 +91,5 @@ def _handler_for(state: MetadataState) -> type[BaseHTTPRequestHandler]:
 @contextmanager
 def serve_metadata(state: MetadataState) -> Iterator[str]:
     """Serve on an ephemeral 127.0.0.1 port; yields ``host:port``."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(state))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(state))) as address:
+        yield address

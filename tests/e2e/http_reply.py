@@ -1,8 +1,11 @@
-"""Writing one complete HTTP response from a BaseHTTPRequestHandler, shared by the loopback fakes."""
+"""What the loopback fakes share: writing one complete HTTP response, and serving on a thread."""
 
 from __future__ import annotations
 
-from http.server import BaseHTTPRequestHandler
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
 def send_body(handler: BaseHTTPRequestHandler, status: int, body: str, content_type: str, **headers: str) -> None:
@@ -14,3 +17,14 @@ def send_body(handler: BaseHTTPRequestHandler, status: int, body: str, content_t
     handler.send_header("Content-Length", str(len(payload)))
     handler.end_headers()
     handler.wfile.write(payload)
+
+
+@contextmanager
+def serving(server: ThreadingHTTPServer) -> Iterator[str]:
+    """Run the server on a daemon thread; yields ``127.0.0.1:port`` and always shuts it down."""
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
