@@ -33,6 +33,33 @@ def key_specs() -> dict[str, KeySpec]:
     }
 
 
+_YAML_TYPES: dict[str, type] = {"string": str, "integer": int, "boolean": bool, "array": list}
+
+
+def stack_file_problems(config: dict[str, Any]) -> list[Problem]:
+    """What the Pulumi CLI refuses in a stack file: a value whose YAML type is not the declared one ("10" is no
+    integer, 8 is no string)."""
+    specs, prefix = key_specs(), f"{CONFIG_NAMESPACE}:"
+    problems = []
+    for key, value in config.items():
+        spec = specs.get(key.removeprefix(prefix)) if key.startswith(prefix) else None
+        if spec is not None and not _has_declared_type(value, spec.type):
+            problems.append(Problem(spec.name, f"{value!r} is not a YAML {spec.type}", _yaml_fix(spec.type)))
+    return problems
+
+
+def _has_declared_type(value: Any, declared: str) -> bool:
+    if declared == "integer" and isinstance(value, bool):
+        return False
+    return isinstance(value, _YAML_TYPES[declared])
+
+
+def _yaml_fix(declared: str) -> str:
+    examples = {"string": 'quote it, e.g. "8"', "integer": "write it unquoted, e.g. 10",
+                "boolean": "write true or false, unquoted", "array": "write a YAML list"}  # fmt: skip
+    return examples[declared]
+
+
 def as_cli_string(value: Any) -> str:
     """How the Pulumi CLI hands a stack-file value to the program: strings as is, the rest as JSON."""
     return value if isinstance(value, str) else json.dumps(value)

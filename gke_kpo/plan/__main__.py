@@ -11,6 +11,7 @@ from pathlib import Path
 import yaml
 
 from gke_kpo import outputs
+from gke_kpo.errors import ConfigError
 from gke_kpo.gate import AnalyzerSession, GateResult, PolicyConfigError, engine_context, run_gate
 from gke_kpo.plan.capture import REPO_ROOT, Plan, ProgramError, run_program, stack_config
 from gke_kpo.plan.inventory import inventory_yaml
@@ -62,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         plan, verdicts = _plan_and_judge(args.stack)
-    except (ProgramError, FileNotFoundError, PolicyConfigError) as error:
+    except (ConfigError, ProgramError, FileNotFoundError, PolicyConfigError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     _print_plan(plan)

@@ -17,7 +17,8 @@ from pulumi.runtime.config import set_all_config
 from pulumi.runtime.settings import get_root_resource
 from pulumi.runtime.stack import wait_for_rpcs
 
-from gke_kpo.config_schema import as_cli_string
+from gke_kpo.config_schema import as_cli_string, stack_file_problems
+from gke_kpo.errors import ConfigError
 from gke_kpo.plan.mock_cloud import MockCloud
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -85,6 +86,9 @@ def stack_config(stack: str) -> dict[str, str]:
     if not path.exists():
         raise FileNotFoundError(f"no stack file {path.name}; known stacks: {', '.join(known_stacks())}")
     config = yaml.safe_load(path.read_text()).get("config") or {}
+    problems = stack_file_problems(config)
+    if problems:
+        raise ConfigError(problems)
     return {key: as_cli_string(value) for key, value in config.items()}
 
 

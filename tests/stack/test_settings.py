@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 import pytest
+import yaml
 
-from gke_kpo.config_schema import key_specs
+from gke_kpo.config_schema import key_specs, stack_file_problems
 from gke_kpo.errors import ConfigError
 from gke_kpo.parse_settings import parse_settings
 from gke_kpo.permissions import AccessModel
-from gke_kpo.plan.capture import known_stacks, stack_config
+from gke_kpo.plan.capture import known_stacks, stack_config, stack_file
 from gke_kpo.settings import IdentityMode
 
 VALID = {
@@ -138,3 +139,29 @@ def test_committed_stack_files_are_valid(stack: str) -> None:
 
 def test_every_declared_key_has_a_description() -> None:
     assert all(spec.description for spec in key_specs().values())
+
+
+@pytest.mark.parametrize("stack", known_stacks())
+def test_stack_file_values_have_the_declared_types(stack: str) -> None:
+    config = yaml.safe_load(stack_file(stack).read_text())["config"]
+    assert stack_file_problems(config) == []
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("quota_pods", "10"),
+        ("quota_cpu", 8),
+        ("xcom_push", "true"),
+        ("gpu_count", True),
+        ("master_authorized_networks", "a"),
+    ],
+)
+def test_a_stack_file_value_of_another_yaml_type_is_refused_like_the_cli_does(key: str, value: object) -> None:
+    (problem,) = stack_file_problems({f"gke-kpo:{key}": value})
+    assert problem.key == key
+
+
+def test_defaults_have_the_declared_types() -> None:
+    defaults = {f"gke-kpo:{spec.name}": spec.default for spec in key_specs().values() if spec.default is not None}
+    assert stack_file_problems(defaults) == []
