@@ -214,6 +214,21 @@ def test_gpu_pool_zones_are_pinned_only_when_configured(plan_for: PlanFor) -> No
     assert gpu_pool(pinned)["nodeLocations"] == ["europe-west4-a", "europe-west4-b"]
 
 
+def test_created_network_is_vpc_native_with_nat_for_private_nodes(plan: Plan) -> None:
+    if not plan.of_type("gcp:compute/network:Network"):
+        return
+    vpc = one(plan, "gcp:compute/network:Network").inputs
+    subnet = one(plan, "gcp:compute/subnetwork:Subnetwork").inputs
+    nat = one(plan, "gcp:compute/routerNat:RouterNat").inputs
+    allocation = one(plan, CLUSTER).inputs["ipAllocationPolicy"]
+    assert vpc["autoCreateSubnetworks"] is False
+    assert subnet["privateIpGoogleAccess"] is True
+    ranges = {r["rangeName"] for r in subnet["secondaryIpRanges"]}
+    assert ranges == {allocation["clusterSecondaryRangeName"], allocation["servicesSecondaryRangeName"]}
+    assert nat["sourceSubnetworkIpRangesToNat"] == "ALL_SUBNETWORKS_ALL_IP_RANGES"
+    assert nat["router"] == one(plan, "gcp:compute/router:Router").inputs["name"]
+
+
 def test_existing_network_creates_no_network(plan_for: PlanFor) -> None:
     plan = plan_for("dev", network="shared-vpc", subnetwork="projects/host/regions/us-central1/subnetworks/gke")
     assert not [r for r in plan.resources if r.type.startswith("gcp:compute/")]
