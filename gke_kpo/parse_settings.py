@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Callable
 from itertools import pairwise
-from typing import TypeVar
 
 from gke_kpo import names
-from gke_kpo.config_schema import ConfigValue, resolve
-from gke_kpo.errors import ConfigError, Problem
+from gke_kpo.config_reader import ConfigReader
+from gke_kpo.config_schema import resolve
+from gke_kpo.errors import ConfigError
 from gke_kpo.permissions import AccessModel
 from gke_kpo.settings import (
     ClusterSettings,
@@ -24,59 +23,11 @@ from gke_kpo.settings import (
 
 RELEASE_CHANNELS = ("RAPID", "REGULAR", "STABLE", "EXTENDED")
 GPU_DRIVER_VERSIONS = ("DEFAULT", "LATEST", "INSTALLATION_DISABLED")
-E = TypeVar("E")
-
-
-class _Reader:
-    """Typed access to resolved values that records every problem instead of stopping at the first."""
-
-    def __init__(self, values: dict[str, ConfigValue], problems: list[Problem]) -> None:
-        self.values = values
-        self.problems = problems
-
-    def text(self, key: str, rule: Callable[[str], str | None] | None = None, fix: str = "") -> str:
-        value = str(self.values.get(key, ""))
-        reason = rule(value) if rule and key in self.values else None
-        if reason:
-            self.fail(key, reason, fix)
-        return value
-
-    def number(self, key: str, minimum: int = 0) -> int:
-        value = self.values.get(key, minimum)
-        assert isinstance(value, int)
-        if value < minimum:
-            self.fail(key, f"must be at least {minimum}, got {value}", f"set a value >= {minimum}")
-        return value
-
-    def flag(self, key: str) -> bool:
-        return bool(self.values.get(key, False))
-
-    def strings(self, key: str) -> tuple[str, ...]:
-        value = self.values.get(key, [])
-        assert isinstance(value, list)
-        return tuple(value)
-
-    def choice(self, key: str, options: tuple[str, ...]) -> str:
-        value = str(self.values.get(key, options[0]))
-        if value not in options:
-            self.fail(key, f"{value!r} is not one of {', '.join(options)}", f"use one of {', '.join(options)}")
-            return options[0]
-        return value
-
-    def member(self, key: str, kind: type[E]) -> E:
-        options = tuple(item.value for item in kind)  # type: ignore[attr-defined]
-        return kind(self.choice(key, options))  # type: ignore[call-arg]
-
-    def has_problem(self, key: str) -> bool:
-        return any(problem.key == key for problem in self.problems)
-
-    def fail(self, key: str, message: str, fix: str) -> None:
-        self.problems.append(Problem(key, message, fix or "correct the value"))
 
 
 def parse_settings(raw_values: dict[str, str], stack: str) -> Settings:
     values, problems = resolve(raw_values)
-    read = _Reader(values, problems)
+    read = ConfigReader(values, problems)
     project = read.text("project", names.project_id_problem, "use the project id, not its name or number")
     region = read.text("region", names.region_problem, "use a region name such as us-central1")
     zone = read.text("zone")
@@ -104,7 +55,7 @@ def parse_settings(raw_values: dict[str, str], stack: str) -> Settings:
     return settings
 
 
-def _network(read: _Reader) -> NetworkSettings:
+def _network(read: ConfigReader) -> NetworkSettings:
     existing = read.text("network")
     subnetwork = read.text("subnetwork")
     if existing and not subnetwork:
@@ -131,7 +82,7 @@ def _network(read: _Reader) -> NetworkSettings:
     )
 
 
-def _check_disjoint(read: _Reader, cidrs: dict[str, str]) -> None:
+def _check_disjoint(read: ConfigReader, cidrs: dict[str, str]) -> None:
     if any(names.cidr_problem(value) for value in cidrs.values()):
         return
     keys = list(cidrs)
@@ -141,7 +92,7 @@ def _check_disjoint(read: _Reader, cidrs: dict[str, str]) -> None:
                 read.fail(other, f"{cidrs[other]} overlaps {key} {cidrs[key]}", "choose ranges that do not overlap")
 
 
-def _cluster(read: _Reader) -> ClusterSettings:
+def _cluster(read: ConfigReader) -> ClusterSettings:
     authorized = read.strings("master_authorized_networks")
     private_endpoint = read.flag("private_endpoint")
     _check_authorized_networks(read, authorized, private_endpoint)
@@ -158,7 +109,7 @@ def _cluster(read: _Reader) -> ClusterSettings:
     )
 
 
-def _check_authorized_networks(read: _Reader, authorized: tuple[str, ...], private_endpoint: bool) -> None:
+def _check_authorized_networks(read: ConfigReader, authorized: tuple[str, ...], private_endpoint: bool) -> None:
     key = "master_authorized_networks"
     if not authorized and not private_endpoint and not read.has_problem(key):
         read.fail(
@@ -176,7 +127,7 @@ def _check_authorized_networks(read: _Reader, authorized: tuple[str, ...], priva
         read.fail(key, too_broad, "list only your Airflow deployment's egress CIDRs")
 
 
-def _pool_bounds(read: _Reader, prefix: str, floor: int) -> tuple[int, int]:
+def _pool_bounds(read: ConfigReader, prefix: str, floor: int) -> tuple[int, int]:
     minimum = read.number(f"{prefix}_min_nodes", floor)
     maximum = read.number(f"{prefix}_max_nodes", 1)
     if maximum < minimum:
@@ -188,7 +139,7 @@ def _pool_bounds(read: _Reader, prefix: str, floor: int) -> tuple[int, int]:
     return minimum, maximum
 
 
-def _system_pool(read: _Reader) -> SystemPoolSettings:
+def _system_pool(read: ConfigReader) -> SystemPoolSettings:
     minimum, maximum = _pool_bounds(read, "system", 1)
     return SystemPoolSettings(
         machine_type=read.text("system_machine_type", names.resource_name_problem),
@@ -198,7 +149,7 @@ def _system_pool(read: _Reader) -> SystemPoolSettings:
     )
 
 
-def _gpu_pool(read: _Reader) -> GpuPoolSettings | None:
+def _gpu_pool(read: ConfigReader) -> GpuPoolSettings | None:
     count = read.number("gpu_count", 0)
     minimum, maximum = _pool_bounds(read, "gpu", 0)
     accelerator = read.text("gpu_accelerator", names.resource_name_problem)
@@ -210,7 +161,7 @@ def _gpu_pool(read: _Reader) -> GpuPoolSettings | None:
     return GpuPoolSettings(accelerator, count, machine_type, minimum, maximum, read.flag("gpu_spot"), driver, zones)
 
 
-def _gpu_zones(read: _Reader) -> tuple[str, ...]:
+def _gpu_zones(read: ConfigReader) -> tuple[str, ...]:
     region, zones = str(read.values.get("region", "")), read.strings("gpu_node_locations")
     for zone in zones:
         reason = None if names.region_problem(region) else names.zone_problem(zone, region)
@@ -219,7 +170,7 @@ def _gpu_zones(read: _Reader) -> tuple[str, ...]:
     return zones
 
 
-def _check_ascending(read: _Reader, keys: tuple[str, ...]) -> None:
+def _check_ascending(read: ConfigReader, keys: tuple[str, ...]) -> None:
     """A default request above its default limit, or a default limit above the maximum, rejects every pod."""
     values = {key: str(read.values.get(key, "")) for key in keys}
     if any(names.quantity_problem(value) for value in values.values()):
@@ -230,7 +181,7 @@ def _check_ascending(read: _Reader, keys: tuple[str, ...]) -> None:
             read.fail(upper_key, f"{upper} is below {lower_key} {lower}", f"set {upper_key} >= {lower_key}")
 
 
-def _namespace(read: _Reader) -> NamespaceSettings:
+def _namespace(read: ConfigReader) -> NamespaceSettings:
     def quantity(key: str) -> str:
         return read.text(key, names.quantity_problem, "use a Kubernetes quantity such as 500m or 2Gi")
 
@@ -251,7 +202,7 @@ def _namespace(read: _Reader) -> NamespaceSettings:
     )
 
 
-def _identity(read: _Reader, project: str) -> IdentitySettings:
+def _identity(read: ConfigReader, project: str) -> IdentitySettings:
     mode = read.member("identity_mode", IdentityMode)
     gsa_name = read.text("airflow_gsa_name", names.account_id_problem, "6-30 characters, e.g. airflow-kpo")
     wi_project = read.text("airflow_wi_project") or project
@@ -283,7 +234,7 @@ def _identity(read: _Reader, project: str) -> IdentitySettings:
     return IdentitySettings(mode, email, gsa_name, wi_project, k8s_namespace, ksa)
 
 
-def _custom_role_id(read: _Reader) -> str:
+def _custom_role_id(read: ConfigReader) -> str:
     explicit = read.text("custom_role_id")
     if explicit:
         return read.text("custom_role_id", names.custom_role_id_problem, "e.g. kpo_launcher")
