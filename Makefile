@@ -17,6 +17,13 @@ $(READY): requirements.txt requirements-dev.txt policies/requirements.txt constr
 
 venv: $(READY)
 
+# The policy pack's own interpreter (PulumiPolicy.yaml: virtualenv venv), which the real CLI runs it with.
+PACK_READY := policies/venv/.ready
+$(PACK_READY): policies/requirements.txt constraints.txt
+	test -x policies/venv/bin/python || $(PYTHON) -m venv policies/venv
+	policies/venv/bin/python -m pip install --quiet --disable-pip-version-check -r policies/requirements.txt -c constraints.txt
+	touch $@
+
 ## Credential-free preview: plan, policy verdicts, rendered Airflow files (build/$(STACK)/).
 plan: $(READY)
 	$(PY) -m gke_kpo.plan --stack $(STACK)
@@ -44,8 +51,8 @@ benchmark: $(READY)
 	$(PY) benchmarks/plan_speed.py
 
 ## Real Pulumi CLI (needs `pulumi` on PATH and Google credentials).
-preview: $(READY)
+preview: $(READY) $(PACK_READY)
 	pulumi preview --stack $(STACK) --policy-pack policies $(POLICY_CONFIG_FLAG)
 
-up: $(READY)
+up: $(READY) $(PACK_READY)
 	pulumi up --stack $(STACK) --policy-pack policies $(POLICY_CONFIG_FLAG)
