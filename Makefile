@@ -28,8 +28,8 @@ $(PACK_READY): policies/requirements.txt constraints.txt
 plan: $(READY)
 	$(PY) -m gke_kpo.plan --stack $(STACK)
 
-## Everything CI runs.
-test: lint
+## Everything CI runs. The gate tests then start the pack with its own venv, as the CLI does.
+test: lint $(PACK_READY)
 	$(PY) -m pytest
 
 lint: $(READY)
