@@ -4,17 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from gke_kpo.outputs import GPU_NODE_LABEL, GPU_TAINT
+from gke_kpo.outputs import GPU_NODE_LABEL, GPU_TAINT, GPU_TAINT_GKE_EFFECT
 from gke_kpo.settings import GpuPoolSettings
 
 CLOUD_PLATFORM_SCOPE = "https://www.googleapis.com/auth/cloud-platform"
 """Access is bounded by the node service account's IAM roles, as Google recommends, not by scopes."""
 
-KUBERNETES_TO_GKE_EFFECT = {
-    "NoSchedule": "NO_SCHEDULE",
-    "PreferNoSchedule": "PREFER_NO_SCHEDULE",
-    "NoExecute": "NO_EXECUTE",
-}
 NODE_ACCOUNT_SUFFIX = "-nodes"
 
 
@@ -57,7 +52,7 @@ def gpu_node_config(service_account: str, gpu: GpuPoolSettings) -> dict[str, Any
     ]
     config["spot"] = gpu.spot
     config["taints"] = [
-        {"key": GPU_TAINT["key"], "value": GPU_TAINT["value"], "effect": KUBERNETES_TO_GKE_EFFECT[GPU_TAINT["effect"]]}
+        {"key": GPU_TAINT["key"], "value": GPU_TAINT["value"], "effect": GPU_TAINT_GKE_EFFECT}
     ]
     return config
 

@@ -37,5 +37,8 @@ OUTPUT_NAMES: Final = (
 GPU_TAINT: Final = {"key": "nvidia.com/gpu", "value": "present", "effect": "NoSchedule"}
 """The taint every GPU node carries, in Kubernetes spelling (GKE's API spells the effect NO_SCHEDULE)."""
 
+GPU_TAINT_GKE_EFFECT: Final = "NO_SCHEDULE"
+"""GKE's API spelling of GPU_TAINT's effect, as node pools and the policy pack see it."""
+
 GPU_NODE_LABEL: Final = "gke-kpo/accelerator"
 """Label put on GPU nodes (value: the accelerator type) so a DAG can select them."""

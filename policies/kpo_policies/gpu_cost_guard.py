@@ -6,7 +6,7 @@ from typing import Any, Final
 
 from pulumi_policy import EnforcementLevel, ResourceValidationPolicy, Severity
 
-from gke_kpo.outputs import GPU_TAINT
+from gke_kpo.outputs import GPU_TAINT, GPU_TAINT_GKE_EFFECT
 
 from . import resource_types as types
 from .gpu import is_gpu_pool
@@ -14,8 +14,6 @@ from .policy_kit import Predicate, Requirement, requirement_checks, resource_val
 from .props import items, lookup, number
 from .settings import GPU_SCHEMA, max_gpu_nodes
 
-GKE_EFFECT: Final = "NO_SCHEDULE"
-"""GKE's API spelling of the Kubernetes ``NoSchedule`` effect in GPU_TAINT."""
 _TAINT: Final = f"{GPU_TAINT['key']}={GPU_TAINT['value']}:{GPU_TAINT['effect']}"
 
 
@@ -37,7 +35,7 @@ def _max_nodes(props: Any) -> float | None:
 
 def _has_gpu_taint(props: Any) -> bool:
     return any(
-        lookup(taint, "key") == GPU_TAINT["key"] and lookup(taint, "effect") == GKE_EFFECT
+        lookup(taint, "key") == GPU_TAINT["key"] and lookup(taint, "effect") == GPU_TAINT_GKE_EFFECT
         for taint in items(lookup(props, "nodeConfig", "taints"))
     )
 
@@ -69,7 +67,7 @@ REQUIREMENTS: Final = [
         _gpu(lambda p, _: not _has_gpu_taint(p)),
         f"the GPU pool lacks the {_TAINT} taint, so any pod may land on it.",
         f"add nodeConfig.taints [{{key: '{GPU_TAINT['key']}', value: '{GPU_TAINT['value']}', "
-        f"effect: '{GKE_EFFECT}'}}].",
+        f"effect: '{GPU_TAINT_GKE_EFFECT}'}}].",
     ),
 ]
 
