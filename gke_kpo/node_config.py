@@ -51,9 +51,7 @@ def gpu_node_config(service_account: str, gpu: GpuPoolSettings) -> dict[str, Any
         }
     ]
     config["spot"] = gpu.spot
-    config["taints"] = [
-        {"key": GPU_TAINT["key"], "value": GPU_TAINT["value"], "effect": GPU_TAINT_GKE_EFFECT}
-    ]
+    config["taints"] = [{"key": GPU_TAINT["key"], "value": GPU_TAINT["value"], "effect": GPU_TAINT_GKE_EFFECT}]
     return config
 
 
