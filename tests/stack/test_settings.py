@@ -237,6 +237,17 @@ def test_committed_stack_files_are_valid(stack: str) -> None:
     assert parse_settings(raw, stack).stack == stack
 
 
+def test_the_prod_stack_cannot_go_private_with_its_public_cidr_listed() -> None:
+    raw = {key.removeprefix("gke-kpo:"): value for key, value in stack_config("prod").items()}
+    with pytest.raises(ConfigError) as caught:
+        parse_settings({**raw, "private_endpoint": "true"}, "prod")
+    assert caught.value.keys == ["master_authorized_networks"]
+    internal = parse_settings(
+        {**raw, "private_endpoint": "true", "master_authorized_networks": '["10.8.0.0/24"]'}, "prod"
+    )
+    assert internal.cluster.private_endpoint
+
+
 def test_every_declared_key_has_a_description() -> None:
     assert all(spec.description for spec in key_specs().values())
 
