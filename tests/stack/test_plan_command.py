@@ -7,7 +7,7 @@ import pytest
 
 from gke_kpo.outputs import GPU, OUTPUT_NAMES
 from gke_kpo.plan.__main__ import main
-from gke_kpo.plan.capture import known_stacks
+from gke_kpo.plan.capture import ProgramError, known_stacks, run_program
 
 
 @pytest.mark.parametrize("stack", known_stacks())
@@ -27,3 +27,13 @@ def test_plan_prints_plan_verdicts_and_writes_the_airflow_files(
 def test_unknown_stack_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--stack", "staging", "--build-dir", str(tmp_path)]) == 2
     assert "Pulumi.staging.yaml" in capsys.readouterr().err
+
+
+def test_the_real_program_refuses_what_gke_would_refuse_before_declaring_anything() -> None:
+    overrides = {"gke-kpo:private_endpoint": True, "gke-kpo:gpu_accelerator": "nvidia-l4-gpu"}
+    with pytest.raises(ProgramError) as caught:
+        run_program("prod", overrides)
+    message = str(caught.value)
+    assert [resource.type for resource in caught.value.plan.resources if resource.type.startswith("gcp:")] == []
+    assert "gke-kpo:master_authorized_networks: 198.51.100.16/29 is not an internal range" in message
+    assert "gke-kpo:gpu_accelerator: 'nvidia-l4-gpu' is not a GKE accelerator type. Fix: use nvidia-l4" in message
