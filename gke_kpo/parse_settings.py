@@ -177,7 +177,7 @@ def _gpu_pool(read: ConfigReader) -> GpuPoolSettings | None:
     zones = _gpu_zones(read)
     if count == 0:
         return None
-    if not read.has_problem("gpu_accelerator") and not read.has_problem("gpu_machine_type"):
+    if not any(read.has_problem(key) for key in _GPU_KEYS.values()):
         _check_gpu_pairing(read, accelerator, machine_type, count)
     return GpuPoolSettings(accelerator, count, machine_type, minimum, maximum, read.flag("gpu_spot"), driver, zones)
 

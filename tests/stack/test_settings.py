@@ -197,6 +197,10 @@ def test_gpu_pairings_gke_accepts_pass(accelerator: str, machine_type: str, coun
     assert gpu is not None and (gpu.accelerator, gpu.machine_type, gpu.count) == (accelerator, machine_type, count)
 
 
+def test_a_negative_gpu_count_is_reported_once() -> None:
+    assert problems_for(gpu_count="-1").keys == ["gpu_count"]
+
+
 def test_without_a_gpu_pool_the_unused_gpu_keys_are_not_paired() -> None:
     raw = {**VALID, "gpu_count": "0", "gpu_accelerator": "nvidia-l4", "gpu_machine_type": "n1-standard-4"}
     assert parse_settings(raw, "test").gpu is None
