@@ -15,7 +15,7 @@ import pulumi
 def fixed_name(
     parent: pulumi.Resource,
     *,
-    protect: bool = False,
+    protect: bool | None = None,
     depends_on: Sequence[pulumi.Resource] = (),
     ignore_changes: Sequence[str] = (),
 ) -> pulumi.ResourceOptions:
@@ -24,7 +24,8 @@ def fixed_name(
     Google Cloud refuses a second cluster, pool, network, router, service account or custom role with the same
     name, so a replacement must delete the old one first. The bridge already infers this for a ``name`` it could
     have autonamed; saying it here keeps it true for any bridge version and for ``account_id``/``role_id``.
-    ``protect`` makes ``pulumi destroy`` (and any replacement) stop before it deletes anything.
+    ``protect`` makes ``pulumi destroy`` (and any replacement) stop before it deletes anything; left None, the
+    resource inherits its component's protection.
     """
     return pulumi.ResourceOptions(
         parent=parent,

@@ -21,7 +21,12 @@ from gke_kpo.settings import Settings
 
 def deploy(settings: Settings) -> dict[str, Any]:
     prefix = settings.cluster.name
-    network = Network(prefix, NetworkArgs(settings.project, settings.region, prefix, settings.network))
+    network = Network(
+        prefix,
+        NetworkArgs(settings.project, settings.region, prefix, settings.network),
+        # Router and NAT do not hold up the cluster's deletion: protect them with it (components/lifecycle.py).
+        pulumi.ResourceOptions(protect=settings.cluster.deletion_protection),
+    )
     cluster = Cluster(
         prefix,
         ClusterArgs(

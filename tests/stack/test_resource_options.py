@@ -112,3 +112,11 @@ def test_raising_the_minimum_updates_the_autoscaler_not_the_initial_size(plan_fo
     assert system_pool(pools)["autoscaling"] == {"minNodeCount": 2, "maxNodeCount": 3}
     gpu = next(inputs for inputs in pools if inputs["name"] == "gpu")
     assert gpu["initialNodeCount"] == 0
+
+
+@pytest.mark.parametrize(("stack", "protected"), [("dev", False), ("prod", True)])
+def test_created_network_is_protected_with_the_cluster(plan_for: PlanFor, stack: str, protected: bool) -> None:
+    """Protection as the engine receives it (inherited from the Network component)."""
+    network = [r for r in plan_for(stack).resources if r.type.startswith("gcp:compute/")]
+    assert len(network) == 4
+    assert all(resource.protect is protected for resource in network)
