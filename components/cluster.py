@@ -44,7 +44,7 @@ class Cluster(pulumi.ComponentResource):
     endpoint: pulumi.Output[str]
     ca_certificate: pulumi.Output[str]
     node_service_account: str
-    protect: bool
+    protected: bool
 
     def __init__(self, name: str, args: ClusterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("gke-kpo:index:Cluster", name, None, opts)
@@ -54,7 +54,7 @@ class Cluster(pulumi.ComponentResource):
         )
         # With deletion protection, `pulumi destroy` and replacements stop before the first delete (preview fails
         # on a protected resource: pulumi/pulumi#8158) instead of removing pools until GKE refuses the cluster.
-        self.protect = settings.cluster.deletion_protection
+        self.protected = settings.cluster.deletion_protection
         node_identity = self._node_identity(name, settings)
         cluster = self._cluster(name, args, node_identity)
         self._system_pool(name, settings, cluster)
@@ -67,7 +67,7 @@ class Cluster(pulumi.ComponentResource):
                     cluster.name,
                     self.node_service_account,
                     settings.gpu,
-                    self.protect,
+                    self.protected,
                 ),
                 pulumi.ResourceOptions(parent=self),
             )
@@ -82,11 +82,11 @@ class Cluster(pulumi.ComponentResource):
             project=settings.project,
             account_id=node_account_id(settings.cluster.name),
             display_name=f"GKE nodes of {settings.cluster.name}",
-            opts=fixed_name(self, protect=self.protect),
+            opts=fixed_name(self, protect=self.protected),
         )
         # The member is written from config, not account.email, so policies can read it at preview.
         member = f"serviceAccount:{self.node_service_account}"
-        granted = pulumi.ResourceOptions(parent=self, depends_on=[account], protect=self.protect)
+        granted = pulumi.ResourceOptions(parent=self, depends_on=[account], protect=self.protected)
         grant = gcp.projects.IAMMember(
             f"{name}-nodes-role", project=settings.project, role=NODE_SERVICE_ACCOUNT_ROLE, member=member, opts=granted
         )
@@ -150,7 +150,7 @@ class Cluster(pulumi.ComponentResource):
             deletion_protection=cluster.deletion_protection,
             resource_labels={"managed-by": "pulumi", "gke-kpo-stack": settings.stack},
             opts=fixed_name(
-                self, protect=self.protect, depends_on=node_identity, ignore_changes=DEFAULT_POOL_IGNORED_CHANGES
+                self, protect=self.protected, depends_on=node_identity, ignore_changes=DEFAULT_POOL_IGNORED_CHANGES
             ),
         )
 
@@ -166,5 +166,5 @@ class Cluster(pulumi.ComponentResource):
             cluster=cluster.name,
             node_config=node_config,
             **self_healing_autoscaling(SYSTEM_POOL_INITIAL_NODES, pool.min_nodes, pool.max_nodes),
-            opts=fixed_name(self, protect=self.protect, ignore_changes=NODE_POOL_IGNORED_CHANGES),
+            opts=fixed_name(self, protect=self.protected, ignore_changes=NODE_POOL_IGNORED_CHANGES),
         )
