@@ -166,5 +166,6 @@ class Cluster(pulumi.ComponentResource):
             cluster=cluster.name,
             node_config=node_config,
             **self_healing_autoscaling(SYSTEM_POOL_INITIAL_NODES, pool.min_nodes, pool.max_nodes),
+            # Fixed name "system": delete before replace; GKE writes resizes into initialNodeCount (node_config.py).
             opts=fixed_name(self, protect=self.protected, ignore_changes=NODE_POOL_IGNORED_CHANGES),
         )

@@ -40,6 +40,7 @@ class GpuPool(pulumi.ComponentResource):
             node_config=gpu_node_config(args.node_service_account, gpu),
             node_locations=list(gpu.node_locations) or None,
             **self_healing_autoscaling(GPU_POOL_INITIAL_NODES, gpu.min_nodes, gpu.max_nodes),
+            # Fixed name "gpu": delete before replace; GKE writes resizes back into initialNodeCount (node_config.py).
             opts=fixed_name(self, protect=args.protect, ignore_changes=NODE_POOL_IGNORED_CHANGES),
         )
         self.register_outputs({"name": pool.name})
