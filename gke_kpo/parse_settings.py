@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipaddress
 from itertools import pairwise
 
-from gke_kpo import accelerators, names
+from gke_kpo import accelerators, artifact_registry, names
 from gke_kpo.config_reader import ConfigReader
 from gke_kpo.config_schema import resolve
 from gke_kpo.errors import ConfigError
@@ -49,6 +49,7 @@ def parse_settings(raw_values: dict[str, str], stack: str) -> Settings:
         access_model=read.member("access_model", AccessModel),
         xcom_push=read.flag("xcom_push"),
         custom_role_id=_custom_role_id(read),
+        artifact_registry_repositories=_artifact_registry_repositories(read),
     )
     if problems:
         raise ConfigError(problems)
@@ -270,3 +271,15 @@ def _custom_role_id(read: ConfigReader) -> str:
     if explicit:
         return read.text("custom_role_id", names.custom_role_id_problem, "e.g. kpo_launcher")
     return names.derived_role_id(str(read.values.get("cluster_name", "")))
+
+
+def _artifact_registry_repositories(read: ConfigReader) -> tuple[artifact_registry.Repository, ...]:
+    key, values = artifact_registry.CONFIG_KEY, read.strings(artifact_registry.CONFIG_KEY)
+    for value in values:
+        reason = artifact_registry.repository_problem(value)
+        if reason:
+            read.fail(key, reason, f"write each entry as {artifact_registry.REPOSITORY_FORMAT}")
+    for value in sorted({value for value in values if values.count(value) > 1}):
+        read.fail(key, f"{value!r} is listed twice", "list each repository once")
+    valid = dict.fromkeys(value for value in values if not artifact_registry.repository_problem(value))
+    return tuple(artifact_registry.parse_repository(value) for value in valid)

@@ -124,6 +124,13 @@ CASES = [
         "'binding'",
     ),
     Case(
+        "project-wide-image-reader-on-node-sa",
+        no_broad_roles.POLICY,
+        _m(t.PROJECT_IAM_MEMBER, "node-role", "role", "roles/artifactregistry.reader"),
+        "grants roles/artifactregistry.reader",
+        "'node-role'",
+    ),
+    Case(
         "editor-on-node-sa",
         no_broad_roles.POLICY,
         _m(t.PROJECT_IAM_MEMBER, "node-role", "role", "roles/editor"),
