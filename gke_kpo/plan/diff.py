@@ -47,6 +47,7 @@ class ResourceChange:
 
 
 _ABSENT = object()
+AFTER_REPLACE = "(known after replace)"
 
 
 def changed_paths(old: Any, new: Any, path: str = "") -> list[tuple[str, Any, Any]]:
@@ -111,25 +112,30 @@ def diff_inventories(
 def _propagate_replacements(
     result: list[ResourceChange], planned: list[dict[str, Any]], providers: dict[str, str]
 ) -> None:
-    """A replaced resource gets a new id, so an input holding its id changes too (known only after the replace);
-    the engine replaces every resource of a replaced provider."""
+    """A replaced resource's outputs are unknown until it is re-created, so another resource's input holding its
+    id or its name changes too (a preview shows it as known only after the replace); and the engine replaces
+    every resource of a replaced provider."""
     inputs = {_key(entry): entry.get("inputs", {}) for entry in planned}
     changed = True
     while changed:
         changed = False
         replaced = {item.name for item in result if item.op is Op.REPLACE}
-        replaced_ids = {f"{name}{MOCK_ID_SUFFIX}": name for name in replaced}
+        replaced_ids = _references_to(result, inputs)
         for item in result:
             if item.op not in (Op.SAME, Op.UPDATE):
                 continue
             if providers.get(item.name) in replaced:
                 item.op, item.cause, changed = Op.REPLACE, f"its provider {providers[item.name]} is replaced", True
                 continue
-            refs = _id_references(inputs[(item.type, item.name)], replaced_ids)
+            refs = [
+                (path, value)
+                for path, value in _id_references(inputs[(item.type, item.name)], replaced_ids)
+                if replaced_ids[value][0] != item.name and _holds_reference(path, replaced_ids[value][1])
+            ]
             if not refs:
                 continue
             extra = [
-                InputChange(path, value, "(new id)", forces_replacement(item.type, path))
+                InputChange(path, value, AFTER_REPLACE, forces_replacement(item.type, path))
                 for path, value in refs
                 if path not in {change.path for change in item.changes}
             ]
@@ -137,10 +143,29 @@ def _propagate_replacements(
             new_op = _op(item.changes)
             if new_op is not item.op:
                 item.op, changed = new_op, True
-                item.cause = item.cause or f"{replaced_ids[refs[0][1]]} is replaced"
+                item.cause = item.cause or f"{replaced_ids[refs[0][1]][0]} is replaced"
 
 
-def _id_references(value: Any, ids: dict[str, str], path: str = "") -> list[tuple[str, str]]:
+def _references_to(
+    result: list[ResourceChange], inputs: dict[tuple[str, str], dict[str, Any]]
+) -> dict[str, tuple[str, str]]:
+    """Values that stand for a replaced resource, mapped to its logical name and to the input key that holds a
+    reference by name (``cluster`` for a Cluster): its mock id anywhere, its name only under that key."""
+    references = {}
+    for item in result:
+        if item.op is Op.REPLACE and (item.type, item.name) in inputs:
+            references[f"{item.name}{MOCK_ID_SUFFIX}"] = (item.name, "")
+            name = inputs[(item.type, item.name)].get("name")
+            if isinstance(name, str):
+                references.setdefault(name, (item.name, item.type.rpartition(":")[2].lower()))
+    return references
+
+
+def _holds_reference(path: str, key: str) -> bool:
+    return not key or path.rpartition(".")[2].lower() == key
+
+
+def _id_references(value: Any, ids: dict[str, Any], path: str = "") -> list[tuple[str, str]]:
     if isinstance(value, dict):
         return [
             ref for key in sorted(value) for ref in _id_references(value[key], ids, f"{path}.{key}" if path else key)

@@ -112,7 +112,7 @@ class Report:
         if not any(tally.values()):
             return f"{total}: no changes against {shown(self.golden)}"
         counted = ", ".join(self.paint(f"{n} to {op.verb}", op) for op, n in tally.items() if n)
-        return f"{total}: {counted} against {shown(self.golden)} (the reviewed inventory, standing in for state)"
+        return f"{total}: {counted} against {shown(self.golden)}"
 
     def _policies(self, result: GateResult, build: Path) -> list[str]:
         outcome = self.paint("PASSED", "pass") if result.passed else self.paint("FAILED", "fail")
@@ -128,18 +128,23 @@ class Report:
         ordered = sorted(result.verdicts, key=lambda v: (v.level != MANDATORY, v.policy, v.resource))
         advisories = [v for v in ordered if v.level != MANDATORY]
         shown_verdicts = result.mandatory_failures + advisories[:ADVISORIES_SHOWN]
-        lines += [_clip(self._verdict(verdict)) for verdict in shown_verdicts]
+        lines += [line for verdict in shown_verdicts for line in self._verdict(verdict)]
         if len(shown_verdicts) < len(result.verdicts):
             lines.append(f"  ... {len(result.verdicts) - len(shown_verdicts)} more")
         if result.verdicts:
             lines.append(f"  full messages: {shown(build / 'policies.txt')}")
         return lines
 
-    def _verdict(self, verdict: Verdict) -> str:
+    def _verdict(self, verdict: Verdict) -> list[str]:
+        """The specific finding: the SDK puts the policy's description on the first line and the finding after it;
+        a mandatory failure shows every finding line, an advisory note its first."""
         where = verdict.resource.rsplit("::", 1)[-1] if verdict.resource else "(stack)"
-        level = self.paint(verdict.level, "fail") if verdict.level == MANDATORY else verdict.level
-        first_line = verdict.message.splitlines()[0] if verdict.message else ""
-        return f"  {level:<9} {verdict.policy} @ {where}: {first_line}"
+        mandatory = verdict.level == MANDATORY
+        level = self.paint(verdict.level, "fail") if mandatory else verdict.level
+        lines = verdict.message.splitlines() or [""]
+        findings = lines[1:] or lines
+        head = _clip(f"  {level} {verdict.policy} @ {where}: {findings[0]}")
+        return [head, *(_clip(f"      {line}") for line in findings[1:] if mandatory)]
 
 
 def _groups(plan: Plan) -> list[tuple[PlannedResource, int, list[PlannedResource]]]:

@@ -68,6 +68,8 @@ def _yaml_error(path: Path, error: yaml.MarkedYAMLError) -> str:
     mark = error.problem_mark or error.context_mark
     where = f"{shown(path)}:{mark.line + 1}:{mark.column + 1}" if mark else shown(path)
     what = "; ".join(part for part in (error.context, error.problem) if part)
+    if error.context_mark and mark is not error.context_mark:
+        what += f" (the value starts at line {error.context_mark.line + 1}, column {error.context_mark.column + 1})"
     return f"{where}: broken YAML: {what}. Check the indentation and quoting on or just before that line"
 
 
