@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
@@ -122,8 +123,8 @@ class Report:
         counts = ", ".join(f"{n} {level}" for level, n in sorted(levels.items()))
         failures = len(result.mandatory_failures)
         lines = [
-            f"Policies {outcome}: {failures} mandatory violations, {len(result.verdicts) - failures} other notes "
-            f"(pack {result.pack}: {counts}; {result.config})"
+            f"Policies {outcome}: {failures} mandatory violation(s), {len(result.verdicts) - failures} other note(s)",
+            _clip(f"  pack {result.pack}, levels {counts}: {result.config}"),
         ]
         ordered = sorted(result.verdicts, key=lambda v: (v.level != MANDATORY, v.policy, v.resource))
         advisories = [v for v in ordered if v.level != MANDATORY]
@@ -143,8 +144,11 @@ class Report:
         level = self.paint(verdict.level, "fail") if mandatory else verdict.level
         lines = verdict.message.splitlines() or [""]
         findings = lines[1:] or lines
-        head = _clip(f"  {level} {verdict.policy} @ {where}: {findings[0]}")
-        return [head, *(_clip(f"      {line}") for line in findings[1:] if mandatory)]
+        head = f"  {level} {verdict.policy} @ {where}: "
+        if not mandatory:
+            return [_clip(head + findings[0])]
+        wrapped = textwrap.wrap(" ".join(findings), LINE_WIDTH - 6)
+        return [head.rstrip(), *(f"      {line}" for line in wrapped)]
 
 
 def _groups(plan: Plan) -> list[tuple[PlannedResource, int, list[PlannedResource]]]:
