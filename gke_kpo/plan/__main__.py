@@ -74,7 +74,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     # nargs="?": `make plan STACK=` passes a bare --stack, answered with the list of stacks, not an argparse dump.
     parser.add_argument("--stack", nargs="?", const="", default="", help="stack name: Pulumi.<stack>.yaml")
-    parser.add_argument("--stack-file", type=Path, help="read the config from this file instead of Pulumi.<stack>.yaml")
+    parser.add_argument(
+        "--stack-file",
+        type=Path,
+        help="read the config from this file instead of Pulumi.<stack>.yaml (the stack name, by default taken from "
+        "this file's name, still picks the policy config and the golden inventory)",
+    )
     parser.add_argument("--golden", type=Path, help="inventory to compare with (default tests/golden/<stack>.yaml)")
     parser.add_argument("--build-dir", type=Path, default=BUILD_DIR, help="where <stack>/ is written")
     return parser
@@ -82,6 +87,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if not args.stack and args.stack_file and args.stack_file.name.startswith("Pulumi."):
+        args.stack = args.stack_file.name.removeprefix("Pulumi.").removesuffix(".yaml")
     try:
         path = existing_stack_file(args.stack, args.stack_file)
         plan, verdicts = _plan_and_judge(args.stack, path)

@@ -82,12 +82,13 @@ class Report:
         return grouped
 
     def _resource(self, change: ResourceChange, depth: int, width: tuple[int, int]) -> list[str]:
-        inputs = self._inputs_of(change)
-        marker = self.paint(f"{change.op.value:<2}", change.op)
-        row = f"{'  ' * depth}{marker} {short_type(change.type):<{width[0]}} {change.name:<{width[1]}}"
-        summary = key_inputs(change.type, inputs)
+        lead = "  " * depth
+        row = f"{short_type(change.type):<{width[0]}} {change.name:<{width[1]}}"
+        summary = key_inputs(change.type, self._inputs_of(change))
         verb = f"{change.op.verb}: " if change.op in (Op.REPLACE, Op.DELETE, Op.UPDATE) else ""
-        line = _clip(f"{row}  {verb}{summary}".rstrip())
+        # Clipped before painting, so escape codes never count against the width.
+        text = _clip(f"{lead}{change.op.value:<2} {row}  {verb}{summary}".rstrip())[len(lead) + 2 :]
+        line = f"{lead}{self.paint(f'{change.op.value:<2}', change.op)}{text}"
         indent = "  " * (depth + 2)
         details = [_clip(f"{indent}{_detail(item)}") for item in change.changes[:DETAILS_PER_RESOURCE]]
         if len(change.changes) > DETAILS_PER_RESOURCE:

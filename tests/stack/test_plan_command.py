@@ -1,10 +1,14 @@
 from __future__ import annotations
 
 import json
+import os
+import pty
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from gke_kpo.outputs import GPU, OUTPUT_NAMES
 from gke_kpo.plan.capture import REPO_ROOT, known_stacks
@@ -55,8 +59,6 @@ def test_make_plan_dev_fits_a_screen_and_lists_every_resource() -> None:
 
 
 def _golden_entries(stack: str) -> list[dict[str, str]]:
-    import yaml
-
     entries: list[dict[str, str]] = yaml.safe_load(golden_path(stack).read_text())
     return entries
 
@@ -150,3 +152,34 @@ def test_help_documents_the_exit_codes() -> None:
     assert result.returncode == 0
     for code in ("0  planned", "1  planned, but a mandatory", "2  usage or configuration error", "3  the program"):
         assert code in result.stdout
+
+
+def _plan_on_a_terminal(tmp_path: Path, no_color: bool) -> str:
+    """stdout is a pseudo-terminal, as when a user runs the command in a shell."""
+    env = {key: value for key, value in os.environ.items() if key != "NO_COLOR"} | {"TERM": "xterm"}
+    if no_color:
+        env["NO_COLOR"] = "1"
+    controller, terminal = pty.openpty()
+    args = ["--stack", "dev", "--build-dir", str(tmp_path)]
+    with subprocess.Popen(
+        [sys.executable, "-m", "gke_kpo.plan", *args], cwd=REPO_ROOT, env=env, stdout=terminal
+    ) as run:
+        os.close(terminal)
+        printed = b""
+        while chunk := _read(controller):
+            printed += chunk
+        assert run.wait(timeout=120) == 0
+    os.close(controller)
+    return printed.decode()
+
+
+def _read(fd: int) -> bytes:
+    try:
+        return os.read(fd, 65536)
+    except OSError:  # the terminal's other end closed
+        return b""
+
+
+def test_colour_on_a_terminal_unless_no_color(tmp_path: Path) -> None:
+    assert "\033[32mPASSED\033[0m" in _plan_on_a_terminal(tmp_path, no_color=False)
+    assert "\033[" not in _plan_on_a_terminal(tmp_path, no_color=True)
