@@ -57,14 +57,15 @@ class Report:
     def _tree(self) -> list[str]:
         by_key = {(change.type, change.name): change for change in self.changes}
         groups = _groups(self.plan)
-        deleted = self._deleted_by_parent({component.name for component, _, _ in groups})
+        deleted = self._deleted_by_parent({group.component.name for group in groups})
         width = _widths(self.changes)
         lines: list[str] = []
-        for component, depth, members in groups:
-            empty = "" if members else "  (declares nothing with this config)"
-            lines.append(f"{'  ' * depth}{component.type.rpartition(':')[2]} {component.name}{empty}")
-            rows = [by_key[(r.type, r.name)] for r in members] + deleted.pop(component.name, [])
-            lines += [line for row in rows for line in self._resource(row, depth + 1, width)]
+        for group in groups:
+            note = "  (declares nothing with this config)" if group.empty else ""
+            kind, name = group.component.type.rpartition(":")[2], group.component.name
+            lines.append(f"{'  ' * group.depth}{kind} {name}{note}")
+            rows = [by_key[(r.type, r.name)] for r in group.members] + deleted.pop(name, [])
+            lines += [line for row in rows for line in self._resource(row, group.depth + 1, width)]
         orphans = [row for rows in deleted.values() for row in rows]
         if orphans:
             lines.append(f"(no longer declared, from {shown(self.golden)})")
@@ -90,7 +91,8 @@ class Report:
         text = _clip(f"{lead}{change.op.value:<2} {row}  {verb}{summary}".rstrip())[len(lead) + 2 :]
         line = f"{lead}{self.paint(f'{change.op.value:<2}', change.op)}{text}"
         indent = "  " * (depth + 2)
-        details = [_clip(f"{indent}{_detail(item)}") for item in change.changes[:DETAILS_PER_RESOURCE]]
+        forcing_first = sorted(change.changes, key=lambda item: not item.replaces)
+        details = [_clip(f"{indent}{_detail(item)}") for item in forcing_first[:DETAILS_PER_RESOURCE]]
         if len(change.changes) > DETAILS_PER_RESOURCE:
             details.append(f"{indent}... {len(change.changes) - DETAILS_PER_RESOURCE} more changed inputs")
         if change.cause:
@@ -128,8 +130,8 @@ class Report:
             _clip(f"  pack {result.pack}, levels {counts}: {result.config}"),
         ]
         ordered = sorted(result.verdicts, key=lambda v: (v.level != MANDATORY, v.policy, v.resource))
-        advisories = [v for v in ordered if v.level != MANDATORY]
-        shown_verdicts = result.mandatory_failures + advisories[:ADVISORIES_SHOWN]
+        mandatory = [v for v in ordered if v.level == MANDATORY]
+        shown_verdicts = mandatory + [v for v in ordered if v.level != MANDATORY][:ADVISORIES_SHOWN]
         lines += [line for verdict in shown_verdicts for line in self._verdict(verdict)]
         if len(shown_verdicts) < len(result.verdicts):
             lines.append(f"  ... {len(result.verdicts) - len(shown_verdicts)} more")
@@ -152,19 +154,29 @@ class Report:
         return [head.rstrip(), *(f"      {line}" for line in wrapped)]
 
 
-def _groups(plan: Plan) -> list[tuple[PlannedResource, int, list[PlannedResource]]]:
-    """Components depth-first (sorted by name), each with the custom resources it parents directly."""
+@dataclass(frozen=True)
+class _Group:
+    component: PlannedResource
+    depth: int
+    members: list[PlannedResource]
+    """The custom resources it parents directly."""
+    empty: bool
+    """Declares nothing at all, not even through a child component."""
+
+
+def _groups(plan: Plan) -> list[_Group]:
+    """Components depth-first, siblings sorted by name."""
     components = {r.urn: r for r in plan.resources if not r.custom}
     children: dict[str | None, list[PlannedResource]] = {}
     for resource in plan.resources:
-        parent = resource.parent if resource.parent in components else None
-        children.setdefault(parent, []).append(resource)
+        children.setdefault(resource.parent if resource.parent in components else None, []).append(resource)
 
-    def walk(urn: str | None, depth: int) -> list[tuple[PlannedResource, int, list[PlannedResource]]]:
+    def walk(urn: str | None, depth: int) -> list[_Group]:
         found = []
         for component in sorted((r for r in children.get(urn, []) if not r.custom), key=lambda r: (r.name, r.type)):
-            members = sorted((r for r in children.get(component.urn, []) if r.custom), key=lambda r: (r.type, r.name))
-            found.append((component, depth, members))
+            own = children.get(component.urn, [])
+            members = sorted((r for r in own if r.custom), key=lambda r: (r.type, r.name))
+            found.append(_Group(component, depth, members, empty=not own))
             found += walk(component.urn, depth + 1)
         return found
 

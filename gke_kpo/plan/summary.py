@@ -62,7 +62,7 @@ def _namespace(inputs: Inputs) -> str:
 
 
 def _custom_role(inputs: Inputs) -> str:
-    return f"{inputs.get('roleId')}: {len(inputs.get('permissions', []))} permissions"
+    return f"{inputs.get('roleId')}: {len(inputs.get('permissions', []))} permission(s)"
 
 
 def _member(inputs: Inputs) -> str:
