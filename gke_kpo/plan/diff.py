@@ -120,7 +120,7 @@ def _propagate_replacements(
     while changed:
         changed = False
         replaced = {item.name for item in result if item.op is Op.REPLACE}
-        replaced_ids = _references_to(result, inputs)
+        references = _references_to(result, inputs)
         for item in result:
             if item.op not in (Op.SAME, Op.UPDATE):
                 continue
@@ -129,8 +129,8 @@ def _propagate_replacements(
                 continue
             refs = [
                 (path, value)
-                for path, value in _id_references(inputs[(item.type, item.name)], replaced_ids)
-                if replaced_ids[value][0] != item.name and _holds_reference(path, replaced_ids[value][1])
+                for path, value in _references_in(inputs[(item.type, item.name)], references)
+                if references[value][0] != item.name and _holds_reference(path, references[value][1])
             ]
             if not refs:
                 continue
@@ -143,7 +143,7 @@ def _propagate_replacements(
             new_op = _op(item.changes)
             if new_op is not item.op:
                 item.op, changed = new_op, True
-                item.cause = item.cause or f"{replaced_ids[refs[0][1]][0]} is replaced"
+                item.cause = item.cause or f"{references[refs[0][1]][0]} is replaced"
 
 
 def _references_to(
@@ -165,11 +165,11 @@ def _holds_reference(path: str, key: str) -> bool:
     return not key or path.rpartition(".")[2].lower() == key
 
 
-def _id_references(value: Any, ids: dict[str, Any], path: str = "") -> list[tuple[str, str]]:
+def _references_in(value: Any, ids: dict[str, Any], path: str = "") -> list[tuple[str, str]]:
     if isinstance(value, dict):
         return [
-            ref for key in sorted(value) for ref in _id_references(value[key], ids, f"{path}.{key}" if path else key)
+            ref for key in sorted(value) for ref in _references_in(value[key], ids, f"{path}.{key}" if path else key)
         ]
     if isinstance(value, list):
-        return [ref for index, item in enumerate(value) for ref in _id_references(item, ids, f"{path}[{index}]")]
+        return [ref for index, item in enumerate(value) for ref in _references_in(item, ids, f"{path}[{index}]")]
     return [(path, value)] if isinstance(value, str) and value in ids else []
