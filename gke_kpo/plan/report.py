@@ -205,7 +205,7 @@ def _pointers(build: Path, airflow_files: list[str]) -> list[str]:
     return [
         f"Airflow files in {shown(airflow)}/ are derived from MOCK outputs (endpoint {MOCK_ENDPOINT} and the CA are",
         "  placeholders): for a real cluster render them from `pulumi stack output` with `make render`.",
-        f"  {', '.join(airflow_files)}",
+        *textwrap.wrap(", ".join(airflow_files), LINE_WIDTH, initial_indent="  ", subsequent_indent="  "),
         f"Full inventory: {shown(build / 'plan.yaml')}   outputs (MOCK): {shown(build / 'outputs.json')}",
     ]
 
