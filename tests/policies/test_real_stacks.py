@@ -53,7 +53,7 @@ HARDENING_INPUTS = [
         t.CLUSTER,
         "masterAuthorizedNetworksConfig.cidrBlocks",
         [{"cidrBlock": "0.0.0.0/1"}, {"cidrBlock": "128.0.0.0/1"}],
-        "0.0.0.0/1, 128.0.0.0/1 is broader than /8",
+        "0.0.0.0/1, 128.0.0.0/1 is broader than /16",
     ),
     (t.CLUSTER, "masterAuthorizedNetworksConfig.gcpPublicCidrsAccessEnabled", True, "every Google Cloud public IP"),
     (t.CLUSTER, "datapathProvider", "LEGACY_DATAPATH", "NetworkPolicy is not enforced"),

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from gke_kpo.outputs import GPU, OUTPUT_NAMES
-from gke_kpo.plan.capture import REPO_ROOT, known_stacks
+from gke_kpo.plan.capture import REPO_ROOT, ProgramError, known_stacks, run_program
 from gke_kpo.plan.inventory import golden_path
 from tests.stack.plan_run import NODE_POOL, SUBNETWORK, forces_replacement, operations, plan_edited, run_plan
 
@@ -183,3 +183,13 @@ def _read(fd: int) -> bytes:
 def test_colour_on_a_terminal_unless_no_color(tmp_path: Path) -> None:
     assert "\033[32mPASSED\033[0m" in _plan_on_a_terminal(tmp_path, no_color=False)
     assert "\033[" not in _plan_on_a_terminal(tmp_path, no_color=True)
+
+
+def test_the_real_program_refuses_what_gke_would_refuse_before_declaring_anything() -> None:
+    overrides = {"gke-kpo:private_endpoint": True, "gke-kpo:gpu_accelerator": "nvidia-l4-gpu"}
+    with pytest.raises(ProgramError) as caught:
+        run_program("prod", overrides)
+    message = str(caught.value)
+    assert [resource.type for resource in caught.value.plan.resources if resource.type.startswith("gcp:")] == []
+    assert "gke-kpo:master_authorized_networks: 198.51.100.16/29 is not an internal range" in message
+    assert "gke-kpo:gpu_accelerator: 'nvidia-l4-gpu' is not a GKE accelerator type. Fix: use nvidia-l4" in message
