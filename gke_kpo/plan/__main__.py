@@ -29,6 +29,7 @@ EXIT_CODES = f"""exit status:
   {EXIT_POLICY}  planned, but a mandatory policy is violated
   {EXIT_CONFIG}  usage or configuration error: missing or broken stack file, bad config values, bad policy config
   {EXIT_PROGRAM}  the program itself failed on a valid config (a bug: please report it)
+  (`make plan` exits 2 on any failure and prints this status as "Error <n>")
 
 examples:
   make plan STACK=dev
