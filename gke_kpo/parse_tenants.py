@@ -198,6 +198,8 @@ def _task_service_account(
         problems.append(Problem(f"{prefix}.roles", f"must be a non-empty list of role names, got {roles!r}",
                                 "e.g. roles: [roles/storage.objectViewer]"))  # fmt: skip
         roles = []
+    for role in sorted({role for role in roles if roles.count(role) > 1}):
+        problems.append(Problem(f"{prefix}.roles", f"lists {role} twice", "list each role once"))
     for role in roles:
         if not role.startswith(ROLE_PREFIXES) or " " in role:
             problems.append(Problem(f"{prefix}.roles", f"{role!r} is not a role name",
