@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Final
 
 from gke_kpo import intent
@@ -71,7 +72,12 @@ class StackIntents:
         stack reads that tenant's; anything else the strictest."""
         if namespace is None and len(self.tenants) == 1:
             return self.tenants[0]
-        return next((tenant for tenant in self.tenants if tenant.namespace_name == namespace), STRICTEST)
+        return self._by_namespace.get(str(namespace), STRICTEST)
+
+    @cached_property
+    def _by_namespace(self) -> dict[str, StackIntent]:
+        """A dict, not a scan: the pack asks once per Role and RoleBinding, and a stack may hold a hundred tenants."""
+        return {str(tenant.namespace_name): tenant for tenant in self.tenants if tenant.namespace_name}
 
     @property
     def access_model(self) -> AccessModel:
