@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from gke_kpo.outputs import GPU, OUTPUT_NAMES
+from gke_kpo.outputs import GPU, OUTPUT_NAMES, TASK_SERVICE_ACCOUNT, TENANTS
 from gke_kpo.plan.capture import REPO_ROOT, ProgramError, known_stacks, run_program
 from gke_kpo.plan.inventory import golden_path
 from tests.stack.plan_run import NODE_POOL, SUBNETWORK, forces_replacement, operations, plan_edited, run_plan
@@ -34,7 +34,10 @@ def test_plan_prints_a_tree_the_verdict_and_where_the_files_are(stack: str, tmp_
     assert "\033[" not in printed, "colour only on a terminal"
     written = json.loads((tmp_path / stack / "outputs.json").read_text())
     assert set(written) | {GPU} == set(OUTPUT_NAMES)
-    assert (tmp_path / stack / "airflow" / "dags" / "remote_kpo.py").is_file()
+    for tenant, entry in written[TENANTS].items():
+        assert (tmp_path / stack / "airflow" / tenant / "dags" / "remote_kpo.py").is_file()
+        assert TASK_SERVICE_ACCOUNT in entry, "a None inside an object stays (as null) in the outputs"
+    assert {path.name for path in (tmp_path / stack / "airflow").iterdir()} == set(written[TENANTS])
     assert all(op == "" for op in operations(printed).values())
 
 
@@ -116,14 +119,16 @@ def test_network_range_edit_replaces_the_subnetwork_and_what_holds_its_id(tmp_pa
 
 
 def test_quota_edit_is_an_update_in_place(tmp_path: Path) -> None:
-    result = plan_edited(tmp_path, "dev", {"gke-kpo:quota_gpus: 1": "gke-kpo:quota_gpus: 2"})
+    result = plan_edited(tmp_path, "dev", {"gke-kpo:quota_pods: 10": "gke-kpo:quota_pods: 12"})
     assert result.returncode == 0, result.stderr
-    assert not forces_replacement(QUOTA, "spec.hard.requests.nvidia.com/gpu")
+    assert not forces_replacement(QUOTA, "spec.hard.pods")
     ops = operations(result.stdout)
-    assert ops[("k8s:ResourceQuota", "kpo-dev-tasks-quota")] == "~"
-    assert "spec.hard.requests.nvidia.com/gpu: 1 -> 2" in result.stdout
-    assert "1 to update against" in result.stdout
-    assert [op for op in ops.values() if op] == ["~"]
+    # The stack-level key is every tenant's default: both tenants' quotas change, nothing else.
+    for tenant in ("etl-dev", "ml-dev"):
+        assert ops[("k8s:ResourceQuota", f"kpo-dev-{tenant}-quota")] == "~"
+    assert "spec.hard.pods: 10 -> 12" in result.stdout
+    assert "2 to update against" in result.stdout
+    assert [op for op in ops.values() if op] == ["~", "~"]
 
 
 def test_a_stack_without_golden_inventory_shows_everything_as_create(tmp_path: Path) -> None:
