@@ -191,9 +191,14 @@ REVIEW: tuple[InputReview, ...] = (
     *_rows(
         SERVICE_ACCOUNT_IAM_MEMBER,
         _IAM_MEMBER_SRC + "; iam_service_account.go: service_account_id ForceNew",
-        ("serviceAccountId", True, ("airflow_gsa_name", "project")),
+        # Airflow's workloadIdentityUser binding, and the deployer's actAs on the node account (deployer_member).
+        ("serviceAccountId", True, ("airflow_gsa_name", "cluster_name", "project")),
         ("role", True, ()),
-        ("member", True, ("airflow_wi_project", "airflow_k8s_namespace", "airflow_k8s_service_account", "project")),
+        (
+            "member",
+            True,
+            ("airflow_wi_project", "airflow_k8s_namespace", "airflow_k8s_service_account", "project", "deployer_member"),
+        ),
     ),
     *_rows(
         REPOSITORY_IAM_MEMBER,
