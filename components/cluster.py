@@ -192,7 +192,5 @@ class Cluster(pulumi.ComponentResource):
             node_config=node_config,
             **self_healing_autoscaling(SYSTEM_POOL_INITIAL_NODES, pool.min_nodes, pool.max_nodes),
             # Fixed name "system": delete before replace; GKE writes resizes into initialNodeCount (node_config.py).
-            opts=fixed_name(
-                self, protect=self.protected, depends_on=act_as, ignore_changes=NODE_POOL_IGNORED_CHANGES
-            ),
+            opts=fixed_name(self, protect=self.protected, depends_on=act_as, ignore_changes=NODE_POOL_IGNORED_CHANGES),
         )
