@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 
-from gke_kpo import accelerators, artifact_registry, names
+from gke_kpo import accelerators, artifact_registry, deployer, names
 from gke_kpo.config_reader import ConfigReader
 from gke_kpo.config_schema import resolve
 from gke_kpo.errors import ConfigError
@@ -120,6 +120,15 @@ def _cluster(read: ConfigReader) -> ClusterSettings:
         master_authorized_networks=authorized,
         private_endpoint=private_endpoint,
         master_cidr=master_cidr,
+        deployer_member=_deployer_member(read),
+    )
+
+
+def _deployer_member(read: ConfigReader) -> str:
+    return read.text(
+        deployer.DEPLOYER_MEMBER_KEY,
+        lambda value: deployer.deployer_member_problem(value) if value else None,
+        f"write the identity that runs `pulumi up` as {deployer.DEPLOYER_MEMBER_FORMS}, or leave it empty",
     )
 
 

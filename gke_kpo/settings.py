@@ -37,6 +37,8 @@ class ClusterSettings:
     master_authorized_networks: tuple[str, ...]
     private_endpoint: bool
     master_cidr: str
+    deployer_member: str = ""
+    """IAM member running `pulumi up`; when set, the stack grants it actAs on the node service account."""
 
 
 @dataclass(frozen=True)
