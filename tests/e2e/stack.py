@@ -12,7 +12,18 @@ PROJECT, LOCATION, CLUSTER = "e2e-project", "us-central1-a", "kpo-e2e"
 NAMESPACE = "kpo-tasks"
 
 
-def loopback_outputs(endpoint: str, ca_base64: str, service_account: str, xcom_push: bool = False) -> dict[str, Any]:
+GPU_POOL: dict[str, Any] = {
+    "accelerator": "nvidia-l4",
+    "count": 1,
+    "taint": names.GPU_TAINT,
+    "node_selector": {names.GPU_NODE_LABEL: "nvidia-l4"},
+}
+"""The ``gpu`` output of a stack with a GPU pool (scaled to zero until a GPU task arrives)."""
+
+
+def loopback_outputs(
+    endpoint: str, ca_base64: str, service_account: str, xcom_push: bool = False, gpu: dict[str, Any] | None = None
+) -> dict[str, Any]:
     return {
         names.PROJECT: PROJECT,
         names.LOCATION: LOCATION,
@@ -25,6 +36,6 @@ def loopback_outputs(endpoint: str, ca_base64: str, service_account: str, xcom_p
         names.XCOM_PUSH: xcom_push,
         names.IAM_PERMISSIONS: custom_role_permissions(AccessModel.NAMESPACED, xcom_push),
         names.RBAC_RULES: rbac_rules(xcom_push),
-        names.GPU: None,
+        names.GPU: gpu,
         names.KUBECONFIG: kubeconfig_yaml(PROJECT, LOCATION, CLUSTER, endpoint, ca_base64),
     }
