@@ -51,7 +51,7 @@ class ClusterState:
     ledger: TokenLedger | None = None
     # How GPU pods behave: a cold pool and a long run; None keeps them quick like the seed's pod.
     gpu_workload: ColdGpuWorkload | None = None
-    project: str = "e2e-project"
+    project: str = "e2e-project"  # named in the autoscaler's scale-up event
 
     def record(self, record: AuditRecord) -> None:
         with self.lock:

@@ -34,7 +34,7 @@ from .conftest import SERVICE_ACCOUNT
 from .fake_kube_api import ClusterState, serve_kube_api
 from .fake_metadata import MetadataState, serve_metadata
 from .pods import FakePod
-from .stack import GPU_POOL, NAMESPACE, PROJECT, loopback_outputs
+from .stack import GPU_POOL, NAMESPACE, loopback_outputs
 from .tls import ServerTls
 from .tokens import TokenLedger
 
@@ -89,7 +89,6 @@ def run_gpu_dag(
         ledger = TokenLedger("ya29.short-lived", TOKEN_LIFETIME_SECONDS)
         metadata = MetadataState(access_token="unused", service_account=SERVICE_ACCOUNT, ledger=ledger)
         cluster = ClusterState("unused", NAMESPACE, _stack_rules(server_tls), ledger=ledger, gpu_workload=WORKLOAD)
-        cluster.project = PROJECT
         with serve_metadata(metadata) as metadata_host, serve_kube_api(cluster, server_tls) as endpoint:
             outputs = loopback_outputs(endpoint, server_tls.ca_base64, SERVICE_ACCOUNT, gpu=GPU_POOL)
             files = render_files(outputs, dag_options=options)
@@ -135,7 +134,6 @@ def test_long_gpu_task_outlives_its_tokens_and_a_cold_pool(run_gpu_dag: Any, def
     assert len(run.ledger.accepted) >= 3
     assert run.ledger.refused_expired == 0
     assert 401 not in run.statuses
-    assert COLD_START_SECONDS > SCALED_KPO_DEFAULT
     assert ("running trigger in line" in run.output) is deferrable
     if deferrable:
         # The trigger *watches* events; the stack's Role grants events `list` only, so the trigger logs
@@ -163,6 +161,7 @@ def test_static_token_kubeconfig_fails_once_the_token_expires(run_gpu_dag: Any) 
 
 def test_kpo_default_startup_timeout_fails_on_a_cold_pool(run_gpu_dag: Any) -> None:
     """The cold start really outlasts KPO's default: with it (scaled), the GPU task gives up."""
+    assert SCALED_KPO_DEFAULT < COLD_START_SECONDS < SCALED_GPU_STARTUP_TIMEOUT  # the order on GKE, scaled
     run: GpuRun = run_gpu_dag(DagOptions(deferrable=False, gpu_startup_timeout_seconds=SCALED_KPO_DEFAULT))
 
     assert run.home.task_states(DAG_ID)["run_on_gpu"] == "failed", run.output[-6000:]
