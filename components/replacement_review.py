@@ -8,7 +8,10 @@ pulumi-kubernetes' replace rules; each row's ``source`` names the file or page i
 
 from __future__ import annotations
 
+import ipaddress
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -19,10 +22,34 @@ class InputReview:
     """Dotted input path in the inventory's camelCase spelling (``nodeConfig.machineType``); a change at or below
     it is judged by this row."""
     replaces: bool
-    """True when a change forces the resource to be deleted and created again."""
+    """True when a change can force the resource to be deleted and created again (for a conditional row: when
+    some change does; ``replaces_when`` then decides for a given old and new value)."""
     config_keys: tuple[str, ...]
     """Config keys (without the ``gke-kpo:`` namespace) whose value reaches this input; empty when constant."""
     source: str
+    replaces_when: str = ""
+    """Name of a rule in ``REPLACE_RULES`` for inputs whose ForceNew depends on the values (the provider's
+    ``customdiff.ForceNewIfChange``); empty when ``replaces`` alone decides."""
+    note: str = ""
+    """What a change does besides update or replace, printed by the plan next to the changed input."""
+
+
+def _cidr_not_widened(old: Any, new: Any) -> bool:
+    """terraform-provider-google google/services/compute/resource_compute_subnetwork.go (read at 0110d02a):
+    ``CustomizeDiff: customdiff.ForceNewIfChange("ip_cidr_range", IsShrinkageIpCidr)``, and ``IsShrinkageIpCidr``
+    is false only when the new range contains both ends of the old one ("a CIDR range expansion ... we have an
+    update method for it"). So widening updates in place; shrinking or moving replaces the subnet. A value that is
+    not a CIDR (unknown until a dependency is created) is taken as replacing."""
+    try:
+        before, after = ipaddress.ip_network(str(old), strict=False), ipaddress.ip_network(str(new), strict=False)
+    except ValueError:
+        return True
+    return not (before.network_address in after and before.broadcast_address in after)
+
+
+REPLACE_RULES: dict[str, Callable[[Any, Any], bool]] = {"cidr_not_widened": _cidr_not_widened}
+"""Named value rules a row's ``replaces_when`` refers to: (old, new) -> whether the change replaces."""
+ROLLING_NODES = "in place: rolling node re-creation"
 
 
 CLUSTER = "gcp:container/cluster:Cluster"
@@ -57,8 +84,13 @@ _NAMES = ("cluster_name",)
 """The name prefix of every created network resource and of the node service account is the cluster name."""
 
 
-def _rows(resource_type: str, source: str, *rows: tuple[str, bool, tuple[str, ...]]) -> tuple[InputReview, ...]:
-    return tuple(InputReview(resource_type, path, replaces, keys, source) for path, replaces, keys in rows)
+def _rows(
+    resource_type: str, source: str, *rows: tuple[str, bool, tuple[str, ...]], notes: dict[str, str] | None = None
+) -> tuple[InputReview, ...]:
+    return tuple(
+        InputReview(resource_type, path, replaces, keys, source, note=(notes or {}).get(path, ""))
+        for path, replaces, keys in rows
+    )
 
 
 def _node_config_rows(resource_type: str, keys: dict[str, tuple[str, ...]]) -> tuple[InputReview, ...]:
@@ -80,6 +112,7 @@ def _node_config_rows(resource_type: str, keys: dict[str, tuple[str, ...]]) -> t
         ("nodeConfig.shieldedInstanceConfig", True, ()),
         ("nodeConfig.spot", True, keys.get("spot", ())),
         ("nodeConfig.guestAccelerators", True, keys.get("guestAccelerators", ())),
+        notes=dict.fromkeys(("nodeConfig.machineType", "nodeConfig.diskSizeGb", "nodeConfig.diskType"), ROLLING_NODES),
     )
 
 
@@ -146,14 +179,22 @@ REVIEW: tuple[InputReview, ...] = (
     ),
     *_rows(
         SUBNETWORK,
-        _TPG + "resource_compute_subnetwork.go (ipCidrRange: ForceNewIfChange on shrinkage only)",
+        _TPG + "resource_compute_subnetwork.go",
         ("name", True, _NAMES),
         ("project", True, ("project",)),
         ("region", True, ("region",)),
         ("network", True, _NAMES),
-        ("ipCidrRange", False, ("subnet_cidr",)),
         ("privateIpGoogleAccess", False, ()),
         ("secondaryIpRanges", False, ("pods_cidr", "services_cidr", "pods_range_name", "services_range_name")),
+    ),
+    InputReview(
+        SUBNETWORK,
+        "ipCidrRange",
+        True,
+        ("subnet_cidr",),
+        _TPG + "resource_compute_subnetwork.go: customdiff.ForceNewIfChange(ip_cidr_range, IsShrinkageIpCidr)",
+        replaces_when="cidr_not_widened",
+        note="in place only when widened",
     ),
     *_rows(
         ROUTER,
@@ -284,5 +325,17 @@ def governing_row(resource_type: str, changed_path: str) -> InputReview | None:
 
 
 def forces_replacement(resource_type: str, changed_path: str) -> bool:
+    """Whether some change of the input replaces the resource (a conditional row counts: some change does)."""
     row = governing_row(resource_type, changed_path)
     return row is not None and row.replaces
+
+
+def change_replaces(resource_type: str, changed_path: str, old: Any, new: Any) -> bool:
+    """Whether this change, from ``old`` to ``new``, replaces the resource. A conditional row's rule judges the
+    row's own input; a change below it (a part of the value) is judged by ``replaces`` alone."""
+    row = governing_row(resource_type, changed_path)
+    if row is None or not row.replaces:
+        return False
+    if row.replaces_when and changed_path == row.path:
+        return REPLACE_RULES[row.replaces_when](old, new)
+    return True
