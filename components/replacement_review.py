@@ -84,6 +84,16 @@ _NAMES = ("cluster_name",)
 """The name prefix of every created network resource and of the node service account is the cluster name."""
 
 
+def _tenant(*fields: str, named: bool = True) -> tuple[str, ...]:
+    """Tenant fields (gke_kpo/tenant_schema.py) as keys, ``tenants.<field>``, led by ``tenants`` itself when the
+    input also holds the tenant's name (per-tenant account ids, the default namespace, members, subjects)."""
+    return (*(("tenants",) if named else ()), *(f"tenants.{field}" for field in fields))
+
+
+_QUOTAS = ("quota_pods", "quota_cpu", "quota_memory", "quota_gpus")
+_LIMITS = ("default_cpu_request", "default_memory_request", "max_container_cpu", "max_container_memory")
+
+
 def _rows(
     resource_type: str, source: str, *rows: tuple[str, bool, tuple[str, ...]], notes: dict[str, str] | None = None
 ) -> tuple[InputReview, ...]:
@@ -218,7 +228,7 @@ REVIEW: tuple[InputReview, ...] = (
     *_rows(
         SERVICE_ACCOUNT,
         _TPG + "resource_google_service_account.go",
-        ("accountId", True, ("cluster_name", "airflow_gsa_name")),
+        ("accountId", True, ("cluster_name", *_tenant("airflow_gsa_name", "task_service_account"))),
         ("project", True, ("project",)),
         ("displayName", False, ("cluster_name",)),
     ),
@@ -226,15 +236,36 @@ REVIEW: tuple[InputReview, ...] = (
         PROJECT_IAM_MEMBER,
         _IAM_MEMBER_SRC + "; iam_project.go: project ForceNew",
         ("project", True, ("project",)),
-        ("role", True, ("custom_role_id", "cluster_name", "project")),
-        ("member", True, ("cluster_name", "project", "airflow_service_account", "airflow_gsa_name", "identity_mode")),
+        ("role", True, ("custom_role_id", "cluster_name", "project", *_tenant("task_service_account", named=False))),
+        (
+            "member",
+            True,
+            (
+                "cluster_name",
+                "project",
+                *_tenant("airflow_service_account", "airflow_gsa_name", "identity_mode", "task_service_account"),
+            ),
+        ),
     ),
     *_rows(
         SERVICE_ACCOUNT_IAM_MEMBER,
         _IAM_MEMBER_SRC + "; iam_service_account.go: service_account_id ForceNew",
-        ("serviceAccountId", True, ("airflow_gsa_name", "project")),
+        ("serviceAccountId", True, ("cluster_name", "project", *_tenant("airflow_gsa_name", "task_service_account"))),
         ("role", True, ()),
-        ("member", True, ("airflow_wi_project", "airflow_k8s_namespace", "airflow_k8s_service_account", "project")),
+        (
+            "member",
+            True,
+            (
+                "project",
+                *_tenant(
+                    "airflow_wi_project",
+                    "airflow_k8s_namespace",
+                    "airflow_k8s_service_account",
+                    "namespace",
+                    "task_service_account",
+                ),
+            ),
+        ),
     ),
     *_rows(
         REPOSITORY_IAM_MEMBER,
@@ -270,22 +301,35 @@ REVIEW: tuple[InputReview, ...] = (
             _K8S_SRC,
             ("apiVersion", False, ()),
             ("kind", False, ()),
-            ("metadata", False, ("namespace", "access_model", "xcom_push", "gpu_count", "airflow_service_account")),
-            ("metadata.name", True, ("namespace",) if resource_type == NAMESPACE else ()),
-            ("metadata.namespace", True, ("namespace",)),
+            (
+                "metadata",
+                False,
+                (
+                    "access_model",
+                    "xcom_push",
+                    "gpu_count",
+                    *_tenant("xcom_push", "airflow_service_account", "task_service_account"),
+                ),
+            ),
+            ("metadata.name", True, _tenant("namespace", "task_service_account")),
+            ("metadata.namespace", True, _tenant("namespace")),
         )
     ),
-    *_rows(ROLE, _K8S_SRC, ("rules", False, ("xcom_push",))),
+    *_rows(ROLE, _K8S_SRC, ("rules", False, ("xcom_push", *_tenant("xcom_push", named=False)))),
     *_rows(
         ROLE_BINDING,
         "Kubernetes RBAC API: roleRef is immutable, so a change means delete and create",
         ("roleRef", True, ()),
-        ("subjects", False, ("airflow_service_account", "airflow_gsa_name", "identity_mode")),
+        (
+            "subjects",
+            False,
+            _tenant("airflow_service_account", "airflow_gsa_name", "identity_mode", "task_service_account"),
+        ),
     ),
     *_rows(
         RESOURCE_QUOTA,
         _K8S_SRC + "; ResourceQuota: spec.scopes",
-        ("spec", False, ("quota_pods", "quota_cpu", "quota_memory", "quota_gpus", "gpu_count")),
+        ("spec", False, ("gpu_count", *_QUOTAS, *_tenant(*_QUOTAS, named=False))),
         ("spec.scopes", True, ()),
     ),
     *_rows(
@@ -294,14 +338,7 @@ REVIEW: tuple[InputReview, ...] = (
         (
             "spec",
             False,
-            (
-                "default_cpu_request",
-                "default_memory_request",
-                "default_cpu_limit",
-                "default_memory_limit",
-                "max_container_cpu",
-                "max_container_memory",
-            ),
+            (*_LIMITS, *_tenant(*_LIMITS, named=False)),
         ),
     ),
     *_rows(SERVICE_ACCOUNT_K8S, _K8S_SRC, ("automountServiceAccountToken", False, ())),

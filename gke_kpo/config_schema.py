@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 import yaml
 
 from gke_kpo.errors import CONFIG_NAMESPACE, ConfigError, Problem
+from gke_kpo.tenant_schema import REMOVED_STACK_KEYS
 
 T = TypeVar("T")
 
@@ -52,8 +53,8 @@ def stack_file_problems(config: dict[str, Any]) -> list[Problem]:
                                     f"write it as {prefix}{name}"))  # fmt: skip
             continue
         spec = specs.get(key.removeprefix(prefix)) if key.startswith(prefix) else None
-        if spec is not None and not _has_declared_type(value, spec.type):
-            problems.append(Problem(spec.name, f"{value!r} is not a YAML {spec.type}", _yaml_fix(spec.type)))
+        if spec is not None and not has_declared_type(value, spec.type):
+            problems.append(Problem(spec.name, f"{value!r} is not a YAML {spec.type}", yaml_fix(spec.type)))
     return problems
 
 
@@ -63,7 +64,7 @@ def usable_config(config: dict[str, Any]) -> dict[str, str]:
     usable = {}
     for key, value in config.items():
         spec = specs.get(key.removeprefix(prefix)) if key.startswith(prefix) else None
-        if ":" in key and (spec is None or _has_declared_type(value, spec.type)):
+        if ":" in key and (spec is None or has_declared_type(value, spec.type)):
             usable[key] = as_cli_string(value)
     return usable
 
@@ -112,13 +113,13 @@ def parse_all(all_config: dict[str, Any], parse: Callable[[dict[str, str]], T]) 
     return parsed
 
 
-def _has_declared_type(value: Any, declared: str) -> bool:
+def has_declared_type(value: Any, declared: str) -> bool:
     if declared == "integer" and isinstance(value, bool):
         return False
     return isinstance(value, _YAML_TYPES[declared])
 
 
-def _yaml_fix(declared: str) -> str:
+def yaml_fix(declared: str) -> str:
     examples = {"string": 'quote it, e.g. "8"', "integer": "write it unquoted, e.g. 10",
                 "boolean": "write true or false, unquoted", "array": "write a YAML list"}  # fmt: skip
     return examples[declared]
@@ -159,7 +160,7 @@ def resolve(raw_values: dict[str, str]) -> tuple[dict[str, ConfigValue], list[Pr
     """Apply defaults and types to the project's keys (names without the namespace)."""
     specs = key_specs()
     values: dict[str, ConfigValue] = {}
-    problems = [Problem(key, "unknown key", _unknown_key_fix(key)) for key in sorted(set(raw_values) - set(specs))]
+    problems = [_unknown_key(key) for key in sorted(set(raw_values) - set(specs))]
     for name, spec in specs.items():
         if name not in raw_values:
             if spec.default is None:
@@ -174,11 +175,14 @@ def resolve(raw_values: dict[str, str]) -> tuple[dict[str, ConfigValue], list[Pr
     return values, problems
 
 
-def _unknown_key_fix(key: str) -> str:
+def _unknown_key(key: str) -> Problem:
+    if key in REMOVED_STACK_KEYS:
+        message, fix = REMOVED_STACK_KEYS[key]
+        return Problem(key, message, fix)
     nearest = nearest_key(key)
     if nearest:
-        return f"did you mean {CONFIG_NAMESPACE}:{nearest}? rename the key"
-    return "remove it or use one of the keys declared in Pulumi.yaml"
+        return Problem(key, "unknown key", f"did you mean {CONFIG_NAMESPACE}:{nearest}? rename the key")
+    return Problem(key, "unknown key", "remove it or use one of the keys declared in Pulumi.yaml")
 
 
 def project_keys(all_config: dict[str, Any]) -> dict[str, str]:

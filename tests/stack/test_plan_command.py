@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from components.replacement_review import CLUSTER, KUBERNETES_PROVIDER, NODE_POOL, ROLLING_NODES
-from gke_kpo.outputs import GPU, OUTPUT_NAMES
+from gke_kpo.outputs import GPU, OUTPUT_NAMES, TASK_SERVICE_ACCOUNT, TENANTS
 from gke_kpo.plan.capture import REPO_ROOT, ProgramError, known_stacks, run_program
 from gke_kpo.plan.inventory import golden_path
 from gke_kpo.plan.summary import short_type
@@ -34,7 +34,10 @@ def test_plan_prints_a_tree_the_verdict_and_where_the_files_are(stack: str, tmp_
     assert "\033[" not in printed, "colour only on a terminal"
     written = json.loads((tmp_path / stack / "outputs.json").read_text())
     assert set(written) | {GPU} == set(OUTPUT_NAMES)
-    assert (tmp_path / stack / "airflow" / "dags" / "remote_kpo.py").is_file()
+    for tenant, entry in written[TENANTS].items():
+        assert (tmp_path / stack / "airflow" / tenant / "dags" / "remote_kpo.py").is_file()
+        assert TASK_SERVICE_ACCOUNT in entry, "a None inside an object stays (as null) in the outputs"
+    assert {path.name for path in (tmp_path / stack / "airflow").iterdir()} == set(written[TENANTS])
     assert all(op == "" for op in operations(printed).values())
 
 
@@ -69,17 +72,19 @@ def test_zone_edit_replaces_the_cluster_its_pools_and_everything_on_its_kubernet
     ops = operations(result.stdout)
     # The zone reaches the cluster's and the pools' location (ForceNew) and the provider's clusterIdentifier
     # (components/cluster_identity.py), whose replacement takes every Kubernetes object on it along.
+    golden = _golden_entries("dev")
     expected = {
         (short_type(entry["type"]), entry["name"])
-        for entry in _golden_entries("dev")
+        for entry in golden
         if entry["type"] in (CLUSTER, NODE_POOL, KUBERNETES_PROVIDER) or entry["type"].startswith("kubernetes:")
     }
     assert {("gcp:NodePool", "kpo-dev-system"), ("gcp:NodePool", "kpo-dev-gpu")} <= expected
-    assert {("provider:kubernetes", "kpo-dev-tasks-provider"), ("k8s:Namespace", "kpo-dev-tasks-namespace")} <= expected
+    assert {type_ for type_, _ in expected} >= {"provider:kubernetes", "k8s:Namespace", "k8s:RoleBinding"}
     assert {key: op for key, op in ops.items() if op} == dict.fromkeys(expected, "+-")
     assert "location: us-central1-a -> us-central1-b  [forces replacement]" in result.stdout
     assert "clusterIdentifier: gke_acme-airflow-dev_us-central1-a_kpo-dev-" in result.stdout
-    assert "replaced because its provider kpo-dev-tasks-provider is replaced" in result.stdout
+    for provider in (entry["name"] for entry in golden if entry["type"] == KUBERNETES_PROVIDER):
+        assert f"replaced because its provider {provider} is replaced" in result.stdout
     assert f"{len(expected)} to replace against tests/golden/dev.yaml" in result.stdout
 
 
@@ -130,13 +135,15 @@ def test_a_widened_node_range_updates_the_subnetwork_in_place(tmp_path: Path) ->
 
 
 def test_quota_edit_is_an_update_in_place(tmp_path: Path) -> None:
-    result = plan_edited(tmp_path, "dev", {"gke-kpo:quota_gpus: 1": "gke-kpo:quota_gpus: 2"})
+    result = plan_edited(tmp_path, "dev", {"gke-kpo:quota_pods: 10": "gke-kpo:quota_pods: 12"})
     assert result.returncode == 0, result.stderr
     ops = operations(result.stdout)
-    assert ops[("k8s:ResourceQuota", "kpo-dev-tasks-quota")] == "~"
-    assert "spec.hard.requests.nvidia.com/gpu: 1 -> 2" in result.stdout
-    assert "1 to update against" in result.stdout
-    assert [op for op in ops.values() if op] == ["~"]
+    # The stack-level key is every tenant's default: both tenants' quotas change, nothing else.
+    for tenant in ("etl-dev", "ml-dev"):
+        assert ops[("k8s:ResourceQuota", f"kpo-dev-{tenant}-quota")] == "~"
+    assert "spec.hard.pods: 10 -> 12" in result.stdout
+    assert "2 to update against" in result.stdout
+    assert [op for op in ops.values() if op] == ["~", "~"]
 
 
 def test_a_stack_without_golden_inventory_shows_everything_as_create(tmp_path: Path) -> None:

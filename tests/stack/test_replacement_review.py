@@ -12,10 +12,11 @@ from components import replacement_review as review
 from gke_kpo.config_schema import key_specs
 from gke_kpo.plan.capture import Plan, known_stacks
 from gke_kpo.plan.inventory import golden_path, inventory
+from gke_kpo.tenant_schema import TENANT_FIELDS
 from tests.stack.conftest import PlanFor
 
+# Both identity modes and a task service account are in the dev stack's tenants, so its golden inventory covers them.
 VARIANTS: list[dict[str, Any]] = [
-    {"identity_mode": "gke", "airflow_service_account": ""},
     {"artifact_registry_repositories": ["projects/acme-images/locations/us/repositories/tasks"]},
     {"network": "shared", "subnetwork": "projects/host/regions/us-central1/subnetworks/gke"},
 ]
@@ -60,7 +61,7 @@ def test_a_missing_row_is_noticed() -> None:
 
 
 def test_rows_are_unique_sourced_and_name_declared_keys() -> None:
-    keys = set(key_specs())
+    keys = set(key_specs()) | {"tenants"} | {f"tenants.{field.name}" for field in TENANT_FIELDS}
     seen = [(row.resource_type, row.path) for row in review.REVIEW]
     assert len(seen) == len(set(seen))
     for row in review.REVIEW:
