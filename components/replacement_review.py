@@ -25,7 +25,8 @@ class InputReview:
     """True when a change can force the resource to be deleted and created again (for a conditional row: when
     some change does; ``replaces_when`` then decides for a given old and new value)."""
     config_keys: tuple[str, ...]
-    """Config keys (without the ``gke-kpo:`` namespace) whose value reaches this input; empty when constant."""
+    """Config keys (without the ``gke-kpo:`` namespace; a tenant field as ``tenants.<field>``) whose value reaches
+    this input; empty when constant."""
     source: str
     replaces_when: str = ""
     """Name of a rule in ``REPLACE_RULES`` for inputs whose ForceNew depends on the values (the provider's
