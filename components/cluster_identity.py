@@ -5,10 +5,14 @@ pulumi-kubernetes replaces a provider only when ``clusterIdentifier`` changes, a
 replaced", pulumi-kubernetes#577). Built from project/location/name alone it stays put when a zone, range or network
 change replaces the cluster, so the namespace and RBAC would stay "unchanged" in state while missing on the new
 cluster. The hash covers every config value that reaches a replace-forcing input of the cluster according to the
-day-2 review table, and nothing else, so an in-place update never recreates the namespace.
+day-2 review table, and nothing else, so an in-place update never recreates the namespace. A row whose replacement
+depends on the values (``replaces_when``) counts as replacing: the hash sees one value, not a change, and
+recreating the namespace objects once too often is recoverable where leaving them missing on a new cluster is not.
 
-What it cannot see: a cluster deleted or recreated outside Pulumi, or a replacement forced by a provider upgrade;
-after one, run `pulumi refresh` (the namespace objects then show as missing and are created again).
+What it cannot see: a cluster deleted or recreated outside Pulumi, a replacement forced by a provider upgrade, or
+one that a replaced dependency forces (a shrunk or moved ``subnet_cidr`` replaces the subnetwork and so the cluster;
+the key cannot join the hash, since widening it must not replace anything, and `make plan` flags that case).
+After one, run `pulumi refresh` (the namespace objects then show as missing and are created again).
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-from components.replacement_review import forces_replacement
+from components.replacement_review import change_replaces, governing_row
 
 MOCK_ID_SUFFIX = "-id"
 """The mock cloud's id of a resource is ``<name>-id`` (mock_cloud.py): inputs equal to it refer to that resource."""
@@ -34,6 +34,8 @@ class InputChange:
     old: Any
     new: Any
     replaces: bool
+    note: str = ""
+    """The review row's note on what such a change does (``in place: rolling node re-creation``)."""
 
 
 @dataclass
@@ -71,12 +73,18 @@ def _key(entry: dict[str, Any]) -> tuple[str, str]:
     return entry["type"], entry["name"]
 
 
+def input_change(resource_type: str, path: str, old: Any, new: Any) -> InputChange:
+    """Judged by the review table's row for ``path``, with the values for a row whose ForceNew depends on them."""
+    row = governing_row(resource_type, path)
+    note = row.note if row is not None else ""
+    return InputChange(path, old, new, change_replaces(resource_type, path, old, new), note)
+
+
 def _input_changes(resource_type: str, old: dict[str, Any], new: dict[str, Any]) -> list[InputChange]:
     return [
-        InputChange(path, None if before is _ABSENT else before, None if after is _ABSENT else after,
-                    forces_replacement(resource_type, path))
+        input_change(resource_type, path, None if before is _ABSENT else before, None if after is _ABSENT else after)
         for path, before, after in changed_paths(old, new)
-    ]  # fmt: skip
+    ]
 
 
 def _op(changes: list[InputChange]) -> Op:
@@ -135,7 +143,7 @@ def _propagate_replacements(
             if not refs:
                 continue
             extra = [
-                InputChange(path, value, AFTER_REPLACE, forces_replacement(item.type, path))
+                input_change(item.type, path, value, AFTER_REPLACE)
                 for path, value in refs
                 if path not in {change.path for change in item.changes}
             ]

@@ -189,7 +189,8 @@ def _widths(changes: list[ResourceChange]) -> tuple[int, int]:
 
 def _detail(change: InputChange) -> str:
     forced = "  [forces replacement]" if change.replaces else ""
-    return f"{change.path}: {_value(change.old)} -> {_value(change.new)}{forced}"
+    note = f"  ({change.note})" if change.note else ""
+    return f"{change.path}: {_value(change.old)} -> {_value(change.new)}{forced}{note}"
 
 
 def _value(value: Any) -> str:

@@ -6,8 +6,9 @@ from typing import Any
 
 import pytest
 
+from components import replacement_review
 from components.cluster_identity import CONFIG_VALUES, cluster_identifier, cluster_replacing_keys
-from components.replacement_review import CLUSTER, forces_replacement
+from components.replacement_review import CLUSTER, InputReview, forces_replacement
 from gke_kpo.config_schema import as_cli_string, project_keys
 from gke_kpo.parse_settings import parse_settings
 from gke_kpo.plan.capture import stack_config
@@ -65,3 +66,12 @@ def test_identifier_is_readable_and_stable() -> None:
     assert identifier == cluster_identifier(settings())
     assert forces_replacement("pulumi:providers:kubernetes", "clusterIdentifier")
     assert forces_replacement(CLUSTER, "location")
+
+
+def test_a_value_dependent_cluster_row_counts_as_replacing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No cluster row depends on values today; one that did must join the hash (the hash sees a value, not a
+    change). The row is hypothetical, so it is added here only to pin the choice."""
+    conditional = InputReview(CLUSTER, "hypothetical", True, ("release_channel",), "test", "cidr_not_widened")
+    assert "release_channel" not in cluster_replacing_keys()
+    monkeypatch.setattr(replacement_review, "REVIEW", (*replacement_review.REVIEW, conditional))
+    assert "release_channel" in cluster_replacing_keys()

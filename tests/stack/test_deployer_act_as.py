@@ -12,11 +12,7 @@ from gke_kpo.parse_settings import parse_settings
 from tests.stack.conftest import OptionsFor, PlanFor
 
 CI = "serviceAccount:deploy@acme-ci.iam.gserviceaccount.com"
-VALID = {
-    "project": "acme-data-dev",
-    "airflow_service_account": "astro-x1@acme-data-dev.iam.gserviceaccount.com",
-    "master_authorized_networks": '["203.0.113.0/24"]',
-}
+from tests.stack.test_settings import VALID
 
 
 def act_as_grants(plan_for: PlanFor, stack: str, **overrides: object) -> list[dict[str, object]]:

@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 import yaml
 
+from components.replacement_review import CLUSTER, KUBERNETES_PROVIDER, NODE_POOL, ROLLING_NODES
 from gke_kpo.outputs import GPU, OUTPUT_NAMES, TASK_SERVICE_ACCOUNT, TENANTS
 from gke_kpo.plan.capture import REPO_ROOT, ProgramError, known_stacks, run_program
 from gke_kpo.plan.inventory import golden_path
-from tests.stack.plan_run import NODE_POOL, SUBNETWORK, forces_replacement, operations, plan_edited, run_plan
+from gke_kpo.plan.summary import short_type
+from tests.stack.plan_run import operations, plan_edited, run_plan
 
-CLUSTER = "gcp:container/cluster:Cluster"
-QUOTA = "kubernetes:core/v1:ResourceQuota"
 MAX_LINES = 60
 
 
@@ -66,18 +66,26 @@ def _golden_entries(stack: str) -> list[dict[str, str]]:
     return entries
 
 
-def test_zone_edit_replaces_the_cluster_and_its_pools(tmp_path: Path) -> None:
+def test_zone_edit_replaces_the_cluster_its_pools_and_everything_on_its_kubernetes_provider(tmp_path: Path) -> None:
     result = plan_edited(tmp_path, "dev", {"gke-kpo:zone: us-central1-a": "gke-kpo:zone: us-central1-b"})
     assert result.returncode == 0, result.stderr
     ops = operations(result.stdout)
-    assert ops[("gcp:Cluster", "kpo-dev")] == "+-"
+    # The zone reaches the cluster's and the pools' location (ForceNew) and the provider's clusterIdentifier
+    # (components/cluster_identity.py), whose replacement takes every Kubernetes object on it along.
+    golden = _golden_entries("dev")
+    expected = {
+        (short_type(entry["type"]), entry["name"])
+        for entry in golden
+        if entry["type"] in (CLUSTER, NODE_POOL, KUBERNETES_PROVIDER) or entry["type"].startswith("kubernetes:")
+    }
+    assert {("gcp:NodePool", "kpo-dev-system"), ("gcp:NodePool", "kpo-dev-gpu")} <= expected
+    assert {type_ for type_, _ in expected} >= {"provider:kubernetes", "k8s:Namespace", "k8s:RoleBinding"}
+    assert {key: op for key, op in ops.items() if op} == dict.fromkeys(expected, "+-")
     assert "location: us-central1-a -> us-central1-b  [forces replacement]" in result.stdout
-    pool_op = "+-" if forces_replacement(NODE_POOL, "location") else "~"
-    assert ops[("gcp:NodePool", "kpo-dev-system")] == pool_op
-    assert ops[("gcp:NodePool", "kpo-dev-gpu")] == pool_op
-    assert ops[("gcp:Network", "kpo-dev-vpc")] == "", "the network does not depend on the zone"
-    replaced = 1 + (2 if pool_op == "+-" else 0)
-    assert f"{replaced} to replace against tests/golden/dev.yaml" in result.stdout
+    assert "clusterIdentifier: gke_acme-airflow-dev_us-central1-a_kpo-dev-" in result.stdout
+    for provider in (entry["name"] for entry in golden if entry["type"] == KUBERNETES_PROVIDER):
+        assert f"replaced because its provider {provider} is replaced" in result.stdout
+    assert f"{len(expected)} to replace against tests/golden/dev.yaml" in result.stdout
 
 
 def test_cluster_name_edit_deletes_and_creates_every_resource_like_a_preview(tmp_path: Path) -> None:
@@ -92,36 +100,43 @@ def test_cluster_name_edit_deletes_and_creates_every_resource_like_a_preview(tmp
     assert f"{golden} to create, {golden} to delete" in result.stdout
 
 
-def test_machine_type_edit_marks_the_pool_as_the_review_table_says(tmp_path: Path) -> None:
+def test_machine_type_edit_updates_the_pool_by_rolling_its_nodes(tmp_path: Path) -> None:
     edit = {"gke-kpo:system_machine_type: e2-standard-2": "gke-kpo:system_machine_type: e2-standard-4"}
     result = plan_edited(tmp_path, "dev", edit)
     assert result.returncode == 0, result.stderr
     ops = operations(result.stdout)
-    assert ops[("gcp:NodePool", "kpo-dev-system")] == (
-        "+-" if forces_replacement(NODE_POOL, "nodeConfig.machineType") else "~"
-    )
-    assert ops[("gcp:NodePool", "kpo-dev-gpu")] == "", "only the edited pool changes"
-    assert "nodeConfig.machineType: e2-standard-2 -> e2-standard-4" in result.stdout
+    assert {key: op for key, op in ops.items() if op} == {("gcp:NodePool", "kpo-dev-system"): "~"}
+    assert f"nodeConfig.machineType: e2-standard-2 -> e2-standard-4  ({ROLLING_NODES})" in result.stdout
+    assert "rolling node re-creation" in ROLLING_NODES
+    assert "1 to update against" in result.stdout
 
 
-def test_network_range_edit_replaces_the_subnetwork_and_what_holds_its_id(tmp_path: Path) -> None:
-    result = plan_edited(tmp_path, "dev", {}, append="  gke-kpo:subnet_cidr: 10.12.0.0/20\n")
+@pytest.mark.parametrize(("edit", "cidr"), [("moved", "10.12.0.0/20"), ("shrunk", "10.10.0.0/21")])
+def test_a_moved_or_shrunk_node_range_replaces_the_subnetwork_and_the_cluster_on_it(
+    tmp_path: Path, edit: str, cidr: str
+) -> None:
+    result = plan_edited(tmp_path, "dev", {}, append=f"  gke-kpo:subnet_cidr: {cidr}\n")
     assert result.returncode == 0, result.stderr
     ops = operations(result.stdout)
-    replaces = forces_replacement(SUBNETWORK, "ipCidrRange")
-    assert ops[("gcp:Subnetwork", "kpo-dev-subnet")] == ("+-" if replaces else "~")
-    assert "ipCidrRange: 10.10.0.0/20 -> 10.12.0.0/20" in result.stdout
-    if replaces:
-        # The cluster names its subnetwork by id, which a replaced subnetwork changes.
-        assert "subnetwork: kpo-dev-subnet-id -> (known after replace)" in result.stdout
-        expected = "+-" if forces_replacement(CLUSTER, "subnetwork") else "~"
-        assert ops[("gcp:Cluster", "kpo-dev")] == expected
+    assert ops[("gcp:Subnetwork", "kpo-dev-subnet")] == "+-", edit
+    assert f"ipCidrRange: 10.10.0.0/20 -> {cidr}  [forces replacement]" in result.stdout
+    # The cluster names its subnetwork by id, unknown until the subnetwork is re-created, and that input is ForceNew.
+    assert "subnetwork: kpo-dev-subnet-id -> (known after replace)  [forces replacement]" in result.stdout
+    assert ops[("gcp:Cluster", "kpo-dev")] == "+-"
+    assert ops[("gcp:NodePool", "kpo-dev-system")] == "+-"
+
+
+def test_a_widened_node_range_updates_the_subnetwork_in_place(tmp_path: Path) -> None:
+    result = plan_edited(tmp_path, "dev", {}, append="  gke-kpo:subnet_cidr: 10.10.0.0/19\n")
+    assert result.returncode == 0, result.stderr
+    ops = operations(result.stdout)
+    assert {key: op for key, op in ops.items() if op} == {("gcp:Subnetwork", "kpo-dev-subnet"): "~"}
+    assert "ipCidrRange: 10.10.0.0/20 -> 10.10.0.0/19  (in place only when widened)" in result.stdout
 
 
 def test_quota_edit_is_an_update_in_place(tmp_path: Path) -> None:
     result = plan_edited(tmp_path, "dev", {"gke-kpo:quota_pods: 10": "gke-kpo:quota_pods: 12"})
     assert result.returncode == 0, result.stderr
-    assert not forces_replacement(QUOTA, "spec.hard.pods")
     ops = operations(result.stdout)
     # The stack-level key is every tenant's default: both tenants' quotas change, nothing else.
     for tenant in ("etl-dev", "ml-dev"):

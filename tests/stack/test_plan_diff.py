@@ -1,4 +1,5 @@
-"""The preview-like diff against a golden inventory, on small hand-written inventories and test-local review rows."""
+"""The preview-like diff against a golden inventory, on small hand-written inventories judged by the real review
+table (components/replacement_review.py)."""
 
 from __future__ import annotations
 
@@ -7,25 +8,11 @@ from typing import Any
 
 import pytest
 
-from components import replacement_review
-from components.replacement_review import InputReview
+from components.replacement_review import CLUSTER, KUBERNETES_PROVIDER, NODE_POOL, ROLE, ROLLING_NODES, SUBNETWORK
 from gke_kpo.plan.diff import AFTER_REPLACE, Op, changed_paths, diff_inventories
 from gke_kpo.plan.report import use_colour
 
-POOL, SUBNET, CLUSTER = "test:Pool", "test:Subnetwork", "test:Cluster"
-PROVIDER, ROLE = "pulumi:providers:kubernetes", "test:Role"
-
-
-@pytest.fixture(autouse=True)
-def local_rows(monkeypatch: pytest.MonkeyPatch) -> None:
-    rows = (
-        InputReview(POOL, "nodeConfig.machineType", True, (), "test-local"),
-        InputReview(POOL, "nodeConfig", False, (), "test-local"),
-        InputReview(SUBNET, "ranges", True, (), "test-local"),
-        InputReview(CLUSTER, "subnetwork", True, (), "test-local"),
-        InputReview(PROVIDER, "clusterIdentifier", True, (), "test-local"),
-    )
-    monkeypatch.setattr(replacement_review, "REVIEW", rows)
+POOL, SUBNET = NODE_POOL, SUBNETWORK
 
 
 def _entry(type_: str, logical_name: str, **inputs: Any) -> dict[str, Any]:
@@ -44,13 +31,32 @@ def test_changed_paths_name_leaves_and_list_positions() -> None:
 
 
 def test_the_most_specific_review_row_decides_replace_or_update() -> None:
-    golden = [_entry(POOL, "p", nodeConfig={"machineType": "a", "labels": {"x": "1"}})]
-    machine = [_entry(POOL, "p", nodeConfig={"machineType": "b", "labels": {"x": "1"}})]
-    label = [_entry(POOL, "p", nodeConfig={"machineType": "a", "labels": {"x": "2"}})]
-    assert _ops(golden, machine) == {"p": "replace"}
-    assert _ops(golden, label) == {"p": "update"}
-    (change,) = diff_inventories(golden, machine)
-    assert [(c.path, c.old, c.new, c.replaces) for c in change.changes] == [("nodeConfig.machineType", "a", "b", True)]
+    def pool(gpu: str, label: str, machine: str = "a") -> list[dict[str, Any]]:
+        node = {"machineType": machine, "labels": {"x": label}, "guestAccelerators": [{"type": gpu}]}
+        return [_entry(POOL, "p", nodeConfig=node)]
+
+    golden = pool("t4", "1")
+    assert _ops(golden, pool("l4", "1")) == {"p": "replace"}
+    assert _ops(golden, pool("t4", "2")) == {"p": "update"}
+    (change,) = diff_inventories(golden, pool("l4", "1"))
+    assert [(c.path, c.old, c.new, c.replaces) for c in change.changes] == [
+        ("nodeConfig.guestAccelerators[0].type", "t4", "l4", True)
+    ]
+    (change,) = diff_inventories(golden, pool("t4", "1", machine="b"))
+    assert change.op is Op.UPDATE
+    assert [(c.path, c.replaces, c.note) for c in change.changes] == [("nodeConfig.machineType", False, ROLLING_NODES)]
+
+
+@pytest.mark.parametrize(
+    ("new_range", "op"),
+    [("10.0.0.0/19", Op.UPDATE), ("10.0.0.0/21", Op.REPLACE), ("10.1.0.0/20", Op.REPLACE)],
+    ids=["widened", "shrunk", "moved"],
+)
+def test_a_value_rule_judges_the_node_range_by_its_old_and_new_value(new_range: str, op: Op) -> None:
+    golden = [_entry(SUBNET, "net", ipCidrRange="10.0.0.0/20")]
+    (change,) = diff_inventories(golden, [_entry(SUBNET, "net", ipCidrRange=new_range)])
+    assert change.op is op
+    assert [(c.path, c.replaces) for c in change.changes] == [("ipCidrRange", op is Op.REPLACE)]
 
 
 def test_a_renamed_resource_is_a_delete_and_a_create() -> None:
@@ -64,24 +70,31 @@ def test_without_a_golden_inventory_everything_is_created() -> None:
 
 def test_what_holds_a_replaced_resources_id_or_name_changes_with_it() -> None:
     golden = [
-        _entry(SUBNET, "net", name="net-physical", ranges=["10.0.0.0/20"]),
-        _entry(CLUSTER, "cl", name="cl", subnetwork="net-id", labels={"x": "net-physical"}),
+        _entry(SUBNET, "net", name="net-physical", ipCidrRange="10.0.0.0/20"),
+        _entry(CLUSTER, "cl", name="cl", subnetwork="net-id", resourceLabels={"x": "net-physical"}),
         _entry(POOL, "pool", cluster="cl"),
     ]
-    planned = [{**golden[0], "inputs": {"name": "net-physical", "ranges": ["10.1.0.0/20"]}}, *golden[1:]]
+    planned = [{**golden[0], "inputs": {"name": "net-physical", "ipCidrRange": "10.1.0.0/20"}}, *golden[1:]]
     changes = {change.name: change for change in diff_inventories(golden, planned)}
     assert changes["net"].op is Op.REPLACE
     assert changes["cl"].op is Op.REPLACE, "subnetwork holds the replaced subnet's id and forces replacement"
     assert [(c.path, c.new) for c in changes["cl"].changes] == [("subnetwork", AFTER_REPLACE)]
     assert changes["cl"].cause == "net is replaced"
-    # A name is a reference only under the key naming the type: labels.x is left alone, pool.cluster follows.
-    assert changes["pool"].op is Op.UPDATE
+    # A name is a reference only under the key naming the type: resourceLabels.x is left alone, pool.cluster follows.
+    assert changes["pool"].op is Op.REPLACE
     assert [c.path for c in changes["pool"].changes] == ["cluster"]
+    assert changes["pool"].cause == "cl is replaced"
+
+
+def test_a_widened_range_leaves_what_holds_the_subnetwork_alone() -> None:
+    golden = [_entry(SUBNET, "net", ipCidrRange="10.0.0.0/20"), _entry(CLUSTER, "cl", subnetwork="net-id")]
+    planned = [_entry(SUBNET, "net", ipCidrRange="10.0.0.0/19"), golden[1]]
+    assert _ops(golden, planned) == {"net": "update", "cl": "same"}
 
 
 def test_a_replaced_provider_replaces_every_resource_it_manages() -> None:
-    golden = [_entry(PROVIDER, "k8s", clusterIdentifier="a"), _entry(ROLE, "role", rules=[])]
-    planned = [_entry(PROVIDER, "k8s", clusterIdentifier="b"), golden[1]]
+    golden = [_entry(KUBERNETES_PROVIDER, "k8s", clusterIdentifier="a"), _entry(ROLE, "role", rules=[])]
+    planned = [_entry(KUBERNETES_PROVIDER, "k8s", clusterIdentifier="b"), golden[1]]
     changes = {change.name: change for change in diff_inventories(golden, planned, providers={"role": "k8s"})}
     assert changes["role"].op is Op.REPLACE
     assert changes["role"].cause == "its provider k8s is replaced"

@@ -12,10 +12,11 @@ from components import replacement_review as review
 from gke_kpo.config_schema import key_specs
 from gke_kpo.plan.capture import Plan, known_stacks
 from gke_kpo.plan.inventory import golden_path, inventory
+from gke_kpo.tenant_schema import TENANT_FIELDS
 from tests.stack.conftest import PlanFor
 
+# Both identity modes and a task service account are in the dev stack's tenants, so its golden inventory covers them.
 VARIANTS: list[dict[str, Any]] = [
-    {"identity_mode": "gke", "airflow_service_account": ""},
     {"artifact_registry_repositories": ["projects/acme-images/locations/us/repositories/tasks"]},
     {"network": "shared", "subnetwork": "projects/host/regions/us-central1/subnetworks/gke"},
     {"deployer_member": "serviceAccount:deploy@acme-ci.iam.gserviceaccount.com"},
@@ -61,12 +62,41 @@ def test_a_missing_row_is_noticed() -> None:
 
 
 def test_rows_are_unique_sourced_and_name_declared_keys() -> None:
-    keys = set(key_specs())
+    keys = set(key_specs()) | {"tenants"} | {f"tenants.{field.name}" for field in TENANT_FIELDS}
     seen = [(row.resource_type, row.path) for row in review.REVIEW]
     assert len(seen) == len(set(seen))
     for row in review.REVIEW:
         assert row.source.strip(), row
         assert set(row.config_keys) <= keys, row
+        assert not row.replaces_when or (row.replaces and row.replaces_when in review.REPLACE_RULES), row
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "replaces"),
+    [
+        # The cases of terraform-provider-google's TestIsShrinkageIpCidr, and a move.
+        ("10.0.0.0/24", "10.0.0.0/16", False),
+        ("10.0.1.0/24", "10.0.0.0/16", False),
+        ("10.0.0.0/16", "10.0.0.0/24", True),
+        ("10.0.0.0/16", "10.1.0.0/16", True),
+        ("10.0.0.0/16", "10.1.0.0/24", True),
+        ("10.10.0.0/20", "(known after replace)", True),
+    ],
+)
+def test_the_node_range_replaces_the_subnetwork_unless_widened(old: str, new: str, replaces: bool) -> None:
+    assert review.forces_replacement(review.SUBNETWORK, "ipCidrRange"), "some change replaces it"
+    assert review.change_replaces(review.SUBNETWORK, "ipCidrRange", old, new) is replaces
+
+
+def test_a_value_rule_never_turns_an_in_place_row_into_a_replacing_one() -> None:
+    assert not review.change_replaces(review.NODE_POOL, "nodeConfig.machineType", "e2-small", "e2-medium")
+    assert review.change_replaces(review.CLUSTER, "location", "us-central1-a", "us-central1-b")
+
+
+def test_machine_and_disk_changes_say_they_roll_the_nodes() -> None:
+    for path in ("nodeConfig.machineType", "nodeConfig.diskSizeGb", "nodeConfig.diskType"):
+        row = review.governing_row(review.NODE_POOL, path)
+        assert row is not None and not row.replaces and row.note == review.ROLLING_NODES
 
 
 @pytest.mark.parametrize(
@@ -107,7 +137,6 @@ def test_replace_forcing_inputs(resource_type: str, path: str) -> None:
         (review.CLUSTER, "privateClusterConfig.enablePrivateEndpoint"),
         (review.CLUSTER, "masterAuthorizedNetworksConfig.cidrBlocks[0].cidrBlock"),
         (review.CLUSTER, "releaseChannel.channel"),
-        (review.SUBNETWORK, "ipCidrRange"),
         (review.SUBNETWORK, "secondaryIpRanges[0].ipCidrRange"),
         (review.NAMESPACE, "metadata.labels"),
         (review.RESOURCE_QUOTA, "spec.hard"),

@@ -19,9 +19,9 @@ FIXED_NAME_TYPES = (
     review.CUSTOM_ROLE,
 )
 NODE_IDENTITY_GRANTS = (review.PROJECT_IAM_MEMBER, review.REPOSITORY_IAM_MEMBER)
-NOT_YET = {(review.SERVICE_ACCOUNT, "-airflow-gsa")}
-"""The Airflow service account (components/airflow_identity.py) belongs to the identity work; it needs
-delete_before_replace like the node account and is left to that branch."""
+NOT_YET = {(review.SERVICE_ACCOUNT, "-airflow-gsa"), (review.SERVICE_ACCOUNT, "-task-gsa")}
+"""A tenant's Airflow and task service accounts (components/tenant.py) have fixed account ids and need
+delete_before_replace like the node account; left to the tenant work. The dev stack's tenants declare both."""
 IMAGES = {"artifact_registry_repositories": ["projects/acme-images/locations/us/repositories/tasks"]}
 
 
@@ -79,7 +79,7 @@ def test_protection_follows_the_config_key_not_the_stack_name(options_for: Optio
 
 @pytest.mark.parametrize("stack", ["dev", "prod"])
 def test_fixed_names_delete_before_replace_and_nothing_else_does(options_for: OptionsFor, stack: str) -> None:
-    options = options_for(stack, identity_mode="gke", airflow_service_account="", **IMAGES)
+    options = options_for(stack, **IMAGES)
     custom = {key: declared for key, declared in options.items() if not key[0].startswith("gke-kpo:")}
     for (type_, name), declared in custom.items():
         if any(type_ == gap_type and name.endswith(suffix) for gap_type, suffix in NOT_YET):
