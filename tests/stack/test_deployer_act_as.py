@@ -10,9 +10,9 @@ from gke_kpo import deployer
 from gke_kpo.errors import ConfigError
 from gke_kpo.parse_settings import parse_settings
 from tests.stack.conftest import OptionsFor, PlanFor
+from tests.stack.test_settings import VALID
 
 CI = "serviceAccount:deploy@acme-ci.iam.gserviceaccount.com"
-from tests.stack.test_settings import VALID
 
 
 def act_as_grants(plan_for: PlanFor, stack: str, **overrides: object) -> list[dict[str, object]]:
