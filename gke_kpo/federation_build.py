@@ -39,6 +39,11 @@ def provider_id(issuer: str) -> str:
     return f"oidc-{hashlib.sha256(issuer.encode()).hexdigest()[:16]}"
 
 
+def subject_key(subject: str) -> str:
+    """A short stable name part for one subject, so reordering the subject list renames nothing."""
+    return hashlib.sha256(subject.encode()).hexdigest()[:10]
+
+
 def pool_name(project_number: str, pool: str) -> str:
     return f"projects/{project_number}/locations/global/workloadIdentityPools/{pool}"
 
