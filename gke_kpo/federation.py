@@ -72,9 +72,9 @@ PRESETS: Final = {
             AKS_AUDIENCE,
             "az aks show -n CLUSTER -g GROUP --query oidcIssuerProfile.issuerUrl (OIDC issuer enabled)",
             "system:serviceaccount:<namespace>:<service account> of the Airflow workers and triggerer",
-            "issuer: Google's 'Configure Workload Identity Federation with Kubernetes' (AKS tab). Not verified "
-            "here: the Azure workload identity webhook's token path and audience; check a worker's "
-            "AZURE_FEDERATED_TOKEN_FILE and the token's 'aud'.",
+            "issuer: Google's 'Configure Workload Identity Federation with Kubernetes' (AKS tab); token path: "
+            "Azure workload identity 'Mutating Admission Webhook' docs. Not verified here: the audience; check "
+            "the 'aud' of the token at AZURE_FEDERATED_TOKEN_FILE in a worker.",
         ),
         Preset(
             PROVIDER_AUDIENCE_PRESET,
