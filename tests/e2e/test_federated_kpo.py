@@ -55,13 +55,17 @@ class Run:
     output: str
 
 
+OTHER_TENANT = "system:serviceaccount:astro-other:astro-other-worker"
+"""Another tenant on the same issuer: the shared provider admits it, only its own account's grant does not."""
+
+
 def _provider(issuer: Issuer) -> ProviderConfig:
     """The provider and bindings as the stack builds them from the same settings."""
     return ProviderConfig(
         audience=build.provider_audience(PROJECT_NUMBER, POOL, build.provider_id(ISSUER)),
         issuer=issuer,
         allowed_audiences=build.allowed_audiences([IDENTITY], PROJECT_NUMBER, POOL),
-        admitted_subjects=list(IDENTITY.subjects),
+        admitted_subjects=[*IDENTITY.subjects, OTHER_TENANT],
         service_account=SERVICE_ACCOUNT,
         impersonators=list(IDENTITY.subjects),
     )
@@ -126,3 +130,12 @@ def test_a_token_for_another_audience_is_refused_by_sts(run_federated: Any) -> N
     assert "audience in ID Token does not match" in run.output
     assert run.cluster.pods.created == []
     assert all(record.status == 401 for record in run.cluster.audit)
+
+
+def test_another_tenants_subject_on_the_same_issuer_cannot_impersonate_this_account(run_federated: Any) -> None:
+    run: Run = run_federated(subject=OTHER_TENANT)
+
+    assert run.home.task_states(DAG_ID) == {"run_on_gke": "failed"}, run.output[-4000:]
+    assert run.google.exchanges == [OTHER_TENANT] * len(run.google.exchanges) != []
+    assert "iam.serviceAccounts.getAccessToken' denied" in run.output
+    assert run.cluster.pods.created == []
