@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import subprocess
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -22,7 +24,7 @@ from components.federated_identity import (
 )
 from gke_kpo import federation_build as build
 from gke_kpo.federation import FederatedIdentitySettings
-from gke_kpo.plan.capture import PlannedResource
+from gke_kpo.plan.capture import REPO_ROOT, PlannedResource
 from gke_kpo.plan.mock_cloud import MockCloud
 from policies.kpo_policies import federation_pinned, no_broad_roles
 from policies.kpo_policies.resource_types import WORKLOAD_IDENTITY_POOL_PROVIDER
@@ -145,10 +147,21 @@ def test_the_configured_project_number_must_match_googles() -> None:
         check_project_number(PROJECT, NUMBER, "999999999999")
 
 
-def test_the_project_lookup_runs_when_google_answers() -> None:
+def test_a_project_number_google_agrees_with_passes() -> None:
     assert _of(
         _declare(lambda: _stack((ML,)), google_number=NUMBER), "gcp:iam/workloadIdentityPool:WorkloadIdentityPool"
     )
+
+
+def test_a_project_number_google_disagrees_with_stops_the_program() -> None:
+    """In a process of its own: a failed program leaves the mock runtime unusable for the next one."""
+    script = (
+        "from tests.stack.test_federated_component import ML, _declare, _stack\n"
+        "_declare(lambda: _stack((ML,)), google_number='999999999999')\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], cwd=REPO_ROOT, capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0
+    assert "project acme-airflow has number 999999999999. Fix: set it to the output of gcloud" in result.stderr
 
 
 def test_credential_config_points_at_its_issuers_provider() -> None:
