@@ -11,6 +11,8 @@ what lets the file point at loopback here; the file the stack renders keeps Goog
 
 from __future__ import annotations
 
+import json
+import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -20,6 +22,7 @@ import pytest
 
 from gke_kpo import federation_build as build
 from gke_kpo.federation import FederatedIdentitySettings
+from gke_kpo.kubeconfig import kubeconfig_dict
 from gke_kpo.permissions import rbac_rules
 from gke_kpo.render import artifacts, render_files, write_files
 from gke_kpo.render.validate import parse_outputs
@@ -27,7 +30,7 @@ from gke_kpo.render.validate import parse_outputs
 from .airflow_run import AirflowHome, connection_env_var
 from .fake_google_sts import GoogleState, Issuer, ProviderConfig, serve_google
 from .fake_kube_api import ClusterState, serve_kube_api
-from .stack import CLUSTER, NAMESPACE, loopback_outputs
+from .stack import CLUSTER, NAMESPACE, PROJECT, loopback_outputs
 from .tls import ServerTls
 
 DAG_ID = "remote_kpo"
@@ -45,6 +48,9 @@ IDENTITY = FederatedIdentitySettings(
     preset="astro-aws",
 )
 SERVICE_ACCOUNT = "airflow-federated@e2e-project.iam.gserviceaccount.com"
+EXEC_INFO = json.dumps(
+    {"apiVersion": "client.authentication.k8s.io/v1beta1", "kind": "ExecCredential", "spec": {"interactive": False}}
+)
 
 
 @dataclass
@@ -71,6 +77,20 @@ def _provider(issuer: Issuer) -> ProviderConfig:
     )
 
 
+def _write_credentials(directory: Path, issuer: Issuer, subject: str, audience: str, google_root: str) -> Path:
+    """The projected token and the rendered credential file, its Google URLs pointed at ``google_root``."""
+    token_file = directory / "projected" / "token"
+    token_file.parent.mkdir(parents=True)
+    token_file.write_text(issuer.token(subject, audience))
+    identity = replace(IDENTITY, token_path=str(token_file))
+    config = build.credential_config(
+        identity, PROJECT_NUMBER, POOL, SERVICE_ACCOUNT, f"{google_root}/v1/token", google_root
+    )
+    credentials = directory / build.CREDENTIALS_FILE_NAME
+    credentials.write_text(artifacts.gcp_credentials(config))
+    return credentials
+
+
 @pytest.fixture
 def run_federated(
     tmp_path: Path, auth_plugin: str, server_tls: ServerTls, migrated_airflow_home: AirflowHome
@@ -78,18 +98,10 @@ def run_federated(
     issuer = Issuer(ISSUER)
 
     def run(subject: str = WORKER, audience: str = "sts.amazonaws.com") -> Run:
-        token_file = tmp_path / "projected" / "token"
-        token_file.parent.mkdir(parents=True)
-        token_file.write_text(issuer.token(subject, audience))
-        identity = replace(IDENTITY, token_path=str(token_file))
         google = GoogleState(_provider(issuer))
         cluster = ClusterState(token=google.access_token, namespace=NAMESPACE, rules=rbac_rules(xcom_push=False))
         with serve_google(google) as google_root, serve_kube_api(cluster, server_tls) as endpoint:
-            credentials = tmp_path / build.CREDENTIALS_FILE_NAME
-            config = build.credential_config(
-                identity, PROJECT_NUMBER, POOL, SERVICE_ACCOUNT, f"{google_root}/v1/token", google_root
-            )
-            credentials.write_text(artifacts.gcp_credentials(config))
+            credentials = _write_credentials(tmp_path, issuer, subject, audience, google_root)
             outputs = loopback_outputs(endpoint, server_tls.ca_base64, SERVICE_ACCOUNT)
             write_files(render_files(outputs), tmp_path / "rendered")
             connection = artifacts.connection_env(parse_outputs(outputs), "gke_kpo", credentials_path=str(credentials))
@@ -132,10 +144,24 @@ def test_a_token_for_another_audience_is_refused_by_sts(run_federated: Any) -> N
     assert all(record.status == 401 for record in run.cluster.audit)
 
 
-def test_another_tenants_subject_on_the_same_issuer_cannot_impersonate_this_account(run_federated: Any) -> None:
-    run: Run = run_federated(subject=OTHER_TENANT)
+def test_another_tenants_subject_on_the_same_issuer_cannot_impersonate_this_account(
+    tmp_path: Path, auth_plugin: str
+) -> None:
+    """The shared provider admits the other tenant; only this account's own grants refuse it. The plugin
+    runs alone here, exactly as the kubeconfig's exec entry starts it (Airflow adds nothing to this case)."""
+    issuer = Issuer(ISSUER)
+    google = GoogleState(_provider(issuer))
+    with serve_google(google) as google_root:
+        credentials = _write_credentials(tmp_path, issuer, OTHER_TENANT, "sts.amazonaws.com", google_root)
+        kubeconfig = kubeconfig_dict(PROJECT, "l", CLUSTER, "127.0.0.1:9", "Q0E=", credentials_path=str(credentials))
+        plugin = kubeconfig["users"][0]["user"]["exec"]
+        env = AirflowHome(tmp_path, tmp_path, "127.0.0.1:9").environment(
+            {item["name"]: item["value"] for item in plugin["env"]} | {"KUBERNETES_EXEC_INFO": EXEC_INFO}
+        )
+        result = subprocess.run(
+            [plugin["command"], *plugin["args"]], env=env, capture_output=True, text=True, timeout=120, check=False
+        )
 
-    assert run.home.task_states(DAG_ID) == {"run_on_gke": "failed"}, run.output[-4000:]
-    assert run.google.exchanges == [OTHER_TENANT] * len(run.google.exchanges) != []
-    assert "iam.serviceAccounts.getAccessToken' denied" in run.output
-    assert run.cluster.pods.created == []
+    assert result.returncode != 0
+    assert google.exchanges and set(google.exchanges) == {OTHER_TENANT}
+    assert "iam.serviceAccounts.getAccessToken' denied" in result.stderr
