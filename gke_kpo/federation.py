@@ -9,6 +9,7 @@ The strings Google needs (ids, condition, members, credential file) are built in
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -119,11 +120,7 @@ def from_fields(
     fields: Mapping[str, Any], path: str, default_account_id: str
 ) -> tuple[FederatedIdentitySettings, list[Problem]]:
     """Settings from a config object (keys in ``FIELDS``) with preset defaults; problems keyed ``path.<field>``."""
-    problems = [
-        Problem(f"{path}.{key}", "unknown field", f"use one of {', '.join(FIELDS)}")
-        for key in fields
-        if key not in FIELDS
-    ]
+    problems = [Problem(f"{path}.{key}", "unknown field", _field_fix(key)) for key in fields if key not in FIELDS]
     preset_name = str(fields.get("preset", ""))
     preset = PRESETS.get(preset_name)
     if preset_name and preset is None:
@@ -141,6 +138,11 @@ def from_fields(
         kubernetes_issuer=fields.get("kubernetes_issuer", True) is not False,
     )
     return settings, problems + validate(settings, path)
+
+
+def _field_fix(unknown: str) -> str:
+    nearest = difflib.get_close_matches(unknown, FIELDS, n=1)
+    return f"did you mean {nearest[0]}?" if nearest else f"use one of {', '.join(FIELDS)}"
 
 
 def validate(settings: FederatedIdentitySettings, path: str) -> list[Problem]:
