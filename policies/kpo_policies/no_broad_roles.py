@@ -34,17 +34,38 @@ FORBIDDEN_AT_PROJECT: Final = {
 }
 
 
+ARTIFACT_REGISTRY_ROLE_PREFIX: Final = "roles/artifactregistry."
+ARTIFACT_REGISTRY_REASON: Final = (
+    "at project level it reaches every repository of the project; nodes read private images through grants on "
+    "each repository (artifact_registry_repositories)"
+)
+
 UNKNOWN_MEMBER: Final = "<member unknown until pulumi up>"
+
+
+def forbidden_at_project(role: str) -> str | None:
+    """Why ``role`` must not be granted at project level (to anyone: Airflow, nodes or a tenant's task identity)."""
+    if role.startswith(ARTIFACT_REGISTRY_ROLE_PREFIX):
+        return ARTIFACT_REGISTRY_REASON
+    reason = FORBIDDEN_AT_PROJECT.get(role)
+    if reason is not None:
+        return reason
+    if role.startswith("roles/iam."):
+        return "IAM roles at project level manage identities, grant access or mint tokens"
+    if role.startswith("roles/") and role.rsplit(".", 1)[-1].lower().endswith("admin"):
+        return "an admin role administers a whole service (and often its IAM policy) across the project"
+    return None
 
 
 def _project_grant(subject: Subject, _config: Mapping[str, Any]) -> Iterator[str]:
     for grant in grants(subject, unknown_members=UNKNOWN_MEMBER):
-        reason = FORBIDDEN_AT_PROJECT.get(grant.role)
+        reason = forbidden_at_project(grant.role)
         if reason is not None:
             yield subject.says(
                 f"grants {grant.role} to {', '.join(grant.members) or 'no member'} at project level; {reason}.",
-                "grant the custom role built from gke_kpo.permissions (Airflow identity) or the "
-                "node roles (node service account); bind workloadIdentityUser on the service account itself.",
+                "grant the custom role built from gke_kpo.permissions (Airflow identity), the node roles (node "
+                "service account) or narrow read/write roles (a tenant's task service account); bind "
+                "workloadIdentityUser on the service account itself.",
             )
 
 
@@ -73,8 +94,9 @@ def _key(subject: Subject, _config: Mapping[str, Any]) -> Iterator[str]:
 POLICY: Final = ResourceValidationPolicy(
     name="no-broad-roles",
     description=(
-        "No basic role, roles/container.admin|developer or service-account impersonation role at "
-        "project level; workloadIdentityUser only on a service account for one KSA; no keys."
+        "No basic role, roles/container.admin|developer, admin role, IAM role (impersonation, token "
+        "creation, IAM administration) or Artifact Registry role at project level, for any member including "
+        "tenants' task service accounts; workloadIdentityUser only on a service account for one KSA; no keys."
     ),
     severity=Severity.CRITICAL,
     enforcement_level=EnforcementLevel.MANDATORY,

@@ -30,7 +30,7 @@ from gke_kpo.render.validate import parse_outputs
 from .airflow_run import AirflowHome, connection_env_var
 from .fake_google_sts import GoogleState, Issuer, ProviderConfig, serve_google
 from .fake_kube_api import ClusterState, serve_kube_api
-from .stack import CLUSTER, NAMESPACE, PROJECT, loopback_outputs
+from .stack import CLUSTER, NAMESPACE, PROJECT, TENANT, loopback_outputs
 from .tls import ServerTls
 
 DAG_ID = "remote_kpo"
@@ -104,8 +104,12 @@ def run_federated(
             credentials = _write_credentials(tmp_path, issuer, subject, audience, google_root)
             outputs = loopback_outputs(endpoint, server_tls.ca_base64, SERVICE_ACCOUNT)
             write_files(render_files(outputs), tmp_path / "rendered")
-            connection = artifacts.connection_env(parse_outputs(outputs), "gke_kpo", credentials_path=str(credentials))
-            home = migrated_airflow_home.clone(tmp_path / "home", tmp_path / "rendered" / "dags", "127.0.0.1:9")
+            connection = artifacts.connection_env(
+                parse_outputs(outputs)[TENANT], "gke_kpo", credentials_path=str(credentials)
+            )
+            home = migrated_airflow_home.clone(
+                tmp_path / "home", tmp_path / "rendered" / TENANT / "dags", "127.0.0.1:9"
+            )
             name, value = connection_env_var(connection)
             result = home.run("dags", "test", DAG_ID, extra_env={name: value})
         return Run(google, cluster, home, result.stdout + result.stderr)

@@ -21,14 +21,31 @@ def prod_plan() -> Iterator[Plan]:
     yield run_program("prod")
 
 
+ONE_DEV_TENANT = {"ml-dev": {"airflow_service_account": "astro-ml-dev@acme-airflow-dev.iam.gserviceaccount.com"}}
+"""access_model project fences no tenants, so it admits one only."""
+
+
 @pytest.mark.parametrize("access_model", list(AccessModel))
 @pytest.mark.parametrize("stack", ["dev", "prod"])
 def test_own_stacks_pass(analyzer: AnalyzerSession, stack: str, access_model: AccessModel) -> None:
     """Not only no mandatory failure: no verdict at all, bar the project model's deliberate report."""
-    result = run_gate(run_program(stack, {"gke-kpo:access_model": access_model.value}), stack, analyzer)
+    overrides: dict[str, object] = {"gke-kpo:access_model": access_model.value}
+    if access_model is AccessModel.PROJECT and stack == "dev":
+        overrides["gke-kpo:tenants"] = ONE_DEV_TENANT
+    result = run_gate(run_program(stack, overrides), stack, analyzer)
     assert result.passed, result.format()
     expected = {"no-project-wide-pod-access"} if access_model is AccessModel.PROJECT else set()
     assert {v.policy for v in result.verdicts} == expected, result.format()
+
+
+def test_private_image_grants_per_repository_pass(analyzer: AnalyzerSession) -> None:
+    repositories = ["projects/acme-images/locations/europe-west4/repositories/kpo-tasks"]
+    plan = run_program("prod", {"gke-kpo:artifact_registry_repositories": repositories})
+    assert [
+        r.inputs["repository"] for r in plan.of_type("gcp:artifactregistry/repositoryIamMember:RepositoryIamMember")
+    ]
+    result = run_gate(plan, "prod", analyzer)
+    assert result.passed and result.verdicts == [], result.format()
 
 
 def _mutate(plan: Plan, type_: str, path: str, value: object) -> Plan:
@@ -53,7 +70,7 @@ HARDENING_INPUTS = [
         t.CLUSTER,
         "masterAuthorizedNetworksConfig.cidrBlocks",
         [{"cidrBlock": "0.0.0.0/1"}, {"cidrBlock": "128.0.0.0/1"}],
-        "0.0.0.0/1, 128.0.0.0/1 is broader than /8",
+        "0.0.0.0/1, 128.0.0.0/1 is broader than /16",
     ),
     (t.CLUSTER, "masterAuthorizedNetworksConfig.gcpPublicCidrsAccessEnabled", True, "every Google Cloud public IP"),
     (t.CLUSTER, "datapathProvider", "LEGACY_DATAPATH", "NetworkPolicy is not enforced"),
@@ -121,6 +138,19 @@ def test_permission_creep_in_the_role_blocks_prod(
     result = run_gate(_mutate(prod_plan, t.ROLE, "rules", [*role.inputs["rules"], extra_rule]), "prod", analyzer)
     [failure] = result.mandatory_failures
     assert failure.policy == "rbac-least-privilege" and listed in failure.message and "Fix: " in failure.message
+
+
+def test_a_binding_to_another_tenants_identity_fails_dev(analyzer: AnalyzerSession) -> None:
+    plan = run_program("dev")
+    etl = plan.outputs["tenants"]["etl-dev"]["airflow_identity"]
+    binding = next(r for r in plan.resources if r.type == t.ROLE_BINDING and r.name == "kpo-dev-ml-dev-role-binding")
+    inputs = copy.deepcopy(binding.inputs)
+    inputs["subjects"][0]["name"] = etl
+    changed = dataclasses.replace(binding, inputs=inputs)
+    result = run_gate(dataclasses.replace(plan, resources=[changed if r is binding else r for r in plan.resources]),
+                      "dev", analyzer)  # fmt: skip
+    [verdict] = result.verdicts
+    assert verdict.policy == "rbac-least-privilege" and etl in verdict.message
 
 
 def test_private_endpoint_without_authorized_cidrs_passes_prod(analyzer: AnalyzerSession) -> None:
