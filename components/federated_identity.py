@@ -10,6 +10,9 @@ Provider facts (pulumi-gcp bridges terraform-provider-google; settled from its d
   re-creating a destroyed stack fails with "Error 409: Requested entity already exists"
   (pulumi/pulumi-gcp#1149, hashicorp/terraform-provider-google#14191). Undelete and import it, or
   choose another pool id: see docs/federation.md.
+- So pool and providers keep Pulumi's create-before-delete: every replace-forcing change gives a new id or
+  project (no collision), and deleting first would not free the id anyway. The stack protects the pool
+  with the cluster, so ``pulumi destroy`` of a protected stack does not soft-delete it.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from typing import Any
 import pulumi
 import pulumi_gcp as gcp
 
+from components.lifecycle import fixed_name
 from gke_kpo import federation_build as build
 from gke_kpo.federation import FederatedIdentitySettings
 from gke_kpo.names import service_account_email
@@ -128,7 +132,7 @@ class FederatedAccount(pulumi.ComponentResource):
             project=args.project,
             account_id=identity.account_id,
             display_name="Airflow KubernetesPodOperator launcher (federated)",
-            opts=pulumi.ResourceOptions(parent=self),
+            opts=fixed_name(self),
         )
         for subject in identity.subjects:
             # One principal per subject: a principalSet of the pool would admit every workload of the issuer.

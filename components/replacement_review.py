@@ -43,6 +43,8 @@ RESOURCE_QUOTA = "kubernetes:core/v1:ResourceQuota"
 LIMIT_RANGE = "kubernetes:core/v1:LimitRange"
 ROLE = "kubernetes:rbac.authorization.k8s.io/v1:Role"
 ROLE_BINDING = "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding"
+WORKLOAD_IDENTITY_POOL = "gcp:iam/workloadIdentityPool:WorkloadIdentityPool"
+WORKLOAD_IDENTITY_POOL_PROVIDER = "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider"
 
 _TPG = "terraform-provider-google "
 _CLUSTER_SRC = _TPG + "resource_container_cluster.go"
@@ -53,6 +55,12 @@ _NODE_SRC = (
 )
 _K8S_SRC = "pulumi-kubernetes provider/pkg/provider/diff.go forceNew: metadata.name/namespace for every kind"
 _IAM_MEMBER_SRC = _TPG + "tpgiamresource/resource_iam_member.go: role, member, condition ForceNew"
+_TENANTS = "tenants"
+"""``gke-kpo:tenants``: an object key Pulumi.yaml cannot declare (gke_kpo/tenant_schema.py has its fields)."""
+_WIF_SRC = (
+    _TPG + "services/iamworkloadidentitypool (project and the pool/provider ids immutable; oidc, "
+    "attribute_condition and attribute_mapping update in place; docs/federation.md) "
+)
 _NAMES = ("cluster_name",)
 """The name prefix of every created network resource and of the node service account is the cluster name."""
 
@@ -177,7 +185,7 @@ REVIEW: tuple[InputReview, ...] = (
     *_rows(
         SERVICE_ACCOUNT,
         _TPG + "resource_google_service_account.go",
-        ("accountId", True, ("cluster_name", "airflow_gsa_name")),
+        ("accountId", True, ("cluster_name", _TENANTS)),
         ("project", True, ("project",)),
         ("displayName", False, ("cluster_name",)),
     ),
@@ -186,14 +194,14 @@ REVIEW: tuple[InputReview, ...] = (
         _IAM_MEMBER_SRC + "; iam_project.go: project ForceNew",
         ("project", True, ("project",)),
         ("role", True, ("custom_role_id", "cluster_name", "project")),
-        ("member", True, ("cluster_name", "project", "airflow_service_account", "airflow_gsa_name", "identity_mode")),
+        ("member", True, ("cluster_name", "project", _TENANTS)),
     ),
     *_rows(
         SERVICE_ACCOUNT_IAM_MEMBER,
         _IAM_MEMBER_SRC + "; iam_service_account.go: service_account_id ForceNew",
-        ("serviceAccountId", True, ("airflow_gsa_name", "project")),
+        ("serviceAccountId", True, ("project", _TENANTS)),
         ("role", True, ()),
-        ("member", True, ("airflow_wi_project", "airflow_k8s_namespace", "airflow_k8s_service_account", "project")),
+        ("member", True, ("project", "project_number", "federation_pool_id", _TENANTS)),
     ),
     *_rows(
         REPOSITORY_IAM_MEMBER,
@@ -229,22 +237,22 @@ REVIEW: tuple[InputReview, ...] = (
             _K8S_SRC,
             ("apiVersion", False, ()),
             ("kind", False, ()),
-            ("metadata", False, ("namespace", "access_model", "xcom_push", "gpu_count", "airflow_service_account")),
-            ("metadata.name", True, ("namespace",) if resource_type == NAMESPACE else ()),
-            ("metadata.namespace", True, ("namespace",)),
+            ("metadata", False, ("access_model", "xcom_push", "gpu_count", _TENANTS)),
+            ("metadata.name", True, (_TENANTS,) if resource_type == NAMESPACE else ()),
+            ("metadata.namespace", True, (_TENANTS,)),
         )
     ),
-    *_rows(ROLE, _K8S_SRC, ("rules", False, ("xcom_push",))),
+    *_rows(ROLE, _K8S_SRC, ("rules", False, ("xcom_push", _TENANTS))),
     *_rows(
         ROLE_BINDING,
         "Kubernetes RBAC API: roleRef is immutable, so a change means delete and create",
         ("roleRef", True, ()),
-        ("subjects", False, ("airflow_service_account", "airflow_gsa_name", "identity_mode")),
+        ("subjects", False, (_TENANTS,)),
     ),
     *_rows(
         RESOURCE_QUOTA,
         _K8S_SRC + "; ResourceQuota: spec.scopes",
-        ("spec", False, ("quota_pods", "quota_cpu", "quota_memory", "quota_gpus", "gpu_count")),
+        ("spec", False, ("quota_pods", "quota_cpu", "quota_memory", "quota_gpus", "gpu_count", _TENANTS)),
         ("spec.scopes", True, ()),
     ),
     *_rows(
@@ -256,14 +264,34 @@ REVIEW: tuple[InputReview, ...] = (
             (
                 "default_cpu_request",
                 "default_memory_request",
-                "default_cpu_limit",
-                "default_memory_limit",
                 "max_container_cpu",
                 "max_container_memory",
+                _TENANTS,
             ),
         ),
     ),
     *_rows(SERVICE_ACCOUNT_K8S, _K8S_SRC, ("automountServiceAccountToken", False, ())),
+    *_rows(
+        WORKLOAD_IDENTITY_POOL,
+        _WIF_SRC + "resource_iam_workload_identity_pool.go",
+        ("workloadIdentityPoolId", True, ("federation_pool_id", "cluster_name")),
+        ("project", True, ("project",)),
+        ("displayName", False, ()),
+        ("description", False, ()),
+    ),
+    *_rows(
+        WORKLOAD_IDENTITY_POOL_PROVIDER,
+        _WIF_SRC + "resource_iam_workload_identity_pool_provider.go",
+        ("workloadIdentityPoolId", True, ("federation_pool_id", "cluster_name")),
+        # The provider id is a digest of the issuer (gke_kpo/federation_build.py): a new issuer, a new provider.
+        ("workloadIdentityPoolProviderId", True, (_TENANTS,)),
+        ("project", True, ("project",)),
+        ("displayName", False, (_TENANTS,)),
+        ("description", False, (_TENANTS,)),
+        ("attributeMapping", False, ()),
+        ("attributeCondition", False, (_TENANTS,)),
+        ("oidc", False, ("project_number", "federation_pool_id", _TENANTS)),
+    ),
 )
 
 

@@ -9,7 +9,6 @@ The strings Google needs (ids, condition, members, credential file) are built in
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from urllib.parse import urlsplit
 
 from gke_kpo import names
 from gke_kpo.errors import Problem
+from gke_kpo.tenant_schema import FEDERATION_FIELDS, field_names, nearest
 
 
 @dataclass(frozen=True)
@@ -107,7 +107,6 @@ class FederatedIdentitySettings:
     """False for an issuer whose subjects are not Kubernetes service accounts (then any shape is taken)."""
 
 
-FIELDS: Final = ("preset", "issuer", "subjects", "audience", "token_path", "account_id", "kubernetes_issuer")
 SUBJECT_SHAPE: Final = re.compile(
     r"^system:serviceaccount:(?P<namespace>[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?)"
     r":(?P<account>[a-z0-9](?:[-a-z0-9.]{0,251}[a-z0-9])?)$"
@@ -119,8 +118,13 @@ PROJECT_NUMBER_FIX: Final = "gcloud projects describe PROJECT --format='value(pr
 def from_fields(
     fields: Mapping[str, Any], path: str, default_account_id: str
 ) -> tuple[FederatedIdentitySettings, list[Problem]]:
-    """Settings from a config object (keys in ``FIELDS``) with preset defaults; problems keyed ``path.<field>``."""
-    problems = [Problem(f"{path}.{key}", "unknown field", _field_fix(key)) for key in fields if key not in FIELDS]
+    """Settings from a config object (``FEDERATION_FIELDS``) with preset defaults; problems keyed ``path.<field>``."""
+    known = field_names(FEDERATION_FIELDS)
+    problems = [
+        Problem(f"{path}.{key}", "is not a federation field", nearest(key, FEDERATION_FIELDS))
+        for key in fields
+        if key not in known
+    ]
     preset_name = str(fields.get("preset", ""))
     preset = PRESETS.get(preset_name)
     if preset_name and preset is None:
@@ -138,11 +142,6 @@ def from_fields(
         kubernetes_issuer=fields.get("kubernetes_issuer", True) is not False,
     )
     return settings, problems + validate(settings, path)
-
-
-def _field_fix(unknown: str) -> str:
-    nearest = difflib.get_close_matches(unknown, FIELDS, n=1)
-    return f"did you mean {nearest[0]}?" if nearest else f"use one of {', '.join(FIELDS)}"
 
 
 def validate(settings: FederatedIdentitySettings, path: str) -> list[Problem]:
@@ -169,6 +168,18 @@ def validate(settings: FederatedIdentitySettings, path: str) -> list[Problem]:
 def project_number_problem(value: str) -> str | None:
     """The number (not the id) is in every principal:// member and in the provider's audience."""
     return None if PROJECT_NUMBER.match(value) else f"{value!r} is not a project number (digits only)"
+
+
+POOL_ID: Final = re.compile(r"^[a-z][a-z0-9-]{2,30}[a-z0-9]$")
+
+
+def pool_id_problem(value: str) -> str | None:
+    """Google's rule for pool (and provider) ids: 4-32 of [a-z0-9-], a letter first; ``gcp-`` is reserved."""
+    if not POOL_ID.match(value):
+        return f"{value!r} is not 4-32 characters of a-z, 0-9 and -, starting with a letter"
+    if value.startswith("gcp-"):
+        return f"{value!r} starts with gcp-, which Google reserves"
+    return None
 
 
 def _issuer_problems(settings: FederatedIdentitySettings, path: str) -> list[Problem]:

@@ -19,21 +19,21 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from gke_kpo import federation_build as build
 from gke_kpo.federation import FederatedIdentitySettings
-from gke_kpo.kubeconfig import kubeconfig_dict
 from gke_kpo.permissions import rbac_rules
-from gke_kpo.render import artifacts, render_files, write_files
-from gke_kpo.render.validate import parse_outputs
+from gke_kpo.render import render_files, write_files
 
 from .airflow_run import AirflowHome, connection_env_var
 from .fake_google_sts import GoogleState, Issuer, ProviderConfig, serve_google
 from .fake_kube_api import ClusterState, serve_kube_api
-from .stack import CLUSTER, NAMESPACE, PROJECT, TENANT, loopback_outputs
+from .stack import CLUSTER, NAMESPACE, TENANT, loopback_outputs
 from .tls import ServerTls
 
 DAG_ID = "remote_kpo"
+CREDENTIALS = build.CREDENTIALS_FILE_NAME
 PROJECT_NUMBER = "123456789012"
 POOL = build.pool_id(CLUSTER)
 ISSUER = "https://oidc.eks.us-east-1.amazonaws.com/id/E2E0000000000000000000000000000"
@@ -77,18 +77,19 @@ def _provider(issuer: Issuer) -> ProviderConfig:
     )
 
 
-def _write_credentials(directory: Path, issuer: Issuer, subject: str, audience: str, google_root: str) -> Path:
-    """The projected token and the rendered credential file, its Google URLs pointed at ``google_root``."""
+def _federated_outputs(
+    directory: Path, issuer: Issuer, subject: str, audience: str, google_root: str, endpoint: str, ca: str
+) -> dict[str, Any]:
+    """The projected token, and stack outputs whose credential configuration (built as the stack builds it)
+    reads that token and points its Google URLs at ``google_root``."""
     token_file = directory / "projected" / "token"
-    token_file.parent.mkdir(parents=True)
+    token_file.parent.mkdir(parents=True, exist_ok=True)
     token_file.write_text(issuer.token(subject, audience))
     identity = replace(IDENTITY, token_path=str(token_file))
     config = build.credential_config(
         identity, PROJECT_NUMBER, POOL, SERVICE_ACCOUNT, f"{google_root}/v1/token", google_root
     )
-    credentials = directory / build.CREDENTIALS_FILE_NAME
-    credentials.write_text(artifacts.gcp_credentials(config))
-    return credentials
+    return loopback_outputs(endpoint, ca, SERVICE_ACCOUNT, credential_config=config)
 
 
 @pytest.fixture
@@ -101,16 +102,14 @@ def run_federated(
         google = GoogleState(_provider(issuer))
         cluster = ClusterState(token=google.access_token, namespace=NAMESPACE, rules=rbac_rules(xcom_push=False))
         with serve_google(google) as google_root, serve_kube_api(cluster, server_tls) as endpoint:
-            credentials = _write_credentials(tmp_path, issuer, subject, audience, google_root)
-            outputs = loopback_outputs(endpoint, server_tls.ca_base64, SERVICE_ACCOUNT)
-            write_files(render_files(outputs), tmp_path / "rendered")
-            connection = artifacts.connection_env(
-                parse_outputs(outputs)[TENANT], "gke_kpo", credentials_path=str(credentials)
+            outputs = _federated_outputs(
+                tmp_path, issuer, subject, audience, google_root, endpoint, server_tls.ca_base64
             )
-            home = migrated_airflow_home.clone(
-                tmp_path / "home", tmp_path / "rendered" / TENANT / "dags", "127.0.0.1:9"
-            )
-            name, value = connection_env_var(connection)
+            rendered = tmp_path / "rendered"
+            # Outside an image, the credential file stays where the renderer wrote it.
+            write_files(render_files(outputs, credentials_path=str(rendered / TENANT / CREDENTIALS)), rendered)
+            home = migrated_airflow_home.clone(tmp_path / "home", rendered / TENANT / "dags", "127.0.0.1:9")
+            name, value = connection_env_var((rendered / TENANT / "connection.env").read_text())
             result = home.run("dags", "test", DAG_ID, extra_env={name: value})
         return Run(google, cluster, home, result.stdout + result.stderr)
 
@@ -149,15 +148,20 @@ def test_a_token_for_another_audience_is_refused_by_sts(run_federated: Any) -> N
 
 
 def test_another_tenants_subject_on_the_same_issuer_cannot_impersonate_this_account(
-    tmp_path: Path, auth_plugin: str
+    tmp_path: Path, auth_plugin: str, server_tls: ServerTls
 ) -> None:
     """The shared provider admits the other tenant; only this account's own grants refuse it. The plugin
     runs alone here, exactly as the kubeconfig's exec entry starts it (Airflow adds nothing to this case)."""
     issuer = Issuer(ISSUER)
     google = GoogleState(_provider(issuer))
     with serve_google(google) as google_root:
-        credentials = _write_credentials(tmp_path, issuer, OTHER_TENANT, "sts.amazonaws.com", google_root)
-        kubeconfig = kubeconfig_dict(PROJECT, "l", CLUSTER, "127.0.0.1:9", "Q0E=", credentials_path=str(credentials))
+        outputs = _federated_outputs(
+            tmp_path, issuer, OTHER_TENANT, "sts.amazonaws.com", google_root, "127.0.0.1:9", server_tls.ca_base64
+        )
+        credentials = tmp_path / CREDENTIALS
+        files = render_files(outputs, credentials_path=str(credentials))
+        credentials.write_text(files[f"{TENANT}/{CREDENTIALS}"])
+        kubeconfig = yaml.safe_load(files[f"{TENANT}/kubeconfig.yaml"])
         plugin = kubeconfig["users"][0]["user"]["exec"]
         env = AirflowHome(tmp_path, tmp_path, "127.0.0.1:9").environment(
             {item["name"]: item["value"] for item in plugin["env"]} | {"KUBERNETES_EXEC_INFO": EXEC_INFO}

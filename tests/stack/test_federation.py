@@ -72,7 +72,8 @@ def test_each_bad_value_is_a_problem_keyed_by_its_field(changes: dict[str, Any],
 
 def test_unknown_field_suggests_the_nearest() -> None:
     [problem] = from_fields(_fields(issue=ISSUER), PATH, "airflow-ml-aws")[1]
-    assert (problem.key, problem.fix) == (f"{PATH}.issue", "did you mean issuer?")
+    assert problem.key == f"{PATH}.issue"
+    assert problem.fix.startswith("did you mean issuer?")
 
 
 def test_non_kubernetes_issuer_takes_any_exact_subject() -> None:

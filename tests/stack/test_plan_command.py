@@ -17,7 +17,8 @@ from tests.stack.plan_run import NODE_POOL, SUBNETWORK, forces_replacement, oper
 
 CLUSTER = "gcp:container/cluster:Cluster"
 QUOTA = "kubernetes:core/v1:ResourceQuota"
-MAX_LINES = 60
+MAX_LINES = 64
+"""dev: three tenants (one federated, with its pool), each resource on its own row."""
 
 
 @pytest.mark.parametrize("stack", known_stacks())
@@ -76,7 +77,11 @@ def test_zone_edit_replaces_the_cluster_and_its_pools(tmp_path: Path) -> None:
     assert ops[("gcp:NodePool", "kpo-dev-system")] == pool_op
     assert ops[("gcp:NodePool", "kpo-dev-gpu")] == pool_op
     assert ops[("gcp:Network", "kpo-dev-vpc")] == "", "the network does not depend on the zone"
-    replaced = 1 + (2 if pool_op == "+-" else 0)
+    # A new cluster is a new cluster identity: the Kubernetes provider and every object on it are replaced too.
+    on_cluster = [op for (type_, _), op in ops.items() if type_.startswith("k8s:") or type_ == "provider:kubernetes"]
+    assert on_cluster and set(on_cluster) == {"+-"}
+    assert ops[("gcp:WorkloadIdentityPool", "kpo-dev-federation-pool")] == "", "federation does not depend on it"
+    replaced = 1 + (2 if pool_op == "+-" else 0) + len(on_cluster)
     assert f"{replaced} to replace against tests/golden/dev.yaml" in result.stdout
 
 
@@ -123,12 +128,12 @@ def test_quota_edit_is_an_update_in_place(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert not forces_replacement(QUOTA, "spec.hard.pods")
     ops = operations(result.stdout)
-    # The stack-level key is every tenant's default: both tenants' quotas change, nothing else.
-    for tenant in ("etl-dev", "ml-dev"):
+    # The stack-level key is every tenant's default: every tenant's quota changes, nothing else.
+    for tenant in ("etl-dev", "ext-dev", "ml-dev"):
         assert ops[("k8s:ResourceQuota", f"kpo-dev-{tenant}-quota")] == "~"
     assert "spec.hard.pods: 10 -> 12" in result.stdout
-    assert "2 to update against" in result.stdout
-    assert [op for op in ops.values() if op] == ["~", "~"]
+    assert "3 to update against" in result.stdout
+    assert [op for op in ops.values() if op] == ["~", "~", "~"]
 
 
 def test_a_stack_without_golden_inventory_shows_everything_as_create(tmp_path: Path) -> None:

@@ -10,12 +10,12 @@ import yaml
 
 from components import replacement_review as review
 from gke_kpo.config_schema import key_specs
+from gke_kpo.parse_tenants import TENANTS_KEY
 from gke_kpo.plan.capture import Plan, known_stacks
 from gke_kpo.plan.inventory import golden_path, inventory
 from tests.stack.conftest import PlanFor
 
 VARIANTS: list[dict[str, Any]] = [
-    {"identity_mode": "gke", "airflow_service_account": ""},
     {"artifact_registry_repositories": ["projects/acme-images/locations/us/repositories/tasks"]},
     {"network": "shared", "subnetwork": "projects/host/regions/us-central1/subnetworks/gke"},
 ]
@@ -60,7 +60,7 @@ def test_a_missing_row_is_noticed() -> None:
 
 
 def test_rows_are_unique_sourced_and_name_declared_keys() -> None:
-    keys = set(key_specs())
+    keys = {*key_specs(), TENANTS_KEY}
     seen = [(row.resource_type, row.path) for row in review.REVIEW]
     assert len(seen) == len(set(seen))
     for row in review.REVIEW:
@@ -91,6 +91,10 @@ def test_rows_are_unique_sourced_and_name_declared_keys() -> None:
         (review.NAMESPACE, "metadata.name"),
         (review.ROLE, "metadata.namespace"),
         (review.KUBERNETES_PROVIDER, "clusterIdentifier"),
+        (review.WORKLOAD_IDENTITY_POOL, "workloadIdentityPoolId"),
+        (review.WORKLOAD_IDENTITY_POOL_PROVIDER, "workloadIdentityPoolProviderId"),
+        (review.WORKLOAD_IDENTITY_POOL_PROVIDER, "project"),
+        (review.SERVICE_ACCOUNT_IAM_MEMBER, "member"),
     ],
 )
 def test_replace_forcing_inputs(resource_type: str, path: str) -> None:
@@ -111,6 +115,9 @@ def test_replace_forcing_inputs(resource_type: str, path: str) -> None:
         (review.NAMESPACE, "metadata.labels"),
         (review.RESOURCE_QUOTA, "spec.hard"),
         (review.KUBERNETES_PROVIDER, "kubeconfig"),
+        (review.WORKLOAD_IDENTITY_POOL_PROVIDER, "attributeCondition"),
+        (review.WORKLOAD_IDENTITY_POOL_PROVIDER, "oidc.issuerUri"),
+        (review.WORKLOAD_IDENTITY_POOL_PROVIDER, "oidc.allowedAudiences[0]"),
     ],
 )
 def test_in_place_inputs(resource_type: str, path: str) -> None:

@@ -19,9 +19,6 @@ FIXED_NAME_TYPES = (
     review.CUSTOM_ROLE,
 )
 NODE_IDENTITY_GRANTS = (review.PROJECT_IAM_MEMBER, review.REPOSITORY_IAM_MEMBER)
-NOT_YET = {(review.SERVICE_ACCOUNT, "-airflow-gsa")}
-"""The Airflow service account (components/airflow_identity.py) belongs to the identity work; it needs
-delete_before_replace like the node account and is left to that branch."""
 IMAGES = {"artifact_registry_repositories": ["projects/acme-images/locations/us/repositories/tasks"]}
 
 
@@ -79,11 +76,9 @@ def test_protection_follows_the_config_key_not_the_stack_name(options_for: Optio
 
 @pytest.mark.parametrize("stack", ["dev", "prod"])
 def test_fixed_names_delete_before_replace_and_nothing_else_does(options_for: OptionsFor, stack: str) -> None:
-    options = options_for(stack, identity_mode="gke", airflow_service_account="", **IMAGES)
+    options = options_for(stack, **IMAGES)
     custom = {key: declared for key, declared in options.items() if not key[0].startswith("gke-kpo:")}
     for (type_, name), declared in custom.items():
-        if any(type_ == gap_type and name.endswith(suffix) for gap_type, suffix in NOT_YET):
-            continue
         assert declared.delete_before_replace is (type_ in FIXED_NAME_TYPES), (type_, name)
 
 
