@@ -202,7 +202,8 @@ def _federation(tenant: TenantInput, mode: IdentityMode, problems: list[Problem]
             )
         return None
     if body is None:
-        problems.append(Problem(path, "is required with identity_mode federated", FEDERATION_EXAMPLE))
+        if not any(problem.key == path for problem in problems):  # else it is there, but no mapping
+            problems.append(Problem(path, "is required with identity_mode federated", FEDERATION_EXAMPLE))
         return None
     settings, found = federation.from_fields(body, path, derived_account_id("airflow", tenant.name))
     problems.extend(found)
