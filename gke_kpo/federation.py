@@ -16,8 +16,9 @@ from typing import Any, Final
 from urllib.parse import urlsplit
 
 from gke_kpo import names
+from gke_kpo.config_schema import has_declared_type, yaml_fix
 from gke_kpo.errors import Problem
-from gke_kpo.tenant_schema import FEDERATION_FIELDS, field_names, nearest
+from gke_kpo.tenant_schema import FEDERATION_FIELDS, nearest
 
 
 @dataclass(frozen=True)
@@ -119,12 +120,8 @@ def from_fields(
     fields: Mapping[str, Any], path: str, default_account_id: str
 ) -> tuple[FederatedIdentitySettings, list[Problem]]:
     """Settings from a config object (``FEDERATION_FIELDS``) with preset defaults; problems keyed ``path.<field>``."""
-    known = field_names(FEDERATION_FIELDS)
-    problems = [
-        Problem(f"{path}.{key}", "is not a federation field", nearest(key, FEDERATION_FIELDS))
-        for key in fields
-        if key not in known
-    ]
+    problems = _field_problems(fields, path)
+    fields = {key: value for key, value in fields.items() if not any(p.key == f"{path}.{key}" for p in problems)}
     preset_name = str(fields.get("preset", ""))
     preset = PRESETS.get(preset_name)
     if preset_name and preset is None:
@@ -134,14 +131,31 @@ def from_fields(
     subjects = fields.get("subjects", [])
     settings = FederatedIdentitySettings(
         issuer=str(fields.get("issuer", "")),
-        subjects=tuple(str(s) for s in subjects) if isinstance(subjects, list | tuple) else (str(subjects),),
+        subjects=tuple(subjects),
         audience=str(fields.get("audience", preset.audience if preset else "")),
         token_path=str(fields.get("token_path", preset.token_path if preset else "")),
         account_id=str(fields.get("account_id", default_account_id)),
         preset=preset_name,
-        kubernetes_issuer=fields.get("kubernetes_issuer", True) is not False,
+        kubernetes_issuer=bool(fields.get("kubernetes_issuer", True)),
     )
-    return settings, problems + validate(settings, path)
+    reported = {problem.key for problem in problems}
+    return settings, problems + [problem for problem in validate(settings, path) if problem.key not in reported]
+
+
+def _field_problems(fields: Mapping[str, Any], path: str) -> list[Problem]:
+    """Unknown fields, and values of another YAML type (``subjects: worker`` is no list)."""
+    declared = {field.name: field.type for field in FEDERATION_FIELDS}
+    problems = []
+    for key, value in fields.items():
+        if key not in declared:
+            problems.append(Problem(f"{path}.{key}", "is not a federation field", nearest(key, FEDERATION_FIELDS)))
+        elif not has_declared_type(value, declared[key]) or (
+            declared[key] == "array" and not all(isinstance(item, str) for item in value)
+        ):
+            problems.append(
+                Problem(f"{path}.{key}", f"{value!r} is not a YAML {declared[key]}", yaml_fix(declared[key]))
+            )
+    return problems
 
 
 def validate(settings: FederatedIdentitySettings, path: str) -> list[Problem]:

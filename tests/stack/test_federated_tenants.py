@@ -129,3 +129,19 @@ def test_two_federated_tenants_cannot_share_an_account() -> None:
     tenants = {"ext-a": federated("a", account_id="airflow-ext"), "ext-b": federated("b", account_id="airflow-ext")}
     problems = problems_for(tenants)
     assert "tenants.ext-b.federation.account_id" in problems
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "type_"),
+    [
+        ("subjects", "system:serviceaccount:a:b", "array"),
+        ("subjects", [1], "array"),
+        ("issuer", 5, "string"),
+        ("kubernetes_issuer", "false", "boolean"),
+    ],
+)
+def test_a_field_of_another_yaml_type_is_named_once(field: str, value: Any, type_: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        settings_for({"ext": federated("astro-ext", **{field: value})})
+    (problem,) = [problem for problem in caught.value.problems if problem.key == f"tenants.ext.federation.{field}"]
+    assert problem.message == f"{value!r} is not a YAML {type_}"
