@@ -1,4 +1,4 @@
-"""``python -m gke_kpo.render --outputs FILE --out DIR [--conn-id ID] [--check] [DAG options]``."""
+"""``python -m gke_kpo.render --outputs FILE --out DIR [--conn-id ID] [--tenant NAME] [--check] [DAG options] ...``."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import json
 import sys
 from pathlib import Path
 
+from gke_kpo.federation_build import CREDENTIALS_PATH_IN_IMAGE
 from gke_kpo.render import DEFAULT_CONN_ID, DagOptions, OutputsError, changed_files, render_files, write_files
 from gke_kpo.render.long_tasks import GPU_STARTUP_TIMEOUT_SECONDS
 
@@ -26,6 +27,11 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--out", required=True, type=Path, help="the folder to write into")
     parser.add_argument("--conn-id", default=DEFAULT_CONN_ID, help="Airflow connection id")
     parser.add_argument("--tenant", help="render only this tenant (default: every tenant, each in <out>/<tenant>/)")
+    parser.add_argument(
+        "--credentials-path",
+        default=CREDENTIALS_PATH_IN_IMAGE,
+        help="federated tenants: where the image holds gcp-credentials.json (default: %(default)s)",
+    )
     parser.add_argument("--check", action="store_true", help="write nothing; exit 1 listing the files that differ")
     parser.add_argument(
         "--deferrable",
@@ -60,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
         outputs = json.loads(args.outputs.read_text(encoding="utf-8"))
         if not isinstance(outputs, dict):
             raise OutputsError("the outputs file must hold one JSON object")
-        files = render_files(outputs, args.conn_id, args.tenant, _dag_options(args))
+        files = render_files(outputs, args.conn_id, args.tenant, _dag_options(args), args.credentials_path)
     except (OSError, json.JSONDecodeError, OutputsError) as error:
         print(f"error: {args.outputs}: {error}", file=sys.stderr)
         return 2

@@ -8,6 +8,7 @@ from pulumi_policy import Policy
 
 from . import (
     custom_role_least_privilege,
+    federation_pinned,
     gke_hardening,
     gpu_cost_guard,
     namespace_guardrails,
@@ -28,4 +29,5 @@ POLICIES: Final[list[Policy]] = [
     rbac_least_privilege.POLICY,
     namespace_guardrails.POLICY,
     stack_complete.POLICY,
+    federation_pinned.POLICY,
 ]

@@ -138,12 +138,12 @@ def test_quota_edit_is_an_update_in_place(tmp_path: Path) -> None:
     result = plan_edited(tmp_path, "dev", {"gke-kpo:quota_pods: 10": "gke-kpo:quota_pods: 12"})
     assert result.returncode == 0, result.stderr
     ops = operations(result.stdout)
-    # The stack-level key is every tenant's default: both tenants' quotas change, nothing else.
-    for tenant in ("etl-dev", "ml-dev"):
+    # The stack-level key is every tenant's default: every tenant's quota changes, nothing else.
+    for tenant in ("etl-dev", "ext-dev", "ml-dev"):
         assert ops[("k8s:ResourceQuota", f"kpo-dev-{tenant}-quota")] == "~"
     assert "spec.hard.pods: 10 -> 12" in result.stdout
-    assert "2 to update against" in result.stdout
-    assert [op for op in ops.values() if op] == ["~", "~"]
+    assert "3 to update against" in result.stdout
+    assert [op for op in ops.values() if op] == ["~", "~", "~"]
 
 
 def test_a_stack_without_golden_inventory_shows_everything_as_create(tmp_path: Path) -> None:
