@@ -44,20 +44,22 @@ def _compact_json(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"))
 
 
-def connection(stack: StackOutputs) -> dict[str, Any]:
-    return {"conn_type": "kubernetes", "extra": connection_extra(stack)}
+def connection(stack: StackOutputs, description: str | None = None) -> dict[str, Any]:
+    # Airflow's connection JSON accepts a description (shown in the UI): the one mark JSON can carry.
+    described = {"description": description} if description else {}
+    return {"conn_type": "kubernetes", "extra": connection_extra(stack), **described}
 
 
-def connection_json(stack: StackOutputs) -> str:
-    return json.dumps(connection(stack), indent=2, sort_keys=True) + "\n"
+def connection_json(stack: StackOutputs, description: str | None = None) -> str:
+    return json.dumps(connection(stack, description), indent=2, sort_keys=True) + "\n"
 
 
 def env_var_name(conn_id: str) -> str:
     return f"AIRFLOW_CONN_{conn_id.upper()}"
 
 
-def connection_env(stack: StackOutputs, conn_id: str) -> str:
-    return f"{env_var_name(conn_id)}={shlex.quote(_compact_json(connection(stack)))}\n"
+def connection_env(stack: StackOutputs, conn_id: str, description: str | None = None) -> str:
+    return f"{env_var_name(conn_id)}={shlex.quote(_compact_json(connection(stack, description)))}\n"
 
 
 def airflow_settings(stack: StackOutputs, conn_id: str) -> str:

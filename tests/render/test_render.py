@@ -59,11 +59,10 @@ def test_check_lists_exactly_the_files_that_drifted(tmp_path: Path) -> None:
     result = _cli("--out", str(tmp_path), "--check")
 
     assert result.returncode == 1
-    assert result.stderr.splitlines() == [
-        f"differs: {tmp_path / 'Dockerfile'}",
-        f"differs: {tmp_path / 'dags' / 'remote_kpo.py'}",
-    ]
+    changed = [line for line in result.stdout.splitlines() if not line.startswith("unchanged")]
+    assert changed == [f"differs     {tmp_path / 'Dockerfile'}", f"would write {tmp_path / 'dags' / 'remote_kpo.py'}"]
     assert (tmp_path / "Dockerfile").read_text() == "FROM scratch\n"  # --check writes nothing
+    assert not (tmp_path / "dags" / "remote_kpo.py").exists()
 
 
 def test_cli_reports_bad_outputs_naming_the_key(tmp_path: Path) -> None:

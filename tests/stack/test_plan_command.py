@@ -21,7 +21,7 @@ def test_plan_prints_plan_verdicts_and_writes_the_airflow_files(
     assert "== policies PASSED" in printed
     written = json.loads((tmp_path / stack / "outputs.json").read_text())
     assert set(written) | {GPU} == set(OUTPUT_NAMES)
-    assert (tmp_path / stack / "airflow" / "dags" / "remote_kpo.py").is_file()
+    assert (tmp_path / stack / "airflow" / "dags" / "remote_kpo.py").read_text().startswith("# MOCK: ")
 
 
 def test_unknown_stack_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
