@@ -53,7 +53,7 @@ render: $(LEAN_READY)
 ## (and policies/config/<name>.json with POLICY=1); never overwrites.
 stack:
 	@test -n "$(NAME)" || { echo "usage: make stack NAME=<name> [POLICY=1]"; exit 2; }
-	@$(PYTHON) -m gke_kpo.new_stack "$(NAME)" $(if $(POLICY),--policy)
+	@$(PYTHON) -m gke_kpo.new_stack --name="$(NAME)" $(if $(POLICY),--policy)
 
 # Real Pulumi runs need the CLI and the GKE auth plugin; say so before building any venv.
 cli-check:

@@ -8,6 +8,7 @@ import pytest
 from gke_kpo.outputs import GPU, OUTPUT_NAMES
 from gke_kpo.plan.__main__ import main
 from gke_kpo.plan.capture import known_stacks
+from tests.stacks import free_stack_name
 
 
 @pytest.mark.parametrize("stack", known_stacks())
@@ -25,5 +26,6 @@ def test_plan_prints_plan_verdicts_and_writes_the_airflow_files(
 
 
 def test_unknown_stack_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["--stack", "staging", "--build-dir", str(tmp_path)]) == 2
-    assert "Pulumi.staging.yaml" in capsys.readouterr().err
+    missing = free_stack_name()
+    assert main(["--stack", missing, "--build-dir", str(tmp_path)]) == 2
+    assert f"Pulumi.{missing}.yaml" in capsys.readouterr().err
