@@ -9,10 +9,10 @@
 from __future__ import annotations
 
 from itertools import count
+from pathlib import Path
 from typing import Final
 
-from gke_kpo.gate.launch import PACK_DIR
-from gke_kpo.plan.capture import known_stacks, stack_file
+from gke_kpo.plan.capture import REPO_ROOT
 from gke_kpo.plan.inventory import GOLDEN_DIR
 
 SHIPPED_STACKS: Final = ("dev", "prod")
@@ -22,12 +22,8 @@ def golden_stacks() -> list[str]:
     return sorted(path.stem for path in GOLDEN_DIR.glob("*.yaml"))
 
 
-def free_stack_name() -> str:
-    """A name with no stack file and no policy config: never assume one (say "staging") is free."""
-    return next(
-        name
-        for name in (f"unused-{n}" for n in count())
-        if not stack_file(name).exists()
-        and not (PACK_DIR / "config" / f"{name}.json").exists()
-        and name not in known_stacks()
-    )
+def free_stack_name(root: Path = REPO_ROOT) -> str:
+    """A name with no stack file and no policy config under ``root``: never assume one (say "staging") is free."""
+    taken = {path.name.split(".")[1] for path in root.glob("Pulumi.*.yaml")}
+    taken |= {path.stem for path in (root / "policies" / "config").glob("*.json")}
+    return next(name for name in (f"unused-{n}" for n in count()) if name not in taken)

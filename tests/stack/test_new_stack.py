@@ -45,7 +45,7 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_make_stack_writes_the_templates_and_the_stack_plans_green(repo: Path) -> None:
-    name = "staging" if not (repo / "Pulumi.staging.yaml").exists() else free_stack_name()
+    name = "staging" if not (repo / "Pulumi.staging.yaml").exists() else free_stack_name(repo)
 
     created = _make(repo, "stack", f"NAME={name}", "POLICY=1")
 
@@ -95,7 +95,7 @@ def test_make_stack_writes_the_templates_and_the_stack_plans_green(repo: Path) -
 
 
 def test_without_policy_config_the_strict_defaults_still_pass(repo: Path) -> None:
-    name = free_stack_name()
+    name = free_stack_name(repo)
     assert _make(repo, "stack", f"NAME={name}").returncode == 0
     assert not (repo / "policies" / "config" / f"{name}.json").exists()
 
@@ -121,3 +121,39 @@ def test_make_stack_refuses_a_missing_or_bad_name(repo: Path, args: list[str]) -
     assert result.returncode != 0
     assert "NAME=" in result.stdout + result.stderr or "stack name" in result.stderr
     assert not (repo / "Pulumi.my.stack.yaml").exists() and not (repo / "Pulumi.-x.yaml").exists()
+
+
+def _with(repo: Path, name: str, **values: str) -> None:
+    stack = repo / f"Pulumi.{name}.yaml"
+    stack.write_text(stack.read_text() + "".join(f"  gke-kpo:{key}: {value}\n" for key, value in values.items()))
+
+
+def test_policy_messages_name_the_config_key_the_value_and_the_policy_config(repo: Path) -> None:
+    name = free_stack_name(repo)
+    assert _make(repo, "stack", f"NAME={name}").returncode == 0
+    stack = repo / f"Pulumi.{name}.yaml"
+    stack.write_text(stack.read_text().replace("gke-kpo:gpu_count: 0", "gke-kpo:gpu_count: 1"))
+    _with(repo, name, deletion_protection="false", gpu_max_nodes="9")
+
+    planned = _make(repo, "plan", f"STACK={name}")
+
+    assert planned.returncode != 0
+    printed = planned.stdout
+    assert f"set gke-kpo:deletion_protection to true in Pulumi.{name}.yaml" in printed
+    assert f'"gke-hardening": {{"requireDeletionProtection": false}} in policies/config/{name}.json' in printed
+    assert f"set gke-kpo:gpu_max_nodes to at most 4 in Pulumi.{name}.yaml" in printed
+    assert "limit gpu-cost-guard.maxGpuNodes = 4 (the pack default, policies/kpo_policies/settings.py)" in printed
+    assert f'"gpu-cost-guard": {{"maxGpuNodes": 9}} in policies/config/{name}.json' in printed
+
+
+def test_a_limit_set_in_the_policy_config_is_named_there(repo: Path) -> None:
+    name = free_stack_name(repo)
+    assert _make(repo, "stack", f"NAME={name}", "POLICY=1").returncode == 0
+    stack = repo / f"Pulumi.{name}.yaml"
+    stack.write_text(stack.read_text().replace("gke-kpo:gpu_count: 0", "gke-kpo:gpu_count: 1"))
+    _with(repo, name, gpu_max_nodes="3")
+
+    planned = _make(repo, "plan", f"STACK={name}")
+
+    assert planned.returncode != 0
+    assert f"limit gpu-cost-guard.maxGpuNodes = 2 (policies/config/{name}.json)" in planned.stdout
