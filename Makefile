@@ -16,6 +16,7 @@ POLICY_CONFIG_FLAG = $(if $(wildcard $(POLICY_CONFIG)),--policy-pack-config $(PO
 
 ## List the public targets and their options.
 help:
+	@echo "usage: make <target> [VAR=value ...]; start with: make plan, then README.md \"From zero to a running task\""
 	@awk '/^## /{doc = doc (doc ? "\n" : "") "      " substr($$0, 4); next} \
 	     /^[a-z][a-z-]*:/ && doc {sub(/:.*/, ""); print "make " $$0; print doc; doc = ""; next} {doc = ""}' $(MAKEFILE_LIST)
 
@@ -38,7 +39,7 @@ $(PACK_READY): policies/requirements.txt constraints.txt
 	policies/venv/bin/python -m pip install --quiet --disable-pip-version-check -r policies/requirements.txt -c constraints.txt
 	touch $@
 
-## Credential-free preview: plan, policy verdicts, rendered Airflow files (build/$(STACK)/). STACK=<name> (default dev).
+## Credential-free preview: plan, policy verdicts, mock Airflow files in build/<stack>/. STACK=<name> (default dev).
 plan: $(LEAN_READY)
 	$(PY) -m gke_kpo.plan --stack $(STACK)
 

@@ -57,9 +57,20 @@ def _plan_and_judge(stack: str) -> tuple[Plan, GateResult]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="make plan", description=__doc__)
-    parser.add_argument("--stack", required=True)
-    parser.add_argument("--build-dir", type=Path, default=BUILD_DIR, help="where <stack>/ is written")
+    parser = argparse.ArgumentParser(
+        prog="python -m gke_kpo.plan",
+        description="Credential-free preview of a stack: what it would create, the policy verdicts, and the "
+        "Airflow files rendered from mock outputs (marked MOCK). No Pulumi CLI, no cloud account.",
+        epilog="examples:\n"
+        "  make plan                      # the dev stack\n"
+        "  make plan STACK=prod\n"
+        "  make stack NAME=staging && make plan STACK=staging\n"
+        "  python -m gke_kpo.plan --stack dev --build-dir /tmp/build\n"
+        "files: build/<stack>/plan.yaml (every resource's inputs), outputs.json, airflow/ (mock values).",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--stack", required=True, help="the stack: Pulumi.<stack>.yaml (make: STACK=, default dev)")
+    parser.add_argument("--build-dir", type=Path, default=BUILD_DIR, help="where <stack>/ is written (default build/)")
     args = parser.parse_args(argv)
     try:
         plan, verdicts = _plan_and_judge(args.stack)
