@@ -48,8 +48,8 @@ def next_steps(name: str, policy: bool) -> str:
     relax = (
         f"  - policies/config/{name}.json sets each policy's level (mandatory/advisory/disabled) and limits\n"
         if policy
-        else f"  - without policies/config/{name}.json the pack's strictest defaults apply (make stack NAME={name} "
-        "POLICY=1 on a fresh name writes one; or copy templates/policy-config.json)\n"
+        else f"  - without policies/config/{name}.json the pack's strictest defaults apply; to relax a rule, copy "
+        f"templates/policy-config.json to policies/config/{name}.json and edit it\n"
     )
     return (
         f"next steps:\n"

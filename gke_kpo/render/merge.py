@@ -72,8 +72,7 @@ def merge_airflow_settings(existing: str, ours: str) -> Merge | None:
         return None
     ours_by_id = {c["conn_id"]: c for c in _connections(yaml.safe_load(ours))}
     theirs = [c for c in _connections(document) if not (isinstance(c, dict) and c.get("conn_id") in ours_by_id)]
-    airflow = document.setdefault("airflow", {}) or {}
-    document["airflow"] = airflow
+    airflow = document.setdefault("airflow", {})
     airflow["connections"] = theirs + list(ours_by_id.values())
     airflow.setdefault("pools", [])
     airflow.setdefault("variables", [])

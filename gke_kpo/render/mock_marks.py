@@ -29,14 +29,10 @@ def is_mock_endpoint(endpoint: str) -> bool:
     return any(address in network for network in _DOCUMENTATION_NETWORKS)
 
 
-def _comment_lines(notice: str) -> str:
-    return f"# {notice}\n"
-
-
 def mark_files(files: dict[str, str], endpoint: str) -> dict[str, str]:
     """Prefix a comment to every file that holds mock values and takes comments (JSON carries a description)."""
     commented = {".yaml", ".py", ".env"}
-    notice = _comment_lines(MOCK_NOTICE.format(endpoint=endpoint))
+    notice = f"# {MOCK_NOTICE.format(endpoint=endpoint)}\n"
     return {
         relative: (notice + text if PurePosixPath(relative).suffix in commented else text)
         for relative, text in files.items()

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
+from gke_kpo.render.files import write_files
 from gke_kpo.render.merge import merge
 
 
@@ -82,11 +83,6 @@ def place_files(files: dict[str, str], out_dir: str | Path, *, force: bool = Fal
     refused = not force and not dry_run and any(p.status is Status.DIFFERS for p in planned)
     column = 0 if dry_run else 1 if refused else 2
     if column == 2:
-        for placement in planned:
-            if placement.status is not Status.UNCHANGED:
-                target = root / placement.relative
-                target.parent.mkdir(parents=True, exist_ok=True)
-                # newline="" keeps "\n" on every platform: same input, same bytes.
-                target.write_text(placement.text, encoding="utf-8", newline="")
+        write_files({p.relative: p.text for p in planned if p.status is not Status.UNCHANGED}, root)
     pending = any(p.status is not Status.UNCHANGED for p in planned)
     return Outcome([_line(p, root, column) for p in planned], refused, pending)

@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from gke_kpo import outputs as names
-from gke_kpo.render import OutputsError, changed_files, pins, render_files, write_files
+from gke_kpo.render import OutputsError, pins, place_files, render_files, write_files
 
 from .conftest import GPU_XCOM_OUTPUTS_FILE
 
@@ -81,10 +81,10 @@ def test_cli_reports_bad_outputs_naming_the_key(tmp_path: Path) -> None:
     assert not (tmp_path / "out").exists()
 
 
-def test_write_then_changed_files_is_empty(tmp_path: Path, any_outputs: dict[str, Any]) -> None:
+def test_written_files_are_then_unchanged(tmp_path: Path, any_outputs: dict[str, Any]) -> None:
     files = render_files(any_outputs)
     write_files(files, tmp_path)
-    assert changed_files(files, tmp_path) == []
+    assert not place_files(files, tmp_path, dry_run=True).pending
 
 
 @pytest.mark.parametrize(
