@@ -85,5 +85,5 @@ golden: $(LEAN_READY)
 	$(PY) -m gke_kpo.plan.golden
 
 ## Time the mock plan (docs/benchmarks.md).
-benchmark: $(DEV_READY)
+benchmark: $(LEAN_READY)
 	$(PY) benchmarks/plan_speed.py
