@@ -68,6 +68,9 @@ def test_make_stack_writes_the_templates_and_the_stack_plans_green(repo: Path) -
             "tests/stack/test_golden.py",
             "tests/stack/test_plan_command.py",
             "tests/policies/test_gate_protocol.py",
+            # the stack's own plan ran above; here only what used to trip over a new stack
+            "-k",
+            "golden or unknown_stack or missing_config",
         ],
         cwd=repo,
         capture_output=True,
