@@ -12,7 +12,7 @@ POLICY_CONFIG = policies/config/$(STACK).json
 # Without a config file the pack's own (strictest) default levels apply, in make plan and the CLI alike.
 POLICY_CONFIG_FLAG = $(if $(wildcard $(POLICY_CONFIG)),--policy-pack-config $(POLICY_CONFIG))
 
-.PHONY: help venv plan render stack preview up test lint golden benchmark cli-check
+.PHONY: help venv plan render stack preview up test lint golden benchmark cli-check stack-check
 
 ## List the public targets and their options.
 help:
@@ -40,7 +40,7 @@ $(PACK_READY): policies/requirements.txt constraints.txt
 	touch $@
 
 ## Credential-free preview: plan, policy verdicts, mock Airflow files in build/<stack>/. STACK=<name> (default dev).
-plan: $(LEAN_READY)
+plan: stack-check $(LEAN_READY)
 	$(PY) -m gke_kpo.plan --stack $(STACK)
 
 ## Airflow files from `pulumi stack output --json --show-secrets > outputs.json`, into an existing project safely:
@@ -56,17 +56,21 @@ stack:
 	@test -n "$(NAME)" || { echo "usage: make stack NAME=<name> [POLICY=1]"; exit 2; }
 	@$(PYTHON) -m gke_kpo.new_stack --name="$(NAME)" $(if $(POLICY),--policy)
 
+# `make plan STACK=` would otherwise reach argparse (or the CLI) with an empty name.
+stack-check:
+	@test -n "$(STACK)" || { echo "error: STACK is empty; usage: make $(MAKECMDGOALS) STACK=<name>, one of: $(patsubst Pulumi.%.yaml,%,$(wildcard Pulumi.*.yaml))" >&2; exit 2; }
+
 # Real Pulumi runs need the CLI and the GKE auth plugin; say so before building any venv.
 cli-check:
 	@command -v pulumi >/dev/null || { echo "error: the pulumi CLI is not on PATH; install it: curl -fsSL https://get.pulumi.com | sh (or brew install pulumi/tap/pulumi), then open a new shell" >&2; exit 2; }
 	@command -v gke-gcloud-auth-plugin >/dev/null || { echo "error: gke-gcloud-auth-plugin is not on PATH; install it: gcloud components install gke-gcloud-auth-plugin" >&2; exit 2; }
 
 ## Real `pulumi preview` with the policy pack (needs the pulumi CLI, gke-gcloud-auth-plugin, Google credentials).
-preview: cli-check $(LEAN_READY) $(PACK_READY)
+preview: stack-check cli-check $(LEAN_READY) $(PACK_READY)
 	pulumi preview --stack $(STACK) --policy-pack policies $(POLICY_CONFIG_FLAG)
 
 ## Real `pulumi up` with the policy pack (same needs as preview).
-up: cli-check $(LEAN_READY) $(PACK_READY)
+up: stack-check cli-check $(LEAN_READY) $(PACK_READY)
 	pulumi up --stack $(STACK) --policy-pack policies $(POLICY_CONFIG_FLAG)
 
 ## Everything CI runs (lint, types, all tests); adds the test and Airflow tooling to .venv.

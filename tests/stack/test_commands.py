@@ -12,7 +12,7 @@ import pytest
 
 from gke_kpo.plan.capture import REPO_ROOT
 
-INTERNAL_TARGETS = {"cli-check"}
+INTERNAL_TARGETS = {"cli-check", "stack-check"}
 """Phony targets that are steps of others, not commands; every other one must be in `make help`."""
 
 
@@ -76,3 +76,19 @@ def test_preview_and_up_check_the_cli_before_building_anything(
     assert result.returncode != 0
     assert hint in result.stderr
     assert sorted(path.name for path in repo.iterdir()) == ["Makefile"]  # no .venv, no policies/venv
+
+
+@pytest.mark.parametrize("target", ["plan", "preview", "up"])
+def test_an_empty_stack_name_is_a_usage_error_before_any_install(tmp_path: Path, target: str) -> None:
+    make = shutil.which("make")
+    assert make is not None
+    repo, env = _bare_repo(tmp_path, {})
+    (repo / "Pulumi.dev.yaml").write_text("config: {}\n")
+
+    result = subprocess.run(
+        [make, "--no-print-directory", target, "STACK="], cwd=repo, env=env, capture_output=True, text=True
+    )
+
+    assert result.returncode != 0
+    assert f"usage: make {target} STACK=<name>, one of: dev" in result.stderr
+    assert sorted(path.name for path in repo.iterdir()) == ["Makefile", "Pulumi.dev.yaml"]
