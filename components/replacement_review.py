@@ -25,21 +25,245 @@ class InputReview:
     source: str
 
 
+CLUSTER = "gcp:container/cluster:Cluster"
+NODE_POOL = "gcp:container/nodePool:NodePool"
+NETWORK = "gcp:compute/network:Network"
+SUBNETWORK = "gcp:compute/subnetwork:Subnetwork"
+ROUTER = "gcp:compute/router:Router"
+ROUTER_NAT = "gcp:compute/routerNat:RouterNat"
+SERVICE_ACCOUNT = "gcp:serviceaccount/account:Account"
+PROJECT_IAM_MEMBER = "gcp:projects/iAMMember:IAMMember"
+SERVICE_ACCOUNT_IAM_MEMBER = "gcp:serviceaccount/iAMMember:IAMMember"
+CUSTOM_ROLE = "gcp:projects/iAMCustomRole:IAMCustomRole"
+REPOSITORY_IAM_MEMBER = "gcp:artifactregistry/repositoryIamMember:RepositoryIamMember"
+KUBERNETES_PROVIDER = "pulumi:providers:kubernetes"
+NAMESPACE = "kubernetes:core/v1:Namespace"
+SERVICE_ACCOUNT_K8S = "kubernetes:core/v1:ServiceAccount"
+RESOURCE_QUOTA = "kubernetes:core/v1:ResourceQuota"
+LIMIT_RANGE = "kubernetes:core/v1:LimitRange"
+ROLE = "kubernetes:rbac.authorization.k8s.io/v1:Role"
+ROLE_BINDING = "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding"
+
+_TPG = "terraform-provider-google "
+_CLUSTER_SRC = _TPG + "resource_container_cluster.go"
+_POOL_SRC = _TPG + "resource_container_node_pool.go"
+_NODE_SRC = (
+    _TPG + "node_config.go schemaNodeConfig; machine_type, disk_size_gb and disk_type update in place "
+    "(nodePoolNodeConfigUpdate re-creates the nodes by a rolling update, the pool stays)"
+)
+_K8S_SRC = "pulumi-kubernetes provider/pkg/provider/diff.go forceNew: metadata.name/namespace for every kind"
+_IAM_MEMBER_SRC = _TPG + "tpgiamresource/resource_iam_member.go: role, member, condition ForceNew"
+_NAMES = ("cluster_name",)
+"""The name prefix of every created network resource and of the node service account is the cluster name."""
+
+
+def _rows(resource_type: str, source: str, *rows: tuple[str, bool, tuple[str, ...]]) -> tuple[InputReview, ...]:
+    return tuple(InputReview(resource_type, path, replaces, keys, source) for path, replaces, keys in rows)
+
+
+def _node_config_rows(resource_type: str, keys: dict[str, tuple[str, ...]]) -> tuple[InputReview, ...]:
+    """nodeConfig is shared by the cluster (default pool) and the pools; the block itself forces a new resource
+    only when it appears or disappears, each field by its own ForceNew."""
+    return _rows(
+        resource_type,
+        _NODE_SRC,
+        ("nodeConfig", True, ()),
+        ("nodeConfig.machineType", False, keys.get("machineType", ())),
+        ("nodeConfig.diskSizeGb", False, keys.get("diskSizeGb", ())),
+        ("nodeConfig.diskType", False, ()),
+        ("nodeConfig.imageType", False, ()),
+        ("nodeConfig.labels", False, keys.get("labels", ())),
+        ("nodeConfig.taints", False, ()),
+        ("nodeConfig.workloadMetadataConfig", False, ()),
+        ("nodeConfig.serviceAccount", True, ("project", "cluster_name")),
+        ("nodeConfig.oauthScopes", True, ()),
+        ("nodeConfig.shieldedInstanceConfig", True, ()),
+        ("nodeConfig.spot", True, keys.get("spot", ())),
+        ("nodeConfig.guestAccelerators", True, keys.get("guestAccelerators", ())),
+    )
+
+
 REVIEW: tuple[InputReview, ...] = (
-    InputReview(
-        "gcp:container/cluster:Cluster",
-        "location",
-        True,
-        ("region", "zone"),
-        "terraform-provider-google resource_container_cluster.go: location ForceNew",
+    *_rows(
+        CLUSTER,
+        _CLUSTER_SRC,
+        ("name", True, ("cluster_name",)),
+        ("location", True, ("region", "zone")),
+        ("project", True, ("project",)),
+        ("network", True, ("network", *_NAMES, "project")),
+        ("subnetwork", True, ("subnetwork", *_NAMES, "project", "region")),
+        ("networkingMode", True, ()),
+        ("ipAllocationPolicy", True, ("pods_range_name", "services_range_name")),
+        ("datapathProvider", True, ()),
+        # Only the removed default pool reads these two; both are in ignore_changes (components/cluster.py).
+        ("initialNodeCount", True, ()),
+        ("removeDefaultNodePool", False, ()),
+        ("privateClusterConfig", False, ("private_endpoint",)),
+        ("privateClusterConfig.masterIpv4CidrBlock", True, ("master_cidr",)),
+        ("masterAuth", False, ()),
+        ("masterAuth.clientCertificateConfig", True, ()),
+        ("masterAuthorizedNetworksConfig", False, ("master_authorized_networks",)),
+        ("workloadIdentityConfig", False, ("project",)),
+        ("releaseChannel", False, ("release_channel",)),
+        ("enableLegacyAbac", False, ()),
+        ("enableShieldedNodes", False, ()),
+        ("loggingConfig", False, ()),
+        ("monitoringConfig", False, ()),
+        ("deletionProtection", False, ("deletion_protection",)),
+        ("resourceLabels", False, ()),
     ),
-    InputReview(
-        "gcp:container/cluster:Cluster",
-        "name",
-        True,
-        ("cluster_name",),
-        "terraform-provider-google resource_container_cluster.go: name ForceNew",
+    *_node_config_rows(CLUSTER, {}),
+    *_rows(
+        NODE_POOL,
+        _POOL_SRC,
+        ("name", True, ()),
+        ("cluster", True, ("cluster_name",)),
+        ("location", True, ("region", "zone")),
+        ("project", True, ("project",)),
+        # A constant (gke_kpo/node_config.py), and in ignore_changes: GKE reports resizes back into it.
+        ("initialNodeCount", True, ()),
+        ("autoscaling", False, ("system_min_nodes", "system_max_nodes", "gpu_min_nodes", "gpu_max_nodes")),
+        ("management", False, ()),
+        ("nodeLocations", False, ("gpu_node_locations",)),
     ),
+    *_node_config_rows(
+        NODE_POOL,
+        {
+            "machineType": ("system_machine_type", "gpu_machine_type"),
+            "diskSizeGb": ("system_disk_gb",),
+            "labels": ("gpu_accelerator",),
+            "spot": ("gpu_spot",),
+            "guestAccelerators": ("gpu_accelerator", "gpu_count", "gpu_driver_version"),
+        },
+    ),
+    *_rows(
+        NETWORK,
+        _TPG + "resource_compute_network.go",
+        ("name", True, _NAMES),
+        ("project", True, ("project",)),
+        ("autoCreateSubnetworks", True, ()),
+        ("routingMode", False, ()),
+    ),
+    *_rows(
+        SUBNETWORK,
+        _TPG + "resource_compute_subnetwork.go (ipCidrRange: ForceNewIfChange on shrinkage only)",
+        ("name", True, _NAMES),
+        ("project", True, ("project",)),
+        ("region", True, ("region",)),
+        ("network", True, _NAMES),
+        ("ipCidrRange", False, ("subnet_cidr",)),
+        ("privateIpGoogleAccess", False, ()),
+        ("secondaryIpRanges", False, ("pods_cidr", "services_cidr", "pods_range_name", "services_range_name")),
+    ),
+    *_rows(
+        ROUTER,
+        _TPG + "resource_compute_router.go",
+        ("name", True, _NAMES),
+        ("project", True, ("project",)),
+        ("region", True, ("region",)),
+        ("network", True, _NAMES),
+    ),
+    *_rows(
+        ROUTER_NAT,
+        _TPG + "resource_compute_router_nat.go",
+        ("name", True, _NAMES),
+        ("project", True, ("project",)),
+        ("region", True, ("region",)),
+        ("router", True, _NAMES),
+        ("natIpAllocateOption", False, ()),
+        ("sourceSubnetworkIpRangesToNat", False, ()),
+        ("logConfig", False, ()),
+    ),
+    *_rows(
+        SERVICE_ACCOUNT,
+        _TPG + "resource_google_service_account.go",
+        ("accountId", True, ("cluster_name", "airflow_gsa_name")),
+        ("project", True, ("project",)),
+        ("displayName", False, ("cluster_name",)),
+    ),
+    *_rows(
+        PROJECT_IAM_MEMBER,
+        _IAM_MEMBER_SRC + "; iam_project.go: project ForceNew",
+        ("project", True, ("project",)),
+        ("role", True, ("custom_role_id", "cluster_name", "project")),
+        ("member", True, ("cluster_name", "project", "airflow_service_account", "airflow_gsa_name", "identity_mode")),
+    ),
+    *_rows(
+        SERVICE_ACCOUNT_IAM_MEMBER,
+        _IAM_MEMBER_SRC + "; iam_service_account.go: service_account_id ForceNew",
+        ("serviceAccountId", True, ("airflow_gsa_name", "project")),
+        ("role", True, ()),
+        ("member", True, ("airflow_wi_project", "airflow_k8s_namespace", "airflow_k8s_service_account", "project")),
+    ),
+    *_rows(
+        REPOSITORY_IAM_MEMBER,
+        _IAM_MEMBER_SRC + "; artifactregistry/iam_artifact_registry_repository.go: project, location, repository",
+        ("project", True, ("artifact_registry_repositories",)),
+        ("location", True, ("artifact_registry_repositories",)),
+        ("repository", True, ("artifact_registry_repositories",)),
+        ("role", True, ()),
+        ("member", True, ("cluster_name", "project")),
+    ),
+    *_rows(
+        CUSTOM_ROLE,
+        _TPG + "resource_google_project_iam_custom_role.go",
+        ("roleId", True, ("custom_role_id", "cluster_name")),
+        ("project", True, ("project",)),
+        ("title", False, ()),
+        ("description", False, ("access_model",)),
+        ("permissions", False, ("access_model", "xcom_push")),
+        ("stage", False, ()),
+    ),
+    *_rows(
+        KUBERNETES_PROVIDER,
+        "pulumi-kubernetes ProviderArgs.clusterIdentifier: the provider is replaced only when it changes, and "
+        "every resource on it with it; kubeconfig changes are updates",
+        ("clusterIdentifier", True, ()),  # keys: those of the cluster's replacing rows (gke_kpo/cluster_identity.py)
+        ("kubeconfig", False, ()),
+    ),
+    *(
+        row
+        for resource_type in (NAMESPACE, SERVICE_ACCOUNT_K8S, RESOURCE_QUOTA, LIMIT_RANGE, ROLE, ROLE_BINDING)
+        for row in _rows(
+            resource_type,
+            _K8S_SRC,
+            ("apiVersion", False, ()),
+            ("kind", False, ()),
+            ("metadata", False, ("namespace", "access_model", "xcom_push", "gpu_count", "airflow_service_account")),
+            ("metadata.name", True, ("namespace",) if resource_type == NAMESPACE else ()),
+            ("metadata.namespace", True, ("namespace",)),
+        )
+    ),
+    *_rows(ROLE, _K8S_SRC, ("rules", False, ("xcom_push",))),
+    *_rows(
+        ROLE_BINDING,
+        "Kubernetes RBAC API: roleRef is immutable, so a change means delete and create",
+        ("roleRef", True, ()),
+        ("subjects", False, ("airflow_service_account", "airflow_gsa_name", "identity_mode")),
+    ),
+    *_rows(
+        RESOURCE_QUOTA,
+        _K8S_SRC + "; ResourceQuota: spec.scopes",
+        ("spec", False, ("quota_pods", "quota_cpu", "quota_memory", "quota_gpus", "gpu_count")),
+        ("spec.scopes", True, ()),
+    ),
+    *_rows(
+        LIMIT_RANGE,
+        _K8S_SRC,
+        (
+            "spec",
+            False,
+            (
+                "default_cpu_request",
+                "default_memory_request",
+                "default_cpu_limit",
+                "default_memory_limit",
+                "max_container_cpu",
+                "max_container_memory",
+            ),
+        ),
+    ),
+    *_rows(SERVICE_ACCOUNT_K8S, _K8S_SRC, ("automountServiceAccountToken", False, ())),
 )
 
 

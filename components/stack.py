@@ -8,11 +8,12 @@ import pulumi
 
 from components.airflow_identity import AirflowIdentity, AirflowIdentityArgs
 from components.cluster import Cluster, ClusterArgs
+from components.cluster_identity import cluster_identifier
 from components.iam_access import IamAccess, IamAccessArgs
 from components.namespace_access import NamespaceAccess, NamespaceAccessArgs
 from components.network import Network, NetworkArgs
 from gke_kpo import outputs
-from gke_kpo.kubeconfig import context_name, kubeconfig_yaml
+from gke_kpo.kubeconfig import kubeconfig_yaml
 from gke_kpo.node_config import gpu_summary
 from gke_kpo.permissions import rbac_rules
 from gke_kpo.settings import Settings
@@ -20,7 +21,12 @@ from gke_kpo.settings import Settings
 
 def deploy(settings: Settings) -> dict[str, Any]:
     prefix = settings.cluster.name
-    network = Network(prefix, NetworkArgs(settings.project, settings.region, prefix, settings.network))
+    network = Network(
+        prefix,
+        NetworkArgs(settings.project, settings.region, prefix, settings.network),
+        # Router and NAT do not hold up the cluster's deletion: protect them with it (components/lifecycle.py).
+        pulumi.ResourceOptions(protect=settings.cluster.deletion_protection),
+    )
     cluster = Cluster(
         prefix,
         ClusterArgs(
@@ -48,7 +54,7 @@ def deploy(settings: Settings) -> dict[str, Any]:
         f"{prefix}-tasks",
         NamespaceAccessArgs(
             kubeconfig=kubeconfig,
-            cluster_identifier=context_name(settings.project, settings.location, settings.cluster.name),
+            cluster_identifier=cluster_identifier(settings),
             settings=settings.namespace,
             identity_email=identity.email,
             access_model=settings.access_model,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from gke_kpo.artifact_registry import Repository
 from gke_kpo.permissions import AccessModel
 
 
@@ -103,6 +104,8 @@ class Settings:
     access_model: AccessModel
     xcom_push: bool
     custom_role_id: str
+    artifact_registry_repositories: tuple[Repository, ...] = ()
+    """Repositories the node service account may read (private task images); each is granted on its own."""
 
     @property
     def location(self) -> str:

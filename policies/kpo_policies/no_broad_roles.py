@@ -28,12 +28,24 @@ FORBIDDEN_AT_PROJECT: Final = {
 }
 
 
+ARTIFACT_REGISTRY_ROLE_PREFIX: Final = "roles/artifactregistry."
+ARTIFACT_REGISTRY_REASON: Final = (
+    "at project level it reaches every repository of the project; nodes read private images through grants on "
+    "each repository (artifact_registry_repositories)"
+)
+
 UNKNOWN_MEMBER: Final = "<member unknown until pulumi up>"
+
+
+def _forbidden_at_project(role: str) -> str | None:
+    if role.startswith(ARTIFACT_REGISTRY_ROLE_PREFIX):
+        return ARTIFACT_REGISTRY_REASON
+    return FORBIDDEN_AT_PROJECT.get(role)
 
 
 def _project_grant(subject: Subject, _config: Mapping[str, Any]) -> Iterator[str]:
     for grant in grants(subject, unknown_members=UNKNOWN_MEMBER):
-        reason = FORBIDDEN_AT_PROJECT.get(grant.role)
+        reason = _forbidden_at_project(grant.role)
         if reason is not None:
             yield subject.says(
                 f"grants {grant.role} to {', '.join(grant.members) or 'no member'} at project level; {reason}.",
@@ -64,8 +76,8 @@ def _key(subject: Subject, _config: Mapping[str, Any]) -> Iterator[str]:
 POLICY: Final = ResourceValidationPolicy(
     name="no-broad-roles",
     description=(
-        "No basic role, roles/container.admin|developer or service-account impersonation role at "
-        "project level; workloadIdentityUser only on a service account for one KSA; no keys."
+        "No basic role, roles/container.admin|developer, service-account impersonation or Artifact Registry role "
+        "at project level; workloadIdentityUser only on a service account for one KSA; no keys."
     ),
     severity=Severity.CRITICAL,
     enforcement_level=EnforcementLevel.MANDATORY,

@@ -165,7 +165,7 @@ def test_kubernetes_provider_uses_the_exec_plugin_and_a_stable_identifier(plan: 
     provider = one(plan, "pulumi:providers:kubernetes").inputs
     assert "command: gke-gcloud-auth-plugin" in provider["kubeconfig"]
     assert "token" not in provider["kubeconfig"]
-    assert provider["clusterIdentifier"] == "gke_{project}_{location}_{cluster_name}".format(**plan.outputs)
+    assert provider["clusterIdentifier"].startswith("gke_{project}_{location}_{cluster_name}-".format(**plan.outputs))
 
 
 def test_workload_identity_binding_only_in_gke_mode_and_only_on_the_account(plan: Plan) -> None:

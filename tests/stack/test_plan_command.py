@@ -7,7 +7,7 @@ import pytest
 
 from gke_kpo.outputs import GPU, OUTPUT_NAMES
 from gke_kpo.plan.__main__ import main
-from gke_kpo.plan.capture import known_stacks
+from gke_kpo.plan.capture import ProgramError, known_stacks, run_program
 from tests.stacks import free_stack_name
 
 
@@ -29,3 +29,13 @@ def test_unknown_stack_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFi
     missing = free_stack_name()
     assert main(["--stack", missing, "--build-dir", str(tmp_path)]) == 2
     assert f"Pulumi.{missing}.yaml" in capsys.readouterr().err
+
+
+def test_the_real_program_refuses_what_gke_would_refuse_before_declaring_anything() -> None:
+    overrides = {"gke-kpo:private_endpoint": True, "gke-kpo:gpu_accelerator": "nvidia-l4-gpu"}
+    with pytest.raises(ProgramError) as caught:
+        run_program("prod", overrides)
+    message = str(caught.value)
+    assert [resource.type for resource in caught.value.plan.resources if resource.type.startswith("gcp:")] == []
+    assert "gke-kpo:master_authorized_networks: 198.51.100.16/29 is not an internal range" in message
+    assert "gke-kpo:gpu_accelerator: 'nvidia-l4-gpu' is not a GKE accelerator type. Fix: use nvidia-l4" in message
