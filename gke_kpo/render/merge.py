@@ -71,6 +71,9 @@ def merge_airflow_settings(existing: str, ours: str) -> Merge | None:
     if not isinstance(document, dict) or not isinstance(document.get("airflow", {}), dict):
         return None
     ours_by_id = {c["conn_id"]: c for c in _connections(yaml.safe_load(ours))}
+    ids = ", ".join(sorted(ours_by_id))
+    if all(connection in _connections(document) for connection in ours_by_id.values()):
+        return Merge(existing, lossless=True, note=f"connection {ids} already there")
     theirs = [c for c in _connections(document) if not (isinstance(c, dict) and c.get("conn_id") in ours_by_id)]
     airflow = document.setdefault("airflow", {})
     airflow["connections"] = theirs + list(ours_by_id.values())
@@ -79,7 +82,6 @@ def merge_airflow_settings(existing: str, ours: str) -> Merge | None:
     text = yaml.safe_dump(document, sort_keys=False, width=1_000_000)
     # Re-emitting YAML drops comments: that loses something the user wrote, so it needs --force.
     has_comments = any(line.lstrip().startswith("#") or " #" in line for line in existing.splitlines())
-    ids = ", ".join(sorted(ours_by_id))
     note = f"connection {ids} set, your other entries kept" + ("; your YAML comments would be dropped" * has_comments)
     return Merge(text, lossless=not has_comments, note=note)
 

@@ -172,3 +172,16 @@ def test_render_help_has_examples() -> None:
     result = subprocess.run([sys.executable, "-m", "gke_kpo.render", "--help"], capture_output=True, text=True)
     assert result.returncode == 0
     assert "examples:" in result.stdout and "FORCE=1" in result.stdout and "CHECK=1" in result.stdout
+
+
+def test_a_commented_settings_file_that_holds_the_connection_is_left_alone(tmp_path: Path) -> None:
+    assert _make_render(tmp_path).returncode == 0
+    settings = tmp_path / "airflow_settings.yaml"
+    commented = "# my notes\n" + settings.read_text()
+    settings.write_text(commented)
+
+    result = _make_render(tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert _status(result.stdout, tmp_path)["airflow_settings.yaml"] == "unchanged"
+    assert settings.read_text() == commented
