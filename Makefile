@@ -39,16 +39,23 @@ $(PACK_READY): policies/requirements.txt constraints.txt
 	policies/venv/bin/python -m pip install --quiet --disable-pip-version-check -r policies/requirements.txt -c constraints.txt
 	touch $@
 
-## Credential-free preview: plan, policy verdicts, mock Airflow files in build/<stack>/. STACK=<name> (default dev).
+## Credential-free preview: what would be created/updated/replaced against tests/golden/<stack>.yaml, policy
+## verdicts, mock Airflow files in build/<stack>/airflow/<tenant>/. STACK=<name> (default dev).
+## Exit 0 passed, 1 mandatory policy violated, 2 config error, 3 program bug (make itself then exits 2).
 plan: stack-check $(LEAN_READY)
 	$(PY) -m gke_kpo.plan --stack $(STACK)
 
-## Airflow files from `pulumi stack output --json --show-secrets > outputs.json`, into an existing project safely:
-## new files are written, identical ones left alone, others listed and refused unless FORCE=1.
-## Usage: make render OUTPUTS=<outputs.json> OUT=<dir> [CONN_ID=<id>] [FORCE=1] [CHECK=1 (write nothing; exit 1 on drift)]
+## Airflow files from `pulumi stack output --json --show-secrets > outputs.json`, one folder per tenant:
+## <OUT>/<tenant>/ (that tenant's Astro project, say). Safe in existing folders: new files are written, identical
+## ones left alone, requirements/airflow_settings merged, anything else listed and refused unless FORCE=1.
+## Usage: make render OUTPUTS=<outputs.json> OUT=<dir> [TENANT=<name> (that tenant only)] [CONN_ID=<id>]
+##   [FORCE=1] [CHECK=1 (write nothing; exit 1 on drift)] [DEFERRABLE=0 (no triggerer)] [KEEP_FAILED_PODS=1]
+##   [GPU_STARTUP_TIMEOUT=<seconds>] (README "Long GPU tasks")
 render: $(LEAN_READY)
-	@test -n "$(OUTPUTS)" -a -n "$(OUT)" || { echo "usage: make render OUTPUTS=<outputs.json> OUT=<dir> [CONN_ID=<id>] [FORCE=1] [CHECK=1]"; exit 2; }
-	@$(PY) -m gke_kpo.render --outputs "$(OUTPUTS)" --out "$(OUT)" $(if $(CONN_ID),--conn-id "$(CONN_ID)") $(if $(FORCE),--force) $(if $(CHECK),--check)
+	@test -n "$(OUTPUTS)" -a -n "$(OUT)" || { echo "usage: make render OUTPUTS=<outputs.json> OUT=<dir> [TENANT=<name>] [CONN_ID=<id>] [FORCE=1] [CHECK=1] [DEFERRABLE=0] [KEEP_FAILED_PODS=1] [GPU_STARTUP_TIMEOUT=<s>]" >&2; exit 2; }
+	@$(PY) -m gke_kpo.render --outputs "$(OUTPUTS)" --out "$(OUT)" $(if $(TENANT),--tenant "$(TENANT)") $(if $(CONN_ID),--conn-id "$(CONN_ID)") \
+		$(if $(FORCE),--force) $(if $(CHECK),--check) $(if $(filter 0,$(DEFERRABLE)),--no-deferrable) $(if $(filter 1,$(KEEP_FAILED_PODS)),--keep-failed-pods) \
+		$(if $(GPU_STARTUP_TIMEOUT),--gpu-startup-timeout "$(GPU_STARTUP_TIMEOUT)")
 
 ## Start your own stack: make stack NAME=<name> [POLICY=1] writes Pulumi.<name>.yaml from a commented template
 ## (and policies/config/<name>.json with POLICY=1); never overwrites.
@@ -56,9 +63,11 @@ stack:
 	@test -n "$(NAME)" || { echo "usage: make stack NAME=<name> [POLICY=1]"; exit 2; }
 	@$(PYTHON) -m gke_kpo.new_stack --name="$(NAME)" $(if $(POLICY),--policy)
 
+comma := ,
+space := $(subst ,, )
 # `make plan STACK=` would otherwise reach argparse (or the CLI) with an empty name.
 stack-check:
-	@test -n "$(STACK)" || { echo "error: STACK is empty; usage: make $(MAKECMDGOALS) STACK=<name>, one of: $(patsubst Pulumi.%.yaml,%,$(wildcard Pulumi.*.yaml))" >&2; exit 2; }
+	@test -n "$(STACK)" || { echo "error: no stack given: run \`make $(MAKECMDGOALS) STACK=<stack>\`; existing stacks: $(subst $(space),$(comma) ,$(sort $(patsubst Pulumi.%.yaml,%,$(wildcard Pulumi.*.yaml))))" >&2; exit 2; }
 
 # Real Pulumi runs need the CLI and the GKE auth plugin; say so before building any venv.
 cli-check:

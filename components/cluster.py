@@ -9,7 +9,7 @@ import pulumi_gcp as gcp
 
 from components.gpu_pool import GpuPool, GpuPoolArgs
 from components.lifecycle import fixed_name
-from gke_kpo import artifact_registry, names
+from gke_kpo import artifact_registry, deployer, names
 from gke_kpo.node_config import (
     NODE_POOL_IGNORED_CHANGES,
     SYSTEM_POOL_INITIAL_NODES,
@@ -56,8 +56,9 @@ class Cluster(pulumi.ComponentResource):
         # on a protected resource: pulumi/pulumi#8158) instead of removing pools until GKE refuses the cluster.
         self.protected = settings.cluster.deletion_protection
         node_identity = self._node_identity(name, settings)
-        cluster = self._cluster(name, args, node_identity)
-        self._system_pool(name, settings, cluster)
+        act_as = self._deployer_act_as(name, settings, node_identity[0])
+        cluster = self._cluster(name, args, [*node_identity, *act_as])
+        self._system_pool(name, settings, cluster, act_as)
         if settings.gpu is not None:
             GpuPool(
                 f"{name}-gpu",
@@ -68,6 +69,7 @@ class Cluster(pulumi.ComponentResource):
                     self.node_service_account,
                     settings.gpu,
                     self.protected,
+                    tuple(act_as),
                 ),
                 pulumi.ResourceOptions(parent=self),
             )
@@ -104,6 +106,27 @@ class Cluster(pulumi.ComponentResource):
             for repository in settings.artifact_registry_repositories
         ]
         return [account, grant, *image_grants]
+
+    def _deployer_act_as(self, name: str, settings: Settings, account: pulumi.Resource) -> list[pulumi.Resource]:
+        """actAs on the node account for whoever runs `pulumi up`, so the cluster and pools that run as it can be
+        created in the same run (GKE refuses them otherwise). Granting it needs iam.serviceAccounts.setIamPolicy,
+        which roles/iam.serviceAccountAdmin already holds. IAM grants propagate in typically 2, at worst 7+ minutes
+        (https://cloud.google.com/iam/docs/access-change-propagation) and the provider does not retry the 400
+        that cluster creation returns meanwhile (terraform-provider-google transport/error_retry_predicates.go:
+        only network, 429/5xx and a few named errors): docs/teardown.md says to run `pulumi up` again."""
+        member = settings.cluster.deployer_member
+        if not member:
+            return []
+        # Written from config, not account.name, so the policy pack can check which account it is at preview.
+        node_account = names.service_account_resource_name(self.node_service_account, settings.project)
+        grant = gcp.serviceaccount.IAMMember(
+            f"{name}-nodes-deployer-act-as",
+            service_account_id=node_account,
+            role=deployer.ACT_AS_ROLE,
+            member=member,
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[account], protect=self.protected),
+        )
+        return [grant]
 
     def _cluster(self, name: str, args: ClusterArgs, node_identity: list[pulumi.Resource]) -> gcp.container.Cluster:
         settings, cluster = args.settings, args.settings.cluster
@@ -154,7 +177,9 @@ class Cluster(pulumi.ComponentResource):
             ),
         )
 
-    def _system_pool(self, name: str, settings: Settings, cluster: gcp.container.Cluster) -> None:
+    def _system_pool(
+        self, name: str, settings: Settings, cluster: gcp.container.Cluster, act_as: list[pulumi.Resource]
+    ) -> None:
         pool = settings.system_pool
         node_config = hardened_node_config(self.node_service_account, pool.machine_type, {"gke-kpo/pool": "system"})
         node_config["disk_size_gb"] = pool.disk_gb
@@ -167,5 +192,5 @@ class Cluster(pulumi.ComponentResource):
             node_config=node_config,
             **self_healing_autoscaling(SYSTEM_POOL_INITIAL_NODES, pool.min_nodes, pool.max_nodes),
             # Fixed name "system": delete before replace; GKE writes resizes into initialNodeCount (node_config.py).
-            opts=fixed_name(self, protect=self.protected, ignore_changes=NODE_POOL_IGNORED_CHANGES),
+            opts=fixed_name(self, protect=self.protected, depends_on=act_as, ignore_changes=NODE_POOL_IGNORED_CHANGES),
         )

@@ -25,6 +25,8 @@ class GpuPoolArgs:
     node_service_account: str
     settings: GpuPoolSettings
     protect: bool
+    depends_on: tuple[pulumi.Resource, ...] = ()
+    """The deployer's actAs grant on the node account, when the stack makes it (components/cluster.py)."""
 
 
 class GpuPool(pulumi.ComponentResource):
@@ -41,6 +43,8 @@ class GpuPool(pulumi.ComponentResource):
             node_locations=list(gpu.node_locations) or None,
             **self_healing_autoscaling(GPU_POOL_INITIAL_NODES, gpu.min_nodes, gpu.max_nodes),
             # Fixed name "gpu": delete before replace; GKE writes resizes back into initialNodeCount (node_config.py).
-            opts=fixed_name(self, protect=args.protect, ignore_changes=NODE_POOL_IGNORED_CHANGES),
+            opts=fixed_name(
+                self, protect=args.protect, depends_on=args.depends_on, ignore_changes=NODE_POOL_IGNORED_CHANGES
+            ),
         )
         self.register_outputs({"name": pool.name})

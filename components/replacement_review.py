@@ -53,6 +53,12 @@ _NODE_SRC = (
 )
 _K8S_SRC = "pulumi-kubernetes provider/pkg/provider/diff.go forceNew: metadata.name/namespace for every kind"
 _IAM_MEMBER_SRC = _TPG + "tpgiamresource/resource_iam_member.go: role, member, condition ForceNew"
+_WORKLOAD_IDENTITY_MEMBER_KEYS = (
+    "airflow_wi_project",
+    "airflow_k8s_namespace",
+    "airflow_k8s_service_account",
+    "project",
+)
 _NAMES = ("cluster_name",)
 """The name prefix of every created network resource and of the node service account is the cluster name."""
 
@@ -191,9 +197,10 @@ REVIEW: tuple[InputReview, ...] = (
     *_rows(
         SERVICE_ACCOUNT_IAM_MEMBER,
         _IAM_MEMBER_SRC + "; iam_service_account.go: service_account_id ForceNew",
-        ("serviceAccountId", True, ("airflow_gsa_name", "project")),
+        # Airflow's workloadIdentityUser binding, and the deployer's actAs on the node account (deployer_member).
+        ("serviceAccountId", True, ("airflow_gsa_name", "cluster_name", "project")),
         ("role", True, ()),
-        ("member", True, ("airflow_wi_project", "airflow_k8s_namespace", "airflow_k8s_service_account", "project")),
+        ("member", True, (*_WORKLOAD_IDENTITY_MEMBER_KEYS, "deployer_member")),
     ),
     *_rows(
         REPOSITORY_IAM_MEMBER,

@@ -13,6 +13,7 @@ Kubernetes RBAC privilege-escalation prevention (a Role can only be created by s
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -43,6 +44,25 @@ APIS: tuple[Api, ...] = (
 )
 
 
+ACT_AS_ROLE = "roles/iam.serviceAccountUser"
+"""Holds iam.serviceAccounts.actAs; granted on the node service account only."""
+DEPLOYER_MEMBER_KEY = "deployer_member"
+DEPLOYER_MEMBER_FORMS = "serviceAccount:<name>@<project>.iam.gserviceaccount.com or user:<e-mail>"
+_DEPLOYER_MEMBER = re.compile(
+    r"^(serviceAccount:[a-z0-9][a-z0-9-]*@[a-z0-9][a-z0-9.-]*\.gserviceaccount\.com"
+    r"|user:[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+)$"
+)
+"""One principal that runs `pulumi up`: a service account (CI) or a person. Groups are refused: a group grant
+reaches every member, and group membership changes take hours to propagate
+(https://cloud.google.com/iam/docs/access-change-propagation)."""
+
+
+def deployer_member_problem(value: str) -> str | None:
+    if _DEPLOYER_MEMBER.match(value):
+        return None
+    return f"{value!r} is not one service account or user as an IAM member"
+
+
 @dataclass(frozen=True)
 class Grant:
     role: str
@@ -62,16 +82,17 @@ GRANTS: tuple[Grant, ...] = (
         "create a Role whose permissions it holds",
     ),
     Grant(
-        "roles/iam.serviceAccountUser",
+        ACT_AS_ROLE,
         NODE_ACCOUNT + " only",
-        "`iam.serviceAccounts.actAs`: GKE refuses to create node pools that run as an account the caller cannot act "
-        "as. Not needed on Airflow's account (nothing runs as it); never grant it on the project",
+        "`iam.serviceAccounts.actAs`: GKE refuses to create a cluster or node pools that run as an account the "
+        "caller cannot act as. Not needed on Airflow's account (nothing runs as it); never grant it on the project",
+        "always; with `deployer_member` set the stack grants it itself, else grant it by hand (below)",
     ),
     Grant(
         "roles/iam.serviceAccountAdmin",
         "project",
-        "create the node service account (and Airflow's in `gke` mode) and set the `workloadIdentityUser` binding "
-        "on Airflow's",
+        "create the node service account (and Airflow's in `gke` mode); `iam.serviceAccounts.setIamPolicy` for the "
+        "`workloadIdentityUser` binding on Airflow's and, with `deployer_member`, the actAs grant on the node account",
     ),
     Grant("roles/iam.roleAdmin", "project", "create, update and (re-creating a stack) undelete the custom role"),
     Grant(

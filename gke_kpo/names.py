@@ -181,5 +181,10 @@ def service_account_email(account_id: str, project: str) -> str:
     return f"{account_id}@{project}.iam.gserviceaccount.com"
 
 
+def service_account_resource_name(email: str, project: str) -> str:
+    """The ``projects/<p>/serviceAccounts/<e-mail>`` form IAM takes for a grant on the account itself."""
+    return f"projects/{project}/serviceAccounts/{email}"
+
+
 def workload_identity_pool(project: str) -> str:
     return f"{project}.svc.id.goog"

@@ -21,11 +21,15 @@ class StackExistsError(Exception):
     """A file the command would create is already there; it never overwrites."""
 
 
+def tenant_name(stack: str) -> str:
+    """The template's one tenant, named after the stack as far as a DNS-1123 label allows (My_Stack: my-stack)."""
+    return re.sub(r"[^a-z0-9-]", "-", stack.lower())[:63].strip("-") or "airflow"
+
+
 def stack_files(name: str, root: Path, policy: bool) -> dict[Path, str]:
     """The files to create, with their text."""
-    files = {
-        root / f"Pulumi.{name}.yaml": Template((TEMPLATES / "Pulumi.stack.yaml").read_text()).substitute(name=name)
-    }
+    template = Template((TEMPLATES / "Pulumi.stack.yaml").read_text())
+    files = {root / f"Pulumi.{name}.yaml": template.substitute(name=name, tenant=tenant_name(name))}
     if policy:
         files[root / "policies" / "config" / f"{name}.json"] = (TEMPLATES / "policy-config.json").read_text()
     return files
@@ -53,7 +57,7 @@ def next_steps(name: str, policy: bool) -> str:
     )
     return (
         f"next steps:\n"
-        f"  1. edit Pulumi.{name}.yaml: the REPLACE values (project, authorized networks, service account)\n"
+        f"  1. edit Pulumi.{name}.yaml: the REPLACE values (project, authorized networks, tenant service account)\n"
         f"  2. make plan STACK={name}            # credential-free plan and policy verdicts\n"
         f"  3. pulumi stack init {name}          # once, with the real CLI; then make preview STACK={name}\n"
         f"{relax}"

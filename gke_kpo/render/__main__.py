@@ -1,4 +1,4 @@
-"""``python -m gke_kpo.render --outputs FILE --out DIR [--conn-id ID] [--force | --check]``."""
+"""``python -m gke_kpo.render --outputs FILE --out DIR [--tenant NAME] [--force | --check] [options]``."""
 
 from __future__ import annotations
 
@@ -7,16 +7,19 @@ import json
 import sys
 from pathlib import Path
 
-from gke_kpo.render import DEFAULT_CONN_ID, OutputsError, render_files
+from gke_kpo.render import DEFAULT_CONN_ID, DagOptions, OutputsError, render_files
+from gke_kpo.render.long_tasks import GPU_STARTUP_TIMEOUT_SECONDS
 from gke_kpo.render.place import place_files
 from gke_kpo.render.validate import check_conn_id
 
 EXAMPLES = """\
 examples:
   pulumi stack output --stack dev --json --show-secrets > outputs.json
-  make render OUTPUTS=outputs.json OUT=~/my-astro-project            # safe: refuses to replace your files
-  make render OUTPUTS=outputs.json OUT=~/my-astro-project CHECK=1    # only say what would change (exit 1 if any)
-  make render OUTPUTS=outputs.json OUT=~/my-astro-project FORCE=1    # overwrite the files listed as "differs"
+  make render OUTPUTS=outputs.json OUT=~/astro                       # every tenant, each into ~/astro/<tenant>/
+  make render OUTPUTS=outputs.json OUT=~/astro TENANT=ml-dev         # only ~/astro/ml-dev/ (your Astro project)
+  make render OUTPUTS=outputs.json OUT=~/astro CHECK=1               # only say what would change (exit 1 if any)
+  make render OUTPUTS=outputs.json OUT=~/astro FORCE=1               # overwrite the files listed as "differs"
+  make render OUTPUTS=outputs.json OUT=~/astro DEFERRABLE=0          # a deployment without a triggerer
   python -m gke_kpo.render --outputs build/dev/outputs.json --out /tmp/mock --conn-id remote_gke
 
 what happens to each file (one line per file is always printed):
@@ -26,25 +29,56 @@ what happens to each file (one line per file is always printed):
                           airflow_settings.yaml: the connection set by conn_id, your other entries kept
   differs                 anything else that differs: nothing at all is written (exit 1) unless --force
   overwritten             --force replaced it (requirements/settings are still merged, never replaced)
-exit codes: 0 done (or nothing to change), 1 refused or --check found changes, 2 bad outputs or --conn-id
+exit codes: 0 done (or nothing to change), 1 refused or --check found changes, 2 bad outputs, --conn-id or --tenant
 """
+
+
+def _positive_seconds(text: str) -> int:
+    if not text.isdigit() or int(text) <= 0:
+        raise argparse.ArgumentTypeError(f"must be a positive whole number of seconds, got {text!r}")
+    return int(text)
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m gke_kpo.render",
-        description="Render the Airflow files (kubeconfig, connection, Dockerfile, requirements, DAG) from "
-        "`pulumi stack output --json --show-secrets`, into a folder that may be your Astro project.",
+        description="Render each tenant's Airflow files (kubeconfig, connection, Dockerfile, requirements, DAG) from "
+        "`pulumi stack output --json --show-secrets` into <out>/<tenant>/, which may be that tenant's Astro project.",
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--outputs", required=True, type=Path, help="the stack outputs JSON file")
     parser.add_argument("--out", required=True, type=Path, help="the folder to write into (created if missing)")
     parser.add_argument("--conn-id", default=DEFAULT_CONN_ID, help=f"Airflow connection id (default {DEFAULT_CONN_ID})")
+    parser.add_argument("--tenant", help="render only this tenant (default: every tenant, each in <out>/<tenant>/)")
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--force", action="store_true", help="overwrite files that differ (make: FORCE=1)")
     mode.add_argument("--check", action="store_true", help="write nothing; exit 1 if any file would change")
+    parser.add_argument(
+        "--deferrable",
+        action=argparse.BooleanOptionalAction,
+        default=DagOptions.deferrable,
+        help="long tasks wait in the triggerer (default); --no-deferrable for a deployment without one",
+    )
+    parser.add_argument(
+        "--keep-failed-pods", action="store_true", help="keep failed pods for debugging (default: delete every pod)"
+    )
+    parser.add_argument(
+        "--gpu-startup-timeout",
+        type=_positive_seconds,
+        default=GPU_STARTUP_TIMEOUT_SECONDS,
+        metavar="SECONDS",
+        help=f"how long a long task may wait to start (default {GPU_STARTUP_TIMEOUT_SECONDS}: a GPU pool from zero)",
+    )
     return parser
+
+
+def _dag_options(args: argparse.Namespace) -> DagOptions:
+    return DagOptions(
+        deferrable=args.deferrable,
+        keep_failed_pods=args.keep_failed_pods,
+        gpu_startup_timeout_seconds=args.gpu_startup_timeout,
+    )
 
 
 def _render(args: argparse.Namespace) -> dict[str, str] | None:
@@ -57,7 +91,7 @@ def _render(args: argparse.Namespace) -> dict[str, str] | None:
         outputs = json.loads(args.outputs.read_text(encoding="utf-8"))
         if not isinstance(outputs, dict):
             raise OutputsError("the outputs file must hold one JSON object")
-        return render_files(outputs, args.conn_id)
+        return render_files(outputs, args.conn_id, args.tenant, _dag_options(args))
     except (OSError, json.JSONDecodeError, OutputsError) as error:
         print(f"error: {args.outputs}: {error}", file=sys.stderr)
         return None

@@ -10,14 +10,15 @@ import yaml
 
 from gke_kpo.kubeconfig import context_name, kubeconfig_dict, kubeconfig_yaml
 from gke_kpo.render import pins
+from gke_kpo.render.long_tasks import DagOptions
 from gke_kpo.render.templates import render_template
-from gke_kpo.render.validate import StackOutputs
+from gke_kpo.render.validate import TenantOutputs
 
 SEED_IMAGE = "ubuntu:latest"
 """The image of the source document's example task, kept so its DAG is recognisable."""
 
 
-def _kubeconfig_args(stack: StackOutputs) -> tuple[str, str, str, str, str]:
+def _kubeconfig_args(stack: TenantOutputs) -> tuple[str, str, str, str, str]:
     return (
         stack.project,
         stack.location,
@@ -27,11 +28,11 @@ def _kubeconfig_args(stack: StackOutputs) -> tuple[str, str, str, str, str]:
     )
 
 
-def kubeconfig_file(stack: StackOutputs) -> str:
+def kubeconfig_file(stack: TenantOutputs) -> str:
     return kubeconfig_yaml(*_kubeconfig_args(stack))
 
 
-def connection_extra(stack: StackOutputs) -> dict[str, Any]:
+def connection_extra(stack: TenantOutputs) -> dict[str, Any]:
     return {
         "kube_config": kubeconfig_dict(*_kubeconfig_args(stack)),
         "namespace": stack.namespace,
@@ -44,13 +45,13 @@ def _compact_json(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"))
 
 
-def connection(stack: StackOutputs, description: str | None = None) -> dict[str, Any]:
+def connection(stack: TenantOutputs, description: str | None = None) -> dict[str, Any]:
     # Airflow's connection JSON accepts a description (shown in the UI): the one mark JSON can carry.
     described = {"description": description} if description else {}
     return {"conn_type": "kubernetes", "extra": connection_extra(stack), **described}
 
 
-def connection_json(stack: StackOutputs, description: str | None = None) -> str:
+def connection_json(stack: TenantOutputs, description: str | None = None) -> str:
     return json.dumps(connection(stack, description), indent=2, sort_keys=True) + "\n"
 
 
@@ -58,11 +59,11 @@ def env_var_name(conn_id: str) -> str:
     return f"AIRFLOW_CONN_{conn_id.upper()}"
 
 
-def connection_env(stack: StackOutputs, conn_id: str, description: str | None = None) -> str:
+def connection_env(stack: TenantOutputs, conn_id: str, description: str | None = None) -> str:
     return f"{env_var_name(conn_id)}={shlex.quote(_compact_json(connection(stack, description)))}\n"
 
 
-def airflow_settings(stack: StackOutputs, conn_id: str) -> str:
+def airflow_settings(stack: TenantOutputs, conn_id: str) -> str:
     settings = {
         "airflow": {
             "connections": [
@@ -88,7 +89,7 @@ def requirements() -> str:
     return render_template("requirements.txt.j2", pins=pins)
 
 
-def dag(stack: StackOutputs, conn_id: str) -> str:
+def dag(stack: TenantOutputs, conn_id: str, options: DagOptions) -> str:
     return render_template(
         "dags/remote_kpo.py.j2",
         cluster=context_name(stack.project, stack.location, stack.cluster_name),
@@ -97,4 +98,6 @@ def dag(stack: StackOutputs, conn_id: str) -> str:
         image=SEED_IMAGE,
         gpu=stack.gpu,
         xcom_push=stack.xcom_push,
+        service_account_name=stack.service_account_name,
+        long_task=options,
     )

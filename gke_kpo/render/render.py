@@ -5,19 +5,38 @@ from __future__ import annotations
 from typing import Any
 
 from gke_kpo.render import artifacts
+from gke_kpo.render.long_tasks import DEFAULT_DAG_OPTIONS, DagOptions
 from gke_kpo.render.mock_marks import MOCK_NOTICE, is_mock_endpoint, mark_files
-from gke_kpo.render.validate import check_conn_id, parse_outputs
+from gke_kpo.render.validate import OutputsError, TenantOutputs, check_conn_id, parse_outputs
 
 DEFAULT_CONN_ID = "gke_kpo"
 
 
-def render_files(outputs: dict[str, Any], conn_id: str = DEFAULT_CONN_ID) -> dict[str, str]:
-    """``{relative_path: text}`` for every artifact; raises ``OutputsError`` on bad outputs.
+def render_files(
+    outputs: dict[str, Any],
+    conn_id: str = DEFAULT_CONN_ID,
+    tenant: str | None = None,
+    dag_options: DagOptions = DEFAULT_DAG_OPTIONS,
+) -> dict[str, str]:
+    """``{"<tenant>/<relative_path>": text}`` for every artifact of every tenant (or of ``tenant`` only); raises
+    ``OutputsError`` on bad outputs or an unknown tenant.
 
     Outputs of the mock runtime give files marked as mock (see mock_marks).
     """
     check_conn_id(conn_id)
-    stack = parse_outputs(outputs)
+    tenants = parse_outputs(outputs)
+    if tenant is not None and tenant not in tenants:
+        raise OutputsError(f"no tenant {tenant!r} in the outputs; tenants: {', '.join(tenants)}")
+    selected = [tenant] if tenant is not None else list(tenants)
+    return {
+        f"{name}/{relative}": text
+        for name in selected
+        for relative, text in tenant_files(tenants[name], conn_id, dag_options).items()
+    }
+
+
+def tenant_files(stack: TenantOutputs, conn_id: str, dag_options: DagOptions = DEFAULT_DAG_OPTIONS) -> dict[str, str]:
+    """One tenant's complete artifact set, keyed by its path relative to the tenant's folder."""
     mock = is_mock_endpoint(stack.endpoint)
     description = MOCK_NOTICE.format(endpoint=stack.endpoint) if mock else None
     files = {
@@ -27,6 +46,6 @@ def render_files(outputs: dict[str, Any], conn_id: str = DEFAULT_CONN_ID) -> dic
         "airflow_settings.yaml": artifacts.airflow_settings(stack, conn_id),
         "Dockerfile": artifacts.dockerfile(),
         "requirements.txt": artifacts.requirements(),
-        "dags/remote_kpo.py": artifacts.dag(stack, conn_id),
+        "dags/remote_kpo.py": artifacts.dag(stack, conn_id, dag_options),
     }
     return mark_files(files, stack.endpoint) if mock else files

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Final
 
 from pulumi_policy import EnforcementLevel, Severity, StackValidationPolicy
@@ -14,24 +15,24 @@ from .iam import grants
 from .policy_kit import stack_validation
 from .props import lookup, strings
 from .stack_facts import StackFacts
-from .stack_intent import StackIntent
+from .stack_intent import STRICTEST, StackIntent
 from .verdicts import Subject
 
 _BY_IAM: Final = {permission.iam: permission for permission in PERMISSION_TABLE}
 _DERIVE: Final = "derive permissions from gke_kpo.permissions.custom_role_permissions(access_model, xcom_push)"
 
 
-def _bound_to_airflow(role: Subject, facts: StackFacts, intent: StackIntent) -> bool:
-    """Without a known identity every custom role counts as the Airflow identity's (strictest)."""
-    member = intent.airflow_member
-    if member is None:
-        return True
-    for binding in facts.of_type(*types.PROJECT_GRANTS):
-        for grant in grants(binding):
-            bound_role = facts.custom_role_for(grant.role)
-            if member in grant.members and bound_role is not None and bound_role.urn == role.urn:
-                return True
-    return False
+def _bound_tenants(role: Subject, facts: StackFacts) -> list[StackIntent]:
+    """The tenants whose Airflow identity holds ``role``; a tenant without a known identity counts (strictest)."""
+    members = {
+        member
+        for binding in facts.of_type(*types.PROJECT_GRANTS)
+        for grant in grants(binding)
+        if (bound := facts.custom_role_for(grant.role)) is not None and bound.urn == role.urn
+        for member in grant.members
+    }
+    tenants = facts.intents.tenants or (STRICTEST,)
+    return [t for t in tenants if t.airflow_member is None or t.airflow_member in members]
 
 
 def _why_not(permission: str, intent: StackIntent) -> tuple[str, str]:
@@ -51,9 +52,11 @@ def _why_not(permission: str, intent: StackIntent) -> tuple[str, str]:
 
 
 def _custom_role(role: Subject, facts: StackFacts) -> Iterator[str]:
-    intent = facts.intent()
-    if not _bound_to_airflow(role, facts, intent):
+    bound = _bound_tenants(role, facts)
+    if not bound:
         return
+    # One role for every tenant; the project model admits a single tenant, so its XCom choice is the role's.
+    intent = replace(bound[0], xcom_push=any(t.xcom_push for t in bound), access_model=facts.intents.access_model)
     allowed = set(custom_role_permissions(intent.access_model, intent.xcom_push))
     for permission in sorted(set(strings(lookup(role.props, "permissions"))) - allowed):
         problem, fix = _why_not(permission, intent)

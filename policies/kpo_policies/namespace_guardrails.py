@@ -1,4 +1,4 @@
-"""namespace-guardrails: the task namespace caps what KPO pods can consume."""
+"""namespace-guardrails: every tenant namespace caps what KPO pods can consume."""
 
 from __future__ import annotations
 
@@ -24,17 +24,19 @@ def _in_namespace(facts: StackFacts, resource_type: str, namespace: str) -> list
 
 
 def _task_namespace(subject: Subject, facts: StackFacts) -> Iterator[str]:
-    intent = facts.intent()
-    if intent.namespace is None or intent.namespace.urn != subject.urn:
+    tenant = next(
+        (t for t in facts.intents.tenants if t.namespace is not None and t.namespace.urn == subject.urn), None
+    )
+    if tenant is None:
         return
-    name = intent.namespace_name
+    name = tenant.namespace_name
     quotas = _in_namespace(facts, types.RESOURCE_QUOTA, str(name))
     if not quotas:
         yield subject.says(
             f"the task namespace {name!r} has no ResourceQuota, so one DAG can exhaust the cluster.",
             f"declare a ResourceQuota in {name!r} (cpu, memory, pods).",
         )
-    elif (intent.gpu_pool or facts.has_gpu_pool()) and not any(
+    elif (tenant.gpu_pool or facts.has_gpu_pool()) and not any(
         GPU_QUOTA_KEY in mapping(lookup(quota.props, "spec", "hard")) for quota in quotas
     ):
         yield subject.says(
@@ -50,7 +52,7 @@ def _task_namespace(subject: Subject, facts: StackFacts) -> Iterator[str]:
 
 POLICY: Final = StackValidationPolicy(
     name="namespace-guardrails",
-    description="The task namespace has a ResourceQuota (with a GPU cap when a GPU pool exists) and a LimitRange.",
+    description="Every tenant namespace has a ResourceQuota (with a GPU cap when a GPU pool exists) and a LimitRange.",
     severity=Severity.MEDIUM,
     enforcement_level=EnforcementLevel.MANDATORY,
     remediation_steps="Declare a ResourceQuota (incl. requests.nvidia.com/gpu with a GPU pool) and a LimitRange.",

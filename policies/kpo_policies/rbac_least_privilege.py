@@ -114,7 +114,7 @@ def _cluster_scoped(subject: Subject, _facts: StackFacts) -> Iterator[str]:
 
 
 def _rules(subject: Subject, facts: StackFacts) -> Iterator[str]:
-    xcom_push = facts.intent().xcom_push
+    xcom_push = facts.intents.for_namespace(lookup(subject.props, "metadata", "namespace")).xcom_push
     for index, rule in enumerate(items(lookup(subject.props, "rules"))):
         for (problem, fix), excess in _excess_by_reason(rule, xcom_push).items():
             listed = ", ".join(str(grant) for grant in excess)
@@ -134,7 +134,8 @@ def _subject_problem(entry: object, identity: str | None) -> str | None:
     if name in PUBLIC_SUBJECTS:
         return f"binds {kind} {name}, i.e. everyone who can reach the API server."
     if name != identity:
-        return f"binds {kind} {name!r}, which is not the configured Airflow identity {identity!r}."
+        owner = f"the Airflow identity of the tenant owning this namespace ({identity!r})"
+        return f"binds {kind} {name!r}, which is not {owner}."
     # GKE authenticates the Google service account as a User; a Group or ServiceAccount that merely
     # carries the same name is a different principal, whoever controls it.
     if kind != "User" or api_group != RBAC_API_GROUP:
@@ -144,7 +145,8 @@ def _subject_problem(entry: object, identity: str | None) -> str | None:
 
 def _binding(subject: Subject, facts: StackFacts) -> Iterator[str]:
     yield from _role_ref(subject)
-    identity = facts.intent().airflow_identity
+    # Only the identity of the tenant that owns the namespace: another tenant's would reach pods it must not.
+    identity = facts.intents.for_namespace(lookup(subject.props, "metadata", "namespace")).airflow_identity
     for entry in items(lookup(subject.props, "subjects")):
         problem = _subject_problem(entry, identity)
         if problem is not None:

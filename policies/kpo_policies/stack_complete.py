@@ -22,8 +22,7 @@ REQUIRED: Final = (
 )
 
 
-def _custom_role_bound(facts: StackFacts) -> bool:
-    member = facts.intent().airflow_member
+def _custom_role_bound(facts: StackFacts, member: str | None) -> bool:
     return any(
         facts.custom_role_for(grant.role) is not None and (member is None or member in grant.members)
         for binding in facts.of_type(*types.PROJECT_GRANTS)
@@ -31,20 +30,26 @@ def _custom_role_bound(facts: StackFacts) -> bool:
     )
 
 
+def _unbound_members(facts: StackFacts) -> list[str | None]:
+    """Every tenant identity must hold the custom role (None: no identity known, any binding will do)."""
+    members = [tenant.airflow_member for tenant in facts.intents.tenants] or [None]
+    return [member for member in members if not _custom_role_bound(facts, member)]
+
+
 def _complete(facts: StackFacts) -> Iterator[str]:
     for resource_type, label in REQUIRED:
         if not facts.of_type(resource_type):
             yield stack_says(f"the {label} ({resource_type}) is missing.", f"declare the {label}.")
-    if facts.of_type(types.CUSTOM_ROLE) and not _custom_role_bound(facts):
+    for member in _unbound_members(facts) if facts.of_type(types.CUSTOM_ROLE) else []:
         yield stack_says(
-            "no project-level IAM member binds the custom role to the Airflow identity.",
+            f"no project-level IAM member binds the custom role to the Airflow identity {member or ''}".rstrip() + ".",
             f"declare a {types.PROJECT_IAM_MEMBER} with role projects/<project>/roles/<role_id> "
             "and the Airflow member.",
         )
-    for problem in facts.intent().problems:
+    for problem in facts.intents.problems:
         yield stack_says(
             f"the stack intent cannot be read: {problem}; the strictest intent was assumed.",
-            "label the task Namespace as documented in gke_kpo/intent.py.",
+            "label every tenant Namespace as documented in gke_kpo/intent.py.",
         )
 
 

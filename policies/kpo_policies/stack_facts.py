@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import cached_property
 from typing import Any
 
 from . import resource_types as types
 from .gpu import is_gpu_pool
 from .iam import custom_role_id
 from .props import lookup, strings
-from .stack_intent import StackIntent, read_intent
+from .stack_intent import StackIntents, read_intents
 from .verdicts import Subject
 
 
@@ -21,8 +22,10 @@ class StackFacts:
     def of_type(self, *resource_types: str) -> list[Subject]:
         return [resource for resource in self.resources if resource.type in resource_types]
 
-    def intent(self) -> StackIntent:
-        return read_intent(self.of_type(types.NAMESPACE))
+    @cached_property
+    def intents(self) -> StackIntents:
+        """Read once per stack: policies ask per resource, and a stack may hold a hundred tenants."""
+        return read_intents(self.of_type(types.NAMESPACE))
 
     def custom_role_for(self, role: str) -> Subject | None:
         """The stack's IAMCustomRole that ``role`` (``projects/<p>/roles/<id>``) names, if any."""

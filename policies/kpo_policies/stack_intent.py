@@ -1,13 +1,16 @@
-"""The stack's intent, read from the task Namespace's labels and annotation (see gke_kpo.intent).
+"""The stack's intent, read from every tenant Namespace's labels and annotation (see gke_kpo.intent).
 
-When the intent is missing or malformed, the strictest reading applies (no XCom, namespaced
-access, no identity) and ``problems`` says why; stack-complete reports those problems.
+Each tenant namespace says what it meant to grant there. Where the intent is missing or malformed (or a resource
+sits in a namespace no tenant owns), the strictest reading applies (no XCom, namespaced access, no identity) and
+``problems`` says why; stack-complete reports those problems.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
+from typing import Final
 
 from gke_kpo import intent
 from gke_kpo.permissions import AccessModel
@@ -54,16 +57,49 @@ def _carries_intent(namespace: Subject) -> bool:
     return intent.ACCESS_MODEL_LABEL in mapping(lookup(namespace.props, "metadata", "labels"))
 
 
-def read_intent(namespaces: Sequence[Subject]) -> StackIntent:
-    tagged = [namespace for namespace in namespaces if _carries_intent(namespace)]
-    if len(tagged) != 1:
-        problem = (
-            "no Namespace carries the gke-kpo intent labels"
-            if not tagged
-            else f"{len(tagged)} Namespaces carry the gke-kpo intent labels; exactly one must"
-        )
-        return StackIntent(None, None, False, AccessModel.NAMESPACED, False, None, (problem,))
-    namespace = tagged[0]
+STRICTEST: Final = StackIntent(None, None, False, AccessModel.NAMESPACED, False, None, ())
+
+
+@dataclass(frozen=True)
+class StackIntents:
+    """One intent per tenant namespace, and the problems reading them."""
+
+    tenants: tuple[StackIntent, ...]
+    problems: tuple[str, ...]
+
+    def for_namespace(self, namespace: object) -> StackIntent:
+        """The intent of the tenant owning ``namespace``; a cluster-scoped object (no namespace) in a one-tenant
+        stack reads that tenant's; anything else the strictest."""
+        if namespace is None and len(self.tenants) == 1:
+            return self.tenants[0]
+        return self._by_namespace.get(str(namespace), STRICTEST)
+
+    @cached_property
+    def _by_namespace(self) -> dict[str, StackIntent]:
+        """A dict, not a scan: the pack asks once per Role and RoleBinding, and a stack may hold a hundred tenants."""
+        return {str(tenant.namespace_name): tenant for tenant in self.tenants if tenant.namespace_name}
+
+    @property
+    def access_model(self) -> AccessModel:
+        models = {tenant.access_model for tenant in self.tenants}
+        return models.pop() if len(models) == 1 else AccessModel.NAMESPACED
+
+    @property
+    def gpu_pool(self) -> bool:
+        return any(tenant.gpu_pool for tenant in self.tenants)
+
+
+def read_intents(namespaces: Sequence[Subject]) -> StackIntents:
+    tenants = tuple(_read_intent(namespace) for namespace in namespaces if _carries_intent(namespace))
+    problems = [problem for tenant in tenants for problem in tenant.problems]
+    if not tenants:
+        problems.append("no Namespace carries the gke-kpo intent labels")
+    if len({tenant.access_model for tenant in tenants}) > 1:
+        problems.append(f"tenant Namespaces disagree on label {intent.ACCESS_MODEL_LABEL}; it is one per stack")
+    return StackIntents(tenants, tuple(problems))
+
+
+def _read_intent(namespace: Subject) -> StackIntent:
     labels = {key: str(value) for key, value in mapping(lookup(namespace.props, "metadata", "labels")).items()}
     annotations = mapping(lookup(namespace.props, "metadata", "annotations"))
     problems: list[str] = []

@@ -1,6 +1,7 @@
 """A loopback TLS Kubernetes API that authenticates like GKE and authorizes like the stack's Role.
 
-It accepts only the bearer token the fake metadata server hands out, applies exactly the
+It accepts only the bearer tokens the fake metadata server hands out (with a ``TokenLedger``: only
+those not yet expired, refusing the others with 401 as GKE does), applies exactly the
 ``rbac_rules`` output in the stack's namespace (403 otherwise) and logs every request with its
 verdict, so a test can say "every request was allowed" and look at the pod that was created.
 """
@@ -10,17 +11,20 @@ from __future__ import annotations
 import json
 import ssl
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from .http_reply import send_body, serving
+from .cold_gpu import ColdGpuWorkload
+from .http_reply import send_body, send_stream, serving
 from .pods import FakePod, PodStore
 from .rbac import RequestAttributes, is_allowed, query_flag, request_attributes
 from .tls import ServerTls
+from .tokens import TokenLedger, Verdict
 
 
 @dataclass(frozen=True)
@@ -43,10 +47,23 @@ class ClusterState:
     pods: PodStore = field(default_factory=PodStore)
     audit: list[AuditRecord] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # Short-lived tokens: when set, it (not ``token``) decides who is authenticated.
+    ledger: TokenLedger | None = None
+    # How GPU pods behave: a cold pool and a long run; None keeps them quick like the seed's pod.
+    gpu_workload: ColdGpuWorkload | None = None
+    project: str = "e2e-project"  # named in the autoscaler's scale-up event
 
     def record(self, record: AuditRecord) -> None:
         with self.lock:
             self.audit.append(record)
+
+    def authenticates(self, authorization: str | None) -> bool:
+        scheme, _, token = (authorization or "").partition(" ")
+        if scheme != "Bearer":
+            return False
+        if self.ledger is None:
+            return token == self.token
+        return self.ledger.check(token) is Verdict.VALID
 
 
 def _status(code: int, reason: str, message: str) -> dict[str, Any]:
@@ -63,7 +80,7 @@ def _status(code: int, reason: str, message: str) -> dict[str, Any]:
 class _Reply:
     """The handler's answer before it is sent: status and JSON or text body."""
 
-    def __init__(self, status: int, body: dict[str, Any] | str) -> None:
+    def __init__(self, status: int, body: dict[str, Any] | str | Iterable[str]) -> None:
         self.status, self.body = status, body
 
 
@@ -85,7 +102,22 @@ def _serve_pod(state: ClusterState, method: str, attributes: RequestAttributes, 
 def _serve_log(pod: FakePod | None, query: dict[str, list[str]]) -> _Reply:
     if pod is None:
         return _Reply(404, _status(404, "NotFound", "pod not found"))
-    return _Reply(200, pod.log(timestamps=query_flag(query, "timestamps")))
+    timestamps = query_flag(query, "timestamps")
+    if pod.workload is None:
+        return _Reply(200, pod.log(timestamps=timestamps))
+    since = query.get("sinceSeconds", [None])[0]
+    stream = pod.follow_log(query_flag(query, "follow"), timestamps, int(since) if since else None)
+    return _Reply(200, stream)
+
+
+def _event_list(state: ClusterState, namespace: str, query: dict[str, list[str]]) -> dict[str, Any]:
+    selector = query.get("fieldSelector", [""])[0]
+    name = selector.removeprefix("involvedObject.name=") if selector.startswith("involvedObject.name=") else None
+    pod = state.pods.find(namespace, name) if name else None
+    items = []
+    if pod is not None and pod.workload is not None:
+        items = pod.workload.events(pod.manifest, pod.created_at, time.time(), state.project)
+    return {"kind": "EventList", "apiVersion": "v1", "metadata": {"resourceVersion": "1"}, "items": items}
 
 
 def _serve(
@@ -93,9 +125,9 @@ def _serve(
 ) -> _Reply:
     namespace = attributes.namespace or ""
     if attributes.resource == "events" and attributes.verb == "list":
-        return _Reply(200, {"kind": "EventList", "apiVersion": "v1", "metadata": {"resourceVersion": "1"}, "items": []})
+        return _Reply(200, _event_list(state, namespace, query))
     if attributes.resource == "pods" and attributes.verb == "create":
-        return _Reply(201, state.pods.create(namespace, body))
+        return _Reply(201, state.pods.create(namespace, body, state.gpu_workload))
     if attributes.resource == "pods" and attributes.verb == "list":
         items = state.pods.list(namespace, query.get("labelSelector", [""])[0])
         return _Reply(
@@ -134,7 +166,7 @@ def _handler_for(state: ClusterState) -> type[BaseHTTPRequestHandler]:
             self._send(reply)
 
         def _authorize(self, attributes: RequestAttributes) -> _Reply | None:
-            if self.headers.get("Authorization") != f"Bearer {state.token}":
+            if not state.authenticates(self.headers.get("Authorization")):
                 return _Reply(401, _status(401, "Unauthorized", "Unauthorized"))
             if not is_allowed(state.rules, state.namespace, attributes):
                 message = (
@@ -154,8 +186,10 @@ def _handler_for(state: ClusterState) -> type[BaseHTTPRequestHandler]:
         def _send(self, reply: _Reply) -> None:
             if isinstance(reply.body, str):
                 send_body(self, reply.status, reply.body, "text/plain")
-            else:
+            elif isinstance(reply.body, dict):
                 send_body(self, reply.status, json.dumps(reply.body), "application/json")
+            else:
+                send_stream(self, reply.status, reply.body, "text/plain")
 
         def log_message(self, format: str, *args: object) -> None:
             """Quiet: the audit log records every request."""

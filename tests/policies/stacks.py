@@ -17,6 +17,9 @@ NODE_SA: Final = "kpo-nodes@acme-airflow.iam.gserviceaccount.com"
 ROLE_ID: Final = "kpo_launcher"
 NAMESPACE: Final = "airflow-kpo"
 WI_MEMBER: Final = f"serviceAccount:{PROJECT}.svc.id.goog[airflow/airflow-worker]"
+OTHER_IDENTITY: Final = "astro-team-b@acme-airflow.iam.gserviceaccount.com"
+OTHER_NAMESPACE: Final = "team-b"
+TASK_SA: Final = "task-team-b@acme-airflow.iam.gserviceaccount.com"
 DELETE: Final = object()
 """Mutation value that removes the property."""
 
@@ -85,7 +88,6 @@ def good_stack(
     access_model: AccessModel = AccessModel.NAMESPACED, xcom_push: bool = False, gpu: bool = True
 ) -> list[Resource]:
     """A stack every policy accepts (no-project-wide-pod-access reports the project model)."""
-    flag = intent.TRUE if xcom_push else intent.FALSE
     resources = [
         cluster(),
         _node_pool("system", gpu=False),
@@ -118,44 +120,75 @@ def good_stack(
                 "member": WI_MEMBER,
             },
         ),
-        Resource(
-            types.NAMESPACE,
-            "tasks",
-            {
-                "metadata": {
-                    "name": NAMESPACE,
-                    "labels": {
-                        intent.XCOM_PUSH_LABEL: flag,
-                        intent.ACCESS_MODEL_LABEL: access_model.value,
-                        intent.GPU_POOL_LABEL: intent.TRUE if gpu else intent.FALSE,
-                    },
-                    "annotations": {intent.AIRFLOW_IDENTITY_ANNOTATION: IDENTITY},
-                }
-            },
-        ),
-        Resource(types.ROLE, "role", {"metadata": {"namespace": NAMESPACE}, "rules": rbac_rules(xcom_push)}),
-        Resource(
-            types.ROLE_BINDING,
-            "binding",
-            {
-                "metadata": {"namespace": NAMESPACE},
-                "roleRef": {"kind": "Role", "name": "kpo-launcher", "apiGroup": "rbac.authorization.k8s.io"},
-                "subjects": [{"kind": "User", "name": IDENTITY, "apiGroup": "rbac.authorization.k8s.io"}],
-            },
-        ),
-        Resource(
-            types.RESOURCE_QUOTA,
-            "quota",
-            {
-                "metadata": {"namespace": NAMESPACE},
-                "spec": {"hard": {"pods": "20", **({"requests.nvidia.com/gpu": "2"} if gpu else {})}},
-            },
-        ),
-        Resource(types.LIMIT_RANGE, "limits", {"metadata": {"namespace": NAMESPACE}, "spec": {"limits": []}}),
+        *tenant_resources("", NAMESPACE, IDENTITY, access_model, xcom_push, gpu),
     ]
     if gpu:
         resources.append(_node_pool("gpu", gpu=True))
     return resources
+
+
+def tenant_resources(
+    prefix: str, namespace: str, identity: str, access_model: AccessModel, xcom_push: bool, gpu: bool
+) -> list[Resource]:
+    """One tenant's namespace (with its intent), Role, RoleBinding, quota and limits; names start with ``prefix``."""
+    return [
+        Resource(
+            types.NAMESPACE,
+            f"{prefix}tasks",
+            {
+                "metadata": {
+                    "name": namespace,
+                    "labels": {
+                        intent.XCOM_PUSH_LABEL: intent.TRUE if xcom_push else intent.FALSE,
+                        intent.ACCESS_MODEL_LABEL: access_model.value,
+                        intent.GPU_POOL_LABEL: intent.TRUE if gpu else intent.FALSE,
+                    },
+                    "annotations": {intent.AIRFLOW_IDENTITY_ANNOTATION: identity},
+                }
+            },
+        ),
+        Resource(types.ROLE, f"{prefix}role", {"metadata": {"namespace": namespace}, "rules": rbac_rules(xcom_push)}),
+        Resource(
+            types.ROLE_BINDING,
+            f"{prefix}binding",
+            {
+                "metadata": {"namespace": namespace},
+                "roleRef": {"kind": "Role", "name": "kpo-launcher", "apiGroup": "rbac.authorization.k8s.io"},
+                "subjects": [{"kind": "User", "name": identity, "apiGroup": "rbac.authorization.k8s.io"}],
+            },
+        ),
+        Resource(
+            types.RESOURCE_QUOTA,
+            f"{prefix}quota",
+            {
+                "metadata": {"namespace": namespace},
+                "spec": {"hard": {"pods": "20", **({"requests.nvidia.com/gpu": "2"} if gpu else {})}},
+            },
+        ),
+        Resource(types.LIMIT_RANGE, f"{prefix}limits", {"metadata": {"namespace": namespace}, "spec": {"limits": []}}),
+    ]
+
+
+def two_tenant_stack(xcom_push: bool = True, gpu: bool = True) -> list[Resource]:
+    """good_stack's tenant (XCom as given) plus team-b (no XCom) with its project binding and a read-only task SA."""
+    return [
+        *good_stack(AccessModel.NAMESPACED, xcom_push, gpu),
+        *tenant_resources("b-", OTHER_NAMESPACE, OTHER_IDENTITY, AccessModel.NAMESPACED, False, gpu),
+        Resource(
+            types.PROJECT_IAM_MEMBER,
+            "b-binding",
+            {
+                "project": PROJECT,
+                "role": f"projects/{PROJECT}/roles/{ROLE_ID}",
+                "member": f"serviceAccount:{OTHER_IDENTITY}",
+            },
+        ),
+        Resource(
+            types.PROJECT_IAM_MEMBER,
+            "b-task-role",
+            {"project": PROJECT, "role": "roles/storage.objectViewer", "member": f"serviceAccount:{TASK_SA}"},
+        ),
+    ]
 
 
 def set_path(props: dict[str, Any], path: str, value: object) -> None:

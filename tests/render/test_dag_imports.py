@@ -12,10 +12,11 @@ from typing import Any
 import pytest
 
 from gke_kpo import outputs as names
-from gke_kpo.render import render_files, write_files
+from gke_kpo.render import write_files
 from gke_kpo.render.artifacts import SEED_IMAGE
+from gke_kpo.render.long_tasks import GPU_STARTUP_TIMEOUT_SECONDS
 
-from .conftest import OUTPUT_CASES, outputs_case
+from .conftest import OUTPUT_CASES, one_tenant_files, outputs_case, tenant_of
 
 PROBE = Path(__file__).with_name("dagbag_probe.py")
 
@@ -43,7 +44,7 @@ def case(
     pytest.importorskip("airflow.providers.cncf.kubernetes", reason="Airflow's Kubernetes provider is not installed")
     outputs = outputs_case(request.param)
     root = tmp_path_factory.mktemp(f"dagbag-{request.param}")
-    write_files(render_files(outputs, conn_id="remote_gke"), root / "out")
+    write_files(one_tenant_files(outputs, conn_id="remote_gke"), root / "out")
     return outputs, _load_dagbag(root / "out" / "dags", root / "home")
 
 
@@ -68,14 +69,14 @@ def test_every_task_targets_the_stack_namespace_through_the_connection(
 ) -> None:
     tasks = dagbag["dags"]["remote_kpo"]
     expected_ids = {"run_on_gke"} | ({"run_on_gpu"} if any_outputs[names.GPU] else set())
-    expected_ids |= {"push_xcom"} if any_outputs[names.XCOM_PUSH] else set()
+    expected_ids |= {"push_xcom"} if tenant_of(any_outputs)[names.XCOM_PUSH] else set()
 
     assert set(tasks) == expected_ids
     for task in tasks.values():
-        assert (task["conn_id"], task["namespace"]) == ("remote_gke", any_outputs[names.NAMESPACE])
+        assert (task["conn_id"], task["namespace"]) == ("remote_gke", tenant_of(any_outputs)[names.NAMESPACE])
         assert (task["in_cluster"], task["get_logs"], task["image"]) == (False, True, SEED_IMAGE)
     assert [task_id for task_id, task in tasks.items() if task["do_xcom_push"]] == (
-        ["push_xcom"] if any_outputs[names.XCOM_PUSH] else []
+        ["push_xcom"] if tenant_of(any_outputs)[names.XCOM_PUSH] else []
     )
 
 
@@ -91,3 +92,15 @@ def test_gpu_task_requests_tolerates_and_selects_the_pool(dagbag: dict[str, Any]
     assert {key: toleration[key] for key in ("key", "value", "effect")} == gpu["taint"]
     assert toleration["operator"] == "Equal"
     assert task["node_selector"] == gpu["node_selector"]
+
+
+def test_gpu_task_waits_for_a_cold_pool_defers_reattaches_and_cleans_up(
+    dagbag: dict[str, Any], any_outputs: dict[str, Any]
+) -> None:
+    """What Airflow itself makes of LONG_TASK: KPO waits as long to schedule as to start (one value)."""
+    if any_outputs[names.GPU] is None:
+        return
+    task = dagbag["dags"]["remote_kpo"]["run_on_gpu"]
+
+    assert task["startup_timeout_seconds"] == task["schedule_timeout_seconds"] == GPU_STARTUP_TIMEOUT_SECONDS
+    assert (task["deferrable"], task["reattach_on_restart"], task["on_finish_action"]) == (True, True, "delete_pod")

@@ -17,7 +17,7 @@ from gke_kpo.plan.mock_cloud import MOCK_ENDPOINT
 from gke_kpo.render import place_files, render_files
 from gke_kpo.render.mock_marks import is_mock_endpoint
 
-from .conftest import GPU_XCOM_OUTPUTS_FILE
+from .conftest import GPU_XCOM_OUTPUTS_FILE, TENANT
 
 USER_REQUIREMENTS = "pandas==2.2.3\n# our own\napache-airflow-providers-cncf-kubernetes==10.0.0\n"
 USER_SETTINGS = {
@@ -53,30 +53,32 @@ def _status(stdout: str, root: Path) -> dict[str, str]:
 
 
 def test_existing_different_files_refuse_the_whole_render(tmp_path: Path) -> None:
-    before = _astro_project(tmp_path)
+    project = tmp_path / TENANT  # the tenant's Astro project: make render OUT=<its parent>
+    before = _astro_project(project)
 
     result = _make_render(tmp_path)
 
     assert result.returncode != 0, result.stdout + result.stderr
     assert "nothing was written" in result.stderr and "FORCE=1" in result.stderr
-    status = _status(result.stdout, tmp_path)
+    status = _status(result.stdout, project)
     assert status["Dockerfile"] == "differs"
     assert status["requirements.txt"] == "differs"  # our pin would replace theirs: a loss
     assert status["dags/remote_kpo.py"] == "would write"
-    assert {str(p.relative_to(tmp_path)): p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()} == before
+    assert {str(p.relative_to(project)): p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()} == before
 
 
 def test_force_overwrites_but_still_merges_requirements_and_connections(tmp_path: Path) -> None:
-    _astro_project(tmp_path)
+    project = tmp_path / TENANT
+    _astro_project(project)
 
-    result = _make_render(tmp_path, "FORCE=1", "CONN_ID=remote_gke")
+    result = _make_render(tmp_path, "FORCE=1", "CONN_ID=remote_gke", f"TENANT={TENANT}")
 
     assert result.returncode == 0, result.stderr
-    status = _status(result.stdout, tmp_path)
+    status = _status(result.stdout, project)
     assert (status["Dockerfile"], status["airflow_settings.yaml"]) == ("overwritten", "merged")
-    requirements = (tmp_path / "requirements.txt").read_text().splitlines()
+    requirements = (project / "requirements.txt").read_text().splitlines()
     assert requirements == ["pandas==2.2.3", "# our own", "apache-airflow-providers-cncf-kubernetes==10.25.0"]
-    settings = yaml.safe_load((tmp_path / "airflow_settings.yaml").read_text())["airflow"]
+    settings = yaml.safe_load((project / "airflow_settings.yaml").read_text())["airflow"]
     assert [c["conn_id"] for c in settings["connections"]] == ["warehouse", "remote_gke"]
     assert (settings["pools"], settings["variables"]) == (
         USER_SETTINGS["airflow"]["pools"],
@@ -85,40 +87,44 @@ def test_force_overwrites_but_still_merges_requirements_and_connections(tmp_path
 
     again = _make_render(tmp_path, "CONN_ID=remote_gke")
     assert again.returncode == 0
-    assert set(_status(again.stdout, tmp_path).values()) == {"unchanged"}
+    assert set(_status(again.stdout, project).values()) == {"unchanged"}
 
 
 def test_lossless_merges_need_no_force(tmp_path: Path) -> None:
-    (tmp_path / "requirements.txt").write_text("pandas==2.2.3\n")
-    (tmp_path / "airflow_settings.yaml").write_text(yaml.safe_dump(USER_SETTINGS))
+    project = tmp_path / TENANT
+    project.mkdir()
+    (project / "requirements.txt").write_text("pandas==2.2.3\n")
+    (project / "airflow_settings.yaml").write_text(yaml.safe_dump(USER_SETTINGS))
 
     result = _make_render(tmp_path)
 
     assert result.returncode == 0, result.stderr
-    status = _status(result.stdout, tmp_path)
+    status = _status(result.stdout, project)
     assert (status["requirements.txt"], status["airflow_settings.yaml"], status["Dockerfile"]) == (
         "merged",
         "merged",
         "written",
     )
-    assert (tmp_path / "requirements.txt").read_text().startswith("pandas==2.2.3\napache-airflow-providers")
+    assert (project / "requirements.txt").read_text().startswith("pandas==2.2.3\napache-airflow-providers")
 
 
 def test_commented_settings_are_not_reshaped_without_force(tmp_path: Path) -> None:
     commented = "# my notes\n" + yaml.safe_dump(USER_SETTINGS)
-    (tmp_path / "airflow_settings.yaml").write_text(commented)
+    (tmp_path / TENANT).mkdir()
+    (tmp_path / TENANT / "airflow_settings.yaml").write_text(commented)
 
     result = _make_render(tmp_path, "CHECK=1")
 
     assert result.returncode != 0
     assert "comments would be dropped" in result.stdout
-    assert (tmp_path / "airflow_settings.yaml").read_text() == commented
+    assert (tmp_path / TENANT / "airflow_settings.yaml").read_text() == commented
 
 
 def test_placement_is_agnostic_of_the_folder_layout(tmp_path: Path) -> None:
     """The same rules per file name in any subfolder, e.g. one folder per tenant."""
     files = render_files(json.loads(GPU_XCOM_OUTPUTS_FILE.read_text()))
     per_tenant = {f"{tenant}/{path}": text for tenant in ("team-a", "team-b") for path, text in files.items()}
+    assert all(path.startswith(f"{TENANT}/") for path in files), "render_files already keys by <tenant>/"
     (tmp_path / "team-b").mkdir()
     (tmp_path / "team-b" / "requirements.txt").write_text("numpy==2.1.0\n")
 
@@ -126,7 +132,7 @@ def test_placement_is_agnostic_of_the_folder_layout(tmp_path: Path) -> None:
 
     assert not outcome.refused
     assert (tmp_path / "team-b" / "requirements.txt").read_text().startswith("numpy==2.1.0\n")
-    assert (tmp_path / "team-a" / "dags" / "remote_kpo.py").is_file()
+    assert (tmp_path / "team-a" / TENANT / "dags" / "remote_kpo.py").is_file()
     assert len(outcome.lines) == len(per_tenant)
 
 
@@ -156,7 +162,7 @@ def test_mock_renders_are_marked_wherever_they_could_be_pasted(tmp_path: Path) -
 
     assert _make_render(tmp_path / "out", outputs=outputs_file).returncode == 0
 
-    out = tmp_path / "out"
+    out = tmp_path / "out" / TENANT
     for commented in ("kubeconfig.yaml", "airflow_settings.yaml", "connection.env", "dags/remote_kpo.py"):
         assert (out / commented).read_text().startswith("# MOCK: "), commented
     assert json.loads((out / "connection.json").read_text())["description"].startswith("MOCK: ")
@@ -176,12 +182,12 @@ def test_render_help_has_examples() -> None:
 
 def test_a_commented_settings_file_that_holds_the_connection_is_left_alone(tmp_path: Path) -> None:
     assert _make_render(tmp_path).returncode == 0
-    settings = tmp_path / "airflow_settings.yaml"
+    settings = tmp_path / TENANT / "airflow_settings.yaml"
     commented = "# my notes\n" + settings.read_text()
     settings.write_text(commented)
 
     result = _make_render(tmp_path)
 
     assert result.returncode == 0, result.stderr
-    assert _status(result.stdout, tmp_path)["airflow_settings.yaml"] == "unchanged"
+    assert _status(result.stdout, tmp_path / TENANT)["airflow_settings.yaml"] == "unchanged"
     assert settings.read_text() == commented

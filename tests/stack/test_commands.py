@@ -90,5 +90,5 @@ def test_an_empty_stack_name_is_a_usage_error_before_any_install(tmp_path: Path,
     )
 
     assert result.returncode != 0
-    assert f"usage: make {target} STACK=<name>, one of: dev" in result.stderr
+    assert f"error: no stack given: run `make {target} STACK=<stack>`; existing stacks: dev" in result.stderr
     assert sorted(path.name for path in repo.iterdir()) == ["Makefile", "Pulumi.dev.yaml"]

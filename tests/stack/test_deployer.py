@@ -1,12 +1,17 @@
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
+from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 
 from gke_kpo import deployer
+from gke_kpo.config_schema import as_cli_string
+from gke_kpo.parse_settings import parse_settings
 from gke_kpo.plan.capture import REPO_ROOT
 
 
@@ -72,3 +77,25 @@ def test_the_deploy_workflow_checks_the_apis_before_pulumi_up() -> None:
     check = next(index for index, run in enumerate(runs) if "gke_kpo.deployer --missing-apis" in run)
     up = next(index for index, step in enumerate(steps) if step.get("with", {}).get("command") == "up")
     assert check < up
+
+
+def _workflow_steps() -> list[dict[str, Any]]:
+    workflow = yaml.safe_load((REPO_ROOT / ".github/workflows/pulumi-up.yml").read_text())
+    return list(workflow["jobs"]["up"]["steps"])
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_the_deploy_workflow_makes_its_identity_the_deployer_member_before_the_plan(tmp_path: Path, stack: str) -> None:
+    steps = _workflow_steps()
+    (index, step) = next((i, s) for i, s in enumerate(steps) if "deployer_member" in str(s.get("run", "")))
+    plan = next(i for i, s in enumerate(steps) if "make plan" in str(s.get("run", "")))
+    assert index < plan
+    shutil.copy(REPO_ROOT / f"Pulumi.{stack}.yaml", tmp_path)
+    member = "serviceAccount:deploy@acme-ci.iam.gserviceaccount.com"
+    for _ in range(2):  # a re-run (or a stack file that already sets the key) must not add a second entry
+        subprocess.run(["bash", "-c", step["run"]], cwd=tmp_path, env={"STACK": stack, "MEMBER": member}, check=True)
+    text = (tmp_path / f"Pulumi.{stack}.yaml").read_text()
+    assert text.count("gke-kpo:deployer_member:") == 1
+    config = yaml.safe_load(text)["config"]
+    raw = {key.removeprefix("gke-kpo:"): as_cli_string(value) for key, value in config.items()}
+    assert parse_settings(raw, stack).cluster.deployer_member == member

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -9,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from gke_kpo.new_stack import tenant_name
+from gke_kpo.outputs import TENANTS
 from gke_kpo.plan.capture import REPO_ROOT
 from tests.stacks import free_stack_name
 
@@ -54,7 +57,11 @@ def test_make_stack_writes_the_templates_and_the_stack_plans_green(repo: Path) -
     assert (repo / "policies" / "config" / f"{name}.json").is_file()
     planned = _make(repo, "plan", f"STACK={name}")
     assert planned.returncode == 0, planned.stdout[-2000:] + planned.stderr
-    assert "policies PASSED" in planned.stdout
+    assert "Policies PASSED" in planned.stdout
+    # A tenants-shaped stack: one tenant named after the stack, with its own rendered files.
+    outputs = json.loads((repo / "build" / name / "outputs.json").read_text())
+    assert list(outputs[TENANTS]) == [name]
+    assert (repo / "build" / name / "airflow" / name / "dags" / "remote_kpo.py").is_file()
 
     # The suite a user runs next: the stack is planned, has no golden file and needs none.
     suite = subprocess.run(
@@ -141,7 +148,8 @@ def test_policy_messages_name_the_config_key_the_value_and_the_policy_config(rep
     planned = _make(repo, "plan", f"STACK={name}")
 
     assert planned.returncode != 0
-    printed = planned.stdout
+    assert "mandatory gke-hardening @" in planned.stdout and "mandatory gpu-cost-guard @" in planned.stdout
+    printed = (repo / "build" / name / "policies.txt").read_text()  # the messages unwrapped
     assert f"set gke-kpo:deletion_protection to true in Pulumi.{name}.yaml" in printed
     assert f'"gke-hardening": {{"requireDeletionProtection": false}} in policies/config/{name}.json' in printed
     assert f"set gke-kpo:gpu_max_nodes to at most 4 in Pulumi.{name}.yaml" in printed
@@ -159,4 +167,10 @@ def test_a_limit_set_in_the_policy_config_is_named_there(repo: Path) -> None:
     planned = _make(repo, "plan", f"STACK={name}")
 
     assert planned.returncode != 0
-    assert f"limit gpu-cost-guard.maxGpuNodes = 2 (policies/config/{name}.json)" in planned.stdout
+    printed = (repo / "build" / name / "policies.txt").read_text()
+    assert f"limit gpu-cost-guard.maxGpuNodes = 2 (policies/config/{name}.json)" in printed
+
+
+@pytest.mark.parametrize(("stack", "tenant"), [("staging", "staging"), ("My_Stack", "my-stack"), ("__", "airflow")])
+def test_the_template_tenant_is_a_dns_label_named_after_the_stack(stack: str, tenant: str) -> None:
+    assert tenant_name(stack) == tenant

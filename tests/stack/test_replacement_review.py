@@ -18,6 +18,7 @@ VARIANTS: list[dict[str, Any]] = [
     {"identity_mode": "gke", "airflow_service_account": ""},
     {"artifact_registry_repositories": ["projects/acme-images/locations/us/repositories/tasks"]},
     {"network": "shared", "subnetwork": "projects/host/regions/us-central1/subnetworks/gke"},
+    {"deployer_member": "serviceAccount:deploy@acme-ci.iam.gserviceaccount.com"},
 ]
 
 
