@@ -21,7 +21,8 @@ class InputReview:
     replaces: bool
     """True when a change forces the resource to be deleted and created again."""
     config_keys: tuple[str, ...]
-    """Config keys (without the ``gke-kpo:`` namespace) whose value reaches this input; empty when constant."""
+    """Config keys (without the ``gke-kpo:`` namespace) whose value reaches this input; empty when constant.
+    A tenant's field is spelled ``tenants.*.<field>`` (any tenant), and ``tenants.*`` is the tenant's name itself."""
     source: str
 
 
@@ -53,14 +54,46 @@ _NODE_SRC = (
 )
 _K8S_SRC = "pulumi-kubernetes provider/pkg/provider/diff.go forceNew: metadata.name/namespace for every kind"
 _IAM_MEMBER_SRC = _TPG + "tpgiamresource/resource_iam_member.go: role, member, condition ForceNew"
+TENANT_NAME = "tenants.*"
+"""The key of a tenant's entry: the default of its namespace and of its service account ids."""
+
+
+def tenant_keys(*fields: str) -> tuple[str, ...]:
+    """``tenants.*.<field>`` for each tenant field (gke_kpo/tenant_schema.py); ``task.<f>`` for the task account's."""
+    return tuple(f"{TENANT_NAME}.{field.replace('task.', 'task_service_account.')}" for field in fields)
+
+
+_NAMESPACE_KEYS = (*tenant_keys("namespace"), TENANT_NAME)
 _WORKLOAD_IDENTITY_MEMBER_KEYS = (
-    "airflow_wi_project",
-    "airflow_k8s_namespace",
-    "airflow_k8s_service_account",
     "project",
+    # gke mode: Airflow's own KSA; task service account: the tenant's KSA in its namespace.
+    *tenant_keys("airflow_wi_project", "airflow_k8s_namespace", "airflow_k8s_service_account"),
+    *tenant_keys("task.kubernetes_service_account"),
+    *_NAMESPACE_KEYS,
 )
+_ACCOUNT_ID_KEYS = (*tenant_keys("airflow_gsa_name", "task.account_id"), TENANT_NAME)
+"""Both tenant Google SAs (gke-mode Airflow, task) take their id from config, by default from the tenant name."""
+_AIRFLOW_IDENTITY_KEYS = tenant_keys("identity_mode", "airflow_service_account", "airflow_gsa_name")
+_XCOM_KEYS = ("xcom_push", *tenant_keys("xcom_push"))
+_QUOTA_KEYS = ("quota_pods", "quota_cpu", "quota_memory", "quota_gpus")
+_LIMIT_KEYS = ("default_cpu_request", "default_memory_request", "max_container_cpu", "max_container_memory")
+_K8S_METADATA_KEYS = (
+    *_NAMESPACE_KEYS,
+    *("access_model", *_XCOM_KEYS, "gpu_count", *_AIRFLOW_IDENTITY_KEYS),
+    *(*_ACCOUNT_ID_KEYS, "project"),
+)
+"""The Namespace's intent labels and identity annotations; the task KSA's Workload Identity annotation."""
 _NAMES = ("cluster_name",)
 """The name prefix of every created network resource and of the node service account is the cluster name."""
+
+
+def _fixed_k8s_name_keys(resource_type: str) -> tuple[str, ...]:
+    """The Kubernetes objects' names are constants (kpo-launcher, kpo-quota, ...) except these two."""
+    if resource_type == NAMESPACE:
+        return _NAMESPACE_KEYS
+    if resource_type == SERVICE_ACCOUNT_K8S:
+        return tenant_keys("task.kubernetes_service_account")
+    return ()
 
 
 def _rows(resource_type: str, source: str, *rows: tuple[str, bool, tuple[str, ...]]) -> tuple[InputReview, ...]:
@@ -183,22 +216,25 @@ REVIEW: tuple[InputReview, ...] = (
     *_rows(
         SERVICE_ACCOUNT,
         _TPG + "resource_google_service_account.go",
-        ("accountId", True, ("cluster_name", "airflow_gsa_name")),
+        # The node account, and per tenant the gke-mode Airflow account and the task account.
+        ("accountId", True, ("cluster_name", *_ACCOUNT_ID_KEYS)),
         ("project", True, ("project",)),
-        ("displayName", False, ("cluster_name",)),
+        ("displayName", False, ("cluster_name", TENANT_NAME)),
     ),
     *_rows(
         PROJECT_IAM_MEMBER,
         _IAM_MEMBER_SRC + "; iam_project.go: project ForceNew",
+        # The node role, each tenant's custom-role binding, and one member per role of a tenant's task account.
         ("project", True, ("project",)),
-        ("role", True, ("custom_role_id", "cluster_name", "project")),
-        ("member", True, ("cluster_name", "project", "airflow_service_account", "airflow_gsa_name", "identity_mode")),
+        ("role", True, ("custom_role_id", "cluster_name", "project", *tenant_keys("task.roles"))),
+        ("member", True, ("cluster_name", "project", *_AIRFLOW_IDENTITY_KEYS, *_ACCOUNT_ID_KEYS)),
     ),
     *_rows(
         SERVICE_ACCOUNT_IAM_MEMBER,
         _IAM_MEMBER_SRC + "; iam_service_account.go: service_account_id ForceNew",
-        # Airflow's workloadIdentityUser binding, and the deployer's actAs on the node account (deployer_member).
-        ("serviceAccountId", True, ("airflow_gsa_name", "cluster_name", "project")),
+        # Per tenant the workloadIdentityUser bindings on its Airflow and task accounts; the deployer's actAs on the
+        # node account (deployer_member).
+        ("serviceAccountId", True, (*_ACCOUNT_ID_KEYS, "cluster_name", "project")),
         ("role", True, ()),
         ("member", True, (*_WORKLOAD_IDENTITY_MEMBER_KEYS, "deployer_member")),
     ),
@@ -218,7 +254,7 @@ REVIEW: tuple[InputReview, ...] = (
         ("project", True, ("project",)),
         ("title", False, ()),
         ("description", False, ("access_model",)),
-        ("permissions", False, ("access_model", "xcom_push")),
+        ("permissions", False, ("access_model", *_XCOM_KEYS)),
         ("stage", False, ()),
     ),
     *_rows(
@@ -236,40 +272,25 @@ REVIEW: tuple[InputReview, ...] = (
             _K8S_SRC,
             ("apiVersion", False, ()),
             ("kind", False, ()),
-            ("metadata", False, ("namespace", "access_model", "xcom_push", "gpu_count", "airflow_service_account")),
-            ("metadata.name", True, ("namespace",) if resource_type == NAMESPACE else ()),
-            ("metadata.namespace", True, ("namespace",)),
+            ("metadata", False, _K8S_METADATA_KEYS),
+            ("metadata.name", True, _fixed_k8s_name_keys(resource_type)),
+            ("metadata.namespace", True, _NAMESPACE_KEYS),
         )
     ),
-    *_rows(ROLE, _K8S_SRC, ("rules", False, ("xcom_push",))),
+    *_rows(ROLE, _K8S_SRC, ("rules", False, _XCOM_KEYS)),
     *_rows(
         ROLE_BINDING,
         "Kubernetes RBAC API: roleRef is immutable, so a change means delete and create",
         ("roleRef", True, ()),
-        ("subjects", False, ("airflow_service_account", "airflow_gsa_name", "identity_mode")),
+        ("subjects", False, _AIRFLOW_IDENTITY_KEYS),
     ),
     *_rows(
         RESOURCE_QUOTA,
         _K8S_SRC + "; ResourceQuota: spec.scopes",
-        ("spec", False, ("quota_pods", "quota_cpu", "quota_memory", "quota_gpus", "gpu_count")),
+        ("spec", False, (*_QUOTA_KEYS, *tenant_keys(*_QUOTA_KEYS), "gpu_count")),
         ("spec.scopes", True, ()),
     ),
-    *_rows(
-        LIMIT_RANGE,
-        _K8S_SRC,
-        (
-            "spec",
-            False,
-            (
-                "default_cpu_request",
-                "default_memory_request",
-                "default_cpu_limit",
-                "default_memory_limit",
-                "max_container_cpu",
-                "max_container_memory",
-            ),
-        ),
-    ),
+    *_rows(LIMIT_RANGE, _K8S_SRC, ("spec", False, (*_LIMIT_KEYS, *tenant_keys(*_LIMIT_KEYS)))),
     *_rows(SERVICE_ACCOUNT_K8S, _K8S_SRC, ("automountServiceAccountToken", False, ())),
 )
 

@@ -8,6 +8,7 @@ import pulumi
 import pulumi_gcp as gcp
 import pulumi_kubernetes as k8s
 
+from components.lifecycle import fixed_name
 from gke_kpo.limits import limit_range_item
 from gke_kpo.permissions import AccessModel, rbac_rules
 from gke_kpo.settings import IdentityMode, TaskServiceAccountSettings, TenantSettings
@@ -73,7 +74,8 @@ class Tenant(pulumi.ComponentResource):
             project=self._args.project,
             account_id=identity.gsa_name,
             display_name=f"Airflow KubernetesPodOperator launcher of tenant {self._args.tenant.name}",
-            opts=pulumi.ResourceOptions(parent=self),
+            # account_id comes from config and Google refuses a second account of that id: delete before replace.
+            opts=fixed_name(self),
         )
         gcp.serviceaccount.IAMMember(
             f"{name}-airflow-workload-identity",
@@ -135,7 +137,8 @@ class Tenant(pulumi.ComponentResource):
             project=self._args.project,
             account_id=task.account_id,
             display_name=f"KPO tasks of tenant {self._args.tenant.name}",
-            opts=pulumi.ResourceOptions(parent=self),
+            # account_id comes from config and Google refuses a second account of that id: delete before replace.
+            opts=fixed_name(self),
         )
         k8s.core.v1.ServiceAccount(
             f"{name}-task-ksa",

@@ -3,6 +3,8 @@ deploys in one run; the cluster and both pools wait for that grant."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from components import replacement_review as review
@@ -14,8 +16,8 @@ from tests.stack.conftest import OptionsFor, PlanFor
 CI = "serviceAccount:deploy@acme-ci.iam.gserviceaccount.com"
 VALID = {
     "project": "acme-data-dev",
-    "airflow_service_account": "astro-x1@acme-data-dev.iam.gserviceaccount.com",
     "master_authorized_networks": '["203.0.113.0/24"]',
+    "tenants": json.dumps({"team-a": {"airflow_service_account": "astro-x1@acme-data-dev.iam.gserviceaccount.com"}}),
 }
 
 

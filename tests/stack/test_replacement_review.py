@@ -12,10 +12,31 @@ from components import replacement_review as review
 from gke_kpo.config_schema import key_specs
 from gke_kpo.plan.capture import Plan, known_stacks
 from gke_kpo.plan.inventory import golden_path, inventory
+from gke_kpo.tenant_schema import TASK_SERVICE_ACCOUNT_FIELDS, TENANT_FIELDS, field_names
 from tests.stack.conftest import PlanFor
 
+GKE_TENANT_WITH_EVERY_FIELD = {
+    "tenants": {
+        "probe": {
+            "namespace": "probe-jobs",
+            "identity_mode": "gke",
+            "airflow_gsa_name": "probe-airflow",
+            "airflow_wi_project": "acme-airflow-host",
+            "airflow_k8s_namespace": "astronomer",
+            "airflow_k8s_service_account": "scheduler",
+            "xcom_push": True,
+            "quota_gpus": 1,
+            "max_container_cpu": "2",
+            "task_service_account": {
+                "roles": ["roles/storage.objectViewer", "roles/bigquery.dataEditor"],
+                "kubernetes_service_account": "probe-task",
+                "account_id": "probe-task-sa",
+            },
+        }
+    }
+}
 VARIANTS: list[dict[str, Any]] = [
-    {"identity_mode": "gke", "airflow_service_account": ""},
+    GKE_TENANT_WITH_EVERY_FIELD,
     {"artifact_registry_repositories": ["projects/acme-images/locations/us/repositories/tasks"]},
     {"network": "shared", "subnetwork": "projects/host/regions/us-central1/subnetworks/gke"},
     {"deployer_member": "serviceAccount:deploy@acme-ci.iam.gserviceaccount.com"},
@@ -60,8 +81,17 @@ def test_a_missing_row_is_noticed() -> None:
     assert ungoverned([{"type": review.CLUSTER, "inputs": {"enableTpu": True}}]) == {(review.CLUSTER, "enableTpu")}
 
 
+def declared_keys() -> set[str]:
+    """The stack keys Pulumi.yaml declares, and each tenant field as ``tenants.*.<field>`` (``tenants.*``: the name)."""
+    tenant_fields = {f"{review.TENANT_NAME}.{name}" for name in field_names(TENANT_FIELDS)}
+    task_fields = {
+        f"{review.TENANT_NAME}.task_service_account.{name}" for name in field_names(TASK_SERVICE_ACCOUNT_FIELDS)
+    }
+    return set(key_specs()) | {review.TENANT_NAME} | tenant_fields | task_fields
+
+
 def test_rows_are_unique_sourced_and_name_declared_keys() -> None:
-    keys = set(key_specs())
+    keys = declared_keys()
     seen = [(row.resource_type, row.path) for row in review.REVIEW]
     assert len(seen) == len(set(seen))
     for row in review.REVIEW:
@@ -124,3 +154,27 @@ def test_no_config_key_reaches_the_initial_node_count() -> None:
         row = review.governing_row(resource_type, "initialNodeCount")
         assert row is not None and row.config_keys == ()
     assert "system_min_nodes" in review.governing_row(review.NODE_POOL, "autoscaling.minNodeCount").config_keys  # type: ignore[union-attr]
+
+
+def test_a_removed_stack_key_is_not_a_declared_key() -> None:
+    """The check above can fail: the keys tenants replaced are no longer accepted at stack level."""
+    assert {"namespace", "airflow_service_account", "default_cpu_limit"}.isdisjoint(declared_keys())
+    assert {"tenants.*.namespace", "tenants.*.task_service_account.roles"} <= declared_keys()
+
+
+@pytest.mark.parametrize(
+    ("resource_type", "path", "key"),
+    [
+        (review.SERVICE_ACCOUNT, "accountId", "tenants.*.task_service_account.account_id"),
+        (review.SERVICE_ACCOUNT, "accountId", "tenants.*.airflow_gsa_name"),
+        (review.SERVICE_ACCOUNT_IAM_MEMBER, "member", "tenants.*.task_service_account.kubernetes_service_account"),
+        (review.PROJECT_IAM_MEMBER, "role", "tenants.*.task_service_account.roles"),
+        (review.SERVICE_ACCOUNT_K8S, "metadata.name", "tenants.*.task_service_account.kubernetes_service_account"),
+        (review.ROLE_BINDING, "subjects", "tenants.*.airflow_service_account"),
+        (review.RESOURCE_QUOTA, "spec.hard.requests.nvidia.com/gpu", "tenants.*.quota_gpus"),
+        (review.NAMESPACE, "metadata.name", "tenants.*.namespace"),
+    ],
+)
+def test_tenant_fields_reach_the_tenant_resources(resource_type: str, path: str, key: str) -> None:
+    row = review.governing_row(resource_type, path)
+    assert row is not None and key in row.config_keys

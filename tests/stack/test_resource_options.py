@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+import yaml
 
 from components import replacement_review as review
+from gke_kpo.plan.capture import REPO_ROOT
 from tests.stack.conftest import OptionsFor, PlanFor
 from tests.stack.options import DeclaredOptions, Recorded
 
@@ -19,10 +23,18 @@ FIXED_NAME_TYPES = (
     review.CUSTOM_ROLE,
 )
 NODE_IDENTITY_GRANTS = (review.PROJECT_IAM_MEMBER, review.REPOSITORY_IAM_MEMBER)
-NOT_YET = {(review.SERVICE_ACCOUNT, "-airflow-gsa")}
-"""The Airflow service account (components/airflow_identity.py) belongs to the identity work; it needs
-delete_before_replace like the node account and is left to that branch."""
+GKE_TENANT_WITH_TASK_ACCOUNT = {
+    "probe": {"identity_mode": "gke", "task_service_account": {"roles": ["roles/storage.objectViewer"]}}
+}
+"""Adds both tenant Google service accounts (gke-mode Airflow, task) to whatever tenants the stack has."""
 IMAGES = {"artifact_registry_repositories": ["projects/acme-images/locations/us/repositories/tasks"]}
+
+
+def stack_tenants(stack: str) -> dict[str, Any]:
+    tenants: dict[str, Any] = yaml.safe_load((REPO_ROOT / f"Pulumi.{stack}.yaml").read_text())["config"][
+        "gke-kpo:tenants"
+    ]
+    return tenants
 
 
 def of_type(options: Recorded, type_: str) -> dict[str, DeclaredOptions]:
@@ -79,11 +91,12 @@ def test_protection_follows_the_config_key_not_the_stack_name(options_for: Optio
 
 @pytest.mark.parametrize("stack", ["dev", "prod"])
 def test_fixed_names_delete_before_replace_and_nothing_else_does(options_for: OptionsFor, stack: str) -> None:
-    options = options_for(stack, identity_mode="gke", airflow_service_account="", **IMAGES)
+    tenants = stack_tenants(stack) | GKE_TENANT_WITH_TASK_ACCOUNT
+    options = options_for(stack, tenants=tenants, **IMAGES)
     custom = {key: declared for key, declared in options.items() if not key[0].startswith("gke-kpo:")}
+    accounts = {name for type_, name in custom if type_ == review.SERVICE_ACCOUNT}
+    assert {f"kpo-{stack}-probe-airflow-gsa", f"kpo-{stack}-probe-task-gsa"} <= accounts
     for (type_, name), declared in custom.items():
-        if any(type_ == gap_type and name.endswith(suffix) for gap_type, suffix in NOT_YET):
-            continue
         assert declared.delete_before_replace is (type_ in FIXED_NAME_TYPES), (type_, name)
 
 
