@@ -25,7 +25,7 @@ from typing import Any
 import pytest
 
 from gke_kpo import outputs as names
-from gke_kpo.render import DagOptions, render_files, write_files
+from gke_kpo.render import DagOptions, write_files
 from gke_kpo.render.long_tasks import GPU_STARTUP_TIMEOUT_SECONDS, KPO_DEFAULT_STARTUP_TIMEOUT_SECONDS
 
 from .airflow_run import AirflowHome, connection_env_var
@@ -34,7 +34,7 @@ from .conftest import SERVICE_ACCOUNT
 from .fake_kube_api import ClusterState, serve_kube_api
 from .fake_metadata import MetadataState, serve_metadata
 from .pods import FakePod
-from .stack import GPU_POOL, NAMESPACE, loopback_outputs
+from .stack import GPU_POOL, NAMESPACE, TENANT, loopback_outputs, tenant_files
 from .tls import ServerTls
 from .tokens import TokenLedger
 
@@ -91,7 +91,7 @@ def run_gpu_dag(
         cluster = ClusterState("unused", NAMESPACE, _stack_rules(server_tls), ledger=ledger, gpu_workload=WORKLOAD)
         with serve_metadata(metadata) as metadata_host, serve_kube_api(cluster, server_tls) as endpoint:
             outputs = loopback_outputs(endpoint, server_tls.ca_base64, SERVICE_ACCOUNT, gpu=GPU_POOL)
-            files = render_files(outputs, dag_options=options)
+            files = tenant_files(outputs, dag_options=options)
             write_files(files, tmp_path / "rendered")
             home = migrated_airflow_home.clone(tmp_path / "home", tmp_path / "rendered" / "dags", metadata_host)
             name, value = connection_env_var(files["connection.env"])
@@ -110,9 +110,8 @@ def run_gpu_dag(
 
 
 def _stack_rules(server_tls: ServerTls) -> list[dict[str, Any]]:
-    rules: list[dict[str, Any]] = loopback_outputs("127.0.0.1:0", server_tls.ca_base64, SERVICE_ACCOUNT)[
-        names.RBAC_RULES
-    ]
+    outputs = loopback_outputs("127.0.0.1:0", server_tls.ca_base64, SERVICE_ACCOUNT)
+    rules: list[dict[str, Any]] = outputs[names.TENANTS][TENANT][names.RBAC_RULES]
     return rules
 
 
