@@ -10,7 +10,7 @@ from pathlib import Path
 from gke_kpo.render import DEFAULT_CONN_ID, DagOptions, OutputsError, render_files
 from gke_kpo.render.long_tasks import GPU_STARTUP_TIMEOUT_SECONDS
 from gke_kpo.render.place import place_files
-from gke_kpo.render.validate import check_conn_id
+from gke_kpo.render.validate import UnknownTenantError, check_conn_id
 
 EXAMPLES = """\
 examples:
@@ -92,6 +92,9 @@ def _render(args: argparse.Namespace) -> dict[str, str] | None:
         if not isinstance(outputs, dict):
             raise OutputsError("the outputs file must hold one JSON object")
         return render_files(outputs, args.conn_id, args.tenant, _dag_options(args))
+    except UnknownTenantError as error:
+        print(f"error: --tenant (make: TENANT): {error}", file=sys.stderr)
+        return None
     except (OSError, json.JSONDecodeError, OutputsError) as error:
         print(f"error: {args.outputs}: {error}", file=sys.stderr)
         return None

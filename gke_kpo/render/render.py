@@ -7,7 +7,7 @@ from typing import Any
 from gke_kpo.render import artifacts
 from gke_kpo.render.long_tasks import DEFAULT_DAG_OPTIONS, DagOptions
 from gke_kpo.render.mock_marks import MOCK_NOTICE, is_mock_endpoint, mark_files
-from gke_kpo.render.validate import OutputsError, TenantOutputs, check_conn_id, parse_outputs
+from gke_kpo.render.validate import TenantOutputs, UnknownTenantError, check_conn_id, parse_outputs
 
 DEFAULT_CONN_ID = "gke_kpo"
 
@@ -26,7 +26,7 @@ def render_files(
     check_conn_id(conn_id)
     tenants = parse_outputs(outputs)
     if tenant is not None and tenant not in tenants:
-        raise OutputsError(f"no tenant {tenant!r} in the outputs; tenants: {', '.join(tenants)}")
+        raise UnknownTenantError(f"no tenant {tenant!r} in the outputs; tenants: {', '.join(tenants)}")
     selected = [tenant] if tenant is not None else list(tenants)
     return {
         f"{name}/{relative}": text

@@ -191,3 +191,12 @@ def test_a_commented_settings_file_that_holds_the_connection_is_left_alone(tmp_p
     assert result.returncode == 0, result.stderr
     assert _status(result.stdout, tmp_path / TENANT)["airflow_settings.yaml"] == "unchanged"
     assert settings.read_text() == commented
+
+
+def test_an_unknown_tenant_is_blamed_on_tenant(tmp_path: Path) -> None:
+    result = _make_render(tmp_path / "out", "TENANT=team-z")
+
+    assert result.returncode == 2
+    assert "--tenant (make: TENANT)" in result.stderr and "'team-z'" in result.stderr and TENANT in result.stderr
+    assert str(GPU_XCOM_OUTPUTS_FILE) not in result.stderr
+    assert not (tmp_path / "out").exists()
