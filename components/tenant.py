@@ -81,6 +81,7 @@ class Tenant(pulumi.ComponentResource):
             project=self._args.project,
             account_id=identity.gsa_name,
             display_name=f"Airflow KubernetesPodOperator launcher of tenant {self._args.tenant.name}",
+            # account_id comes from config and Google refuses a second account of that id: delete before replace.
             opts=fixed_name(self),
         )
         gcp.serviceaccount.IAMMember(
@@ -154,6 +155,7 @@ class Tenant(pulumi.ComponentResource):
             project=self._args.project,
             account_id=task.account_id,
             display_name=f"KPO tasks of tenant {self._args.tenant.name}",
+            # account_id comes from config and Google refuses a second account of that id: delete before replace.
             opts=fixed_name(self),
         )
         k8s.core.v1.ServiceAccount(

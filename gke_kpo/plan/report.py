@@ -148,7 +148,7 @@ class Report:
         head = f"  {level} {verdict.policy} @ {where}: "
         if not mandatory:
             return [_clip(head + findings[0])]
-        wrapped = textwrap.wrap(" ".join(findings), LINE_WIDTH - 6)
+        wrapped = textwrap.wrap(" ".join(findings), LINE_WIDTH - 6, break_on_hyphens=False)
         return [head.rstrip(), *(f"      {line}" for line in wrapped)]
 
 

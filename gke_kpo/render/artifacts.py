@@ -47,20 +47,26 @@ def _compact_json(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"))
 
 
-def connection(stack: TenantOutputs, credentials_path: str | None = None) -> dict[str, Any]:
-    return {"conn_type": "kubernetes", "extra": connection_extra(stack, credentials_path)}
+def connection(
+    stack: TenantOutputs, credentials_path: str | None = None, description: str | None = None
+) -> dict[str, Any]:
+    # Airflow's connection JSON accepts a description (shown in the UI): the one mark JSON can carry.
+    described = {"description": description} if description else {}
+    return {"conn_type": "kubernetes", "extra": connection_extra(stack, credentials_path), **described}
 
 
-def connection_json(stack: TenantOutputs, credentials_path: str | None = None) -> str:
-    return json.dumps(connection(stack, credentials_path), indent=2, sort_keys=True) + "\n"
+def connection_json(stack: TenantOutputs, credentials_path: str | None = None, description: str | None = None) -> str:
+    return json.dumps(connection(stack, credentials_path, description), indent=2, sort_keys=True) + "\n"
 
 
 def env_var_name(conn_id: str) -> str:
     return f"AIRFLOW_CONN_{conn_id.upper()}"
 
 
-def connection_env(stack: TenantOutputs, conn_id: str, credentials_path: str | None = None) -> str:
-    return f"{env_var_name(conn_id)}={shlex.quote(_compact_json(connection(stack, credentials_path)))}\n"
+def connection_env(
+    stack: TenantOutputs, conn_id: str, credentials_path: str | None = None, description: str | None = None
+) -> str:
+    return f"{env_var_name(conn_id)}={shlex.quote(_compact_json(connection(stack, credentials_path, description)))}\n"
 
 
 def airflow_settings(stack: TenantOutputs, conn_id: str, credentials_path: str | None = None) -> str:

@@ -22,6 +22,10 @@ class OutputsError(ValueError):
     """An output is missing or malformed; the message names the key and the fix."""
 
 
+class UnknownTenantError(OutputsError):
+    """The tenant asked for (``--tenant``) is not in the outputs: the option is wrong, not the file."""
+
+
 @dataclass(frozen=True)
 class Toleration:
     key: str

@@ -35,7 +35,7 @@ def test_plan_prints_a_tree_the_verdict_and_where_the_files_are(stack: str, tmp_
     written = json.loads((tmp_path / stack / "outputs.json").read_text())
     assert set(written) | {GPU} == set(OUTPUT_NAMES)
     for tenant, entry in written[TENANTS].items():
-        assert (tmp_path / stack / "airflow" / tenant / "dags" / "remote_kpo.py").is_file()
+        assert (tmp_path / stack / "airflow" / tenant / "dags" / "remote_kpo.py").read_text().startswith("# MOCK: ")
         assert TASK_SERVICE_ACCOUNT in entry, "a None inside an object stays (as null) in the outputs"
     assert {path.name for path in (tmp_path / stack / "airflow").iterdir()} == set(written[TENANTS])
     assert all(op == "" for op in operations(printed).values())
