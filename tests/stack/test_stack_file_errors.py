@@ -80,7 +80,7 @@ def test_a_missing_stack_names_the_existing_ones_and_how_to_create_it(tmp_path: 
     name = "no-such-stack-" + tmp_path.name.lower().replace("_", "-")
     printed = _refused(run_plan("--stack", name, "--build-dir", str(tmp_path)))
     assert f"no stack file Pulumi.{name}.yaml; existing stacks: {', '.join(known_stacks())}" in printed
-    assert f"copy Pulumi.{known_stacks()[0]}.yaml to Pulumi.{name}.yaml" in printed
+    assert f"make stack NAME={name}" in printed
 
 
 def test_make_plan_with_an_empty_stack_says_what_to_type() -> None:
