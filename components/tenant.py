@@ -69,6 +69,16 @@ class Tenant(pulumi.ComponentResource):
         # first such cluster this is, a workloadIdentityUser binding made earlier fails.
         return pulumi.ResourceOptions(parent=self, depends_on=[self._args.cluster])
 
+    def _account(self, logical_name: str, account_id: str, purpose: str) -> gcp.serviceaccount.Account:
+        return gcp.serviceaccount.Account(
+            logical_name,
+            project=self._args.project,
+            account_id=account_id,
+            display_name=f"{purpose} of tenant {self._args.tenant.name}",
+            # account_id comes from config and Google refuses a second account of that id: delete before replace.
+            opts=fixed_name(self),
+        )
+
     def _airflow_identity(self, name: str) -> list[pulumi.Resource]:
         """gke mode: a Google SA for self-hosted Airflow that only Airflow's KSA may impersonate; astro: none."""
         identity = self._args.tenant.identity
@@ -76,14 +86,7 @@ class Tenant(pulumi.ComponentResource):
             return self._federated_account(name, identity.federation)
         if identity.mode is not IdentityMode.GKE:
             return []
-        account = gcp.serviceaccount.Account(
-            f"{name}-airflow-gsa",
-            project=self._args.project,
-            account_id=identity.gsa_name,
-            display_name=f"Airflow KubernetesPodOperator launcher of tenant {self._args.tenant.name}",
-            # account_id comes from config and Google refuses a second account of that id: delete before replace.
-            opts=fixed_name(self),
-        )
+        account = self._account(f"{name}-airflow-gsa", identity.gsa_name, "Airflow KubernetesPodOperator launcher")
         gcp.serviceaccount.IAMMember(
             f"{name}-airflow-workload-identity",
             service_account_id=account.name,
@@ -150,14 +153,7 @@ class Tenant(pulumi.ComponentResource):
         self, name: str, task: TaskServiceAccountSettings, namespace: k8s.core.v1.Namespace
     ) -> None:
         """A Google SA every pod of this tenant may run as (through the annotated KSA), holding only its roles."""
-        account = gcp.serviceaccount.Account(
-            f"{name}-task-gsa",
-            project=self._args.project,
-            account_id=task.account_id,
-            display_name=f"KPO tasks of tenant {self._args.tenant.name}",
-            # account_id comes from config and Google refuses a second account of that id: delete before replace.
-            opts=fixed_name(self),
-        )
+        account = self._account(f"{name}-task-gsa", task.account_id, "KPO tasks")
         k8s.core.v1.ServiceAccount(
             f"{name}-task-ksa",
             metadata={

@@ -38,7 +38,8 @@ class Permission:
 
 PERMISSION_TABLE: tuple[Permission, ...] = (
     Permission("container.clusters.get", False, None),
-    Permission("container.events.list", False, RbacGrant("", "events", ("list",))),
+    # The deferrable trigger watches events; GKE's IAM has no watch permission (list covers both, as for pods).
+    Permission("container.events.list", False, RbacGrant("", "events", ("list", "watch"))),
     Permission("container.pods.get", False, RbacGrant("", "pods", ("get",))),
     Permission("container.pods.getLogs", False, RbacGrant("", "pods/log", ("get",))),
     Permission("container.pods.list", False, RbacGrant("", "pods", ("list", "watch"))),

@@ -36,7 +36,7 @@ def test_namespaced_model_keeps_only_cluster_get_in_iam(xcom_push: bool) -> None
 
 def test_rbac_rules_without_xcom() -> None:
     assert rbac_rules(False) == [
-        {"apiGroups": [""], "resources": ["events"], "verbs": ["list"]},
+        {"apiGroups": [""], "resources": ["events"], "verbs": ["list", "watch"]},
         {
             "apiGroups": [""],
             "resources": ["pods"],
