@@ -12,6 +12,7 @@ from components.cluster_identity import cluster_identifier
 from components.federated_identity import FederationPool, FederationPoolArgs
 from components.iam_access import IamAccess, IamAccessArgs
 from components.network import Network, NetworkArgs
+from components.pre_tenant import provider_aliases
 from components.tenant import Tenant, TenantArgs
 from gke_kpo import federation_build, outputs
 from gke_kpo.kubeconfig import kubeconfig_yaml
@@ -49,12 +50,14 @@ def deploy(settings: Settings) -> dict[str, Any]:
             settings.project, settings.location, settings.cluster.name, endpoint_and_ca[0], endpoint_and_ca[1]
         )
     )
+    # A one-tenant stack may predate tenants: its objects keep their state (components/pre_tenant.py).
+    pre_tenant_prefix = prefix if len(settings.tenants) == 1 else None
     # One provider for every tenant: a provider per tenant would multiply plugin connections with the tenants.
     provider = k8s.Provider(
         f"{prefix}-kubernetes",
         kubeconfig=kubeconfig,
         cluster_identifier=cluster_identifier(settings),
-        opts=pulumi.ResourceOptions(parent=cluster),
+        opts=pulumi.ResourceOptions(parent=cluster, aliases=provider_aliases(pre_tenant_prefix) or None),
     )
     pool = _federation_pool(settings)
     for tenant in settings.tenants:
@@ -72,6 +75,7 @@ def deploy(settings: Settings) -> dict[str, Any]:
                 protect_namespace=settings.cluster.deletion_protection,
                 federation_pool=pool,
                 project_number=settings.project_number,
+                pre_tenant_prefix=pre_tenant_prefix,
             ),
         )
     for warning in settings.warnings:

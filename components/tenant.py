@@ -10,6 +10,7 @@ import pulumi_kubernetes as k8s
 
 from components.federated_identity import FederatedAccount, FederatedAccountArgs, FederationPool
 from components.lifecycle import fixed_name
+from components.pre_tenant import tenant_child_aliases
 from gke_kpo.federation import FederatedIdentitySettings
 from gke_kpo.limits import limit_range_item
 from gke_kpo.permissions import AccessModel, rbac_rules
@@ -41,6 +42,8 @@ class TenantArgs:
     federation_pool: FederationPool | None = None
     """The stack's pool, when a tenant is federated; this tenant's grants name its principals."""
     project_number: str = ""
+    pre_tenant_prefix: str | None = None
+    """The cluster name when this is the stack's only tenant: its objects may still sit under pre-tenant URNs."""
 
 
 class Tenant(pulumi.ComponentResource):
@@ -57,26 +60,36 @@ class Tenant(pulumi.ComponentResource):
             project=args.project,
             role=args.custom_role_name,
             member=f"serviceAccount:{tenant.identity.email}",
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[args.custom_role, *identity_dependencies]),
+            opts=pulumi.ResourceOptions(
+                parent=self,
+                depends_on=[args.custom_role, *identity_dependencies],
+                aliases=self._was("gcp:projects/iAMMember:IAMMember", "binding"),
+            ),
         )
         namespace = self._namespace(name)
         if tenant.task_service_account:
             self._task_service_account(name, tenant.task_service_account, namespace)
         self.register_outputs({"namespace": self.namespace})
 
-    def _waits_for_cluster(self) -> pulumi.ResourceOptions:
+    def _was(self, resource_type: str, suffix: str) -> list[str] | None:
+        # A stack made before tenants keeps its namespace objects and identity instead of re-creating them.
+        return tenant_child_aliases(self._args.pre_tenant_prefix, resource_type, suffix) or None
+
+    def _waits_for_cluster(self, aliases: list[str] | None = None) -> pulumi.ResourceOptions:
         # The <project>.svc.id.goog pool exists only once a Workload-Identity cluster does; in a project whose
         # first such cluster this is, a workloadIdentityUser binding made earlier fails.
-        return pulumi.ResourceOptions(parent=self, depends_on=[self._args.cluster])
+        return pulumi.ResourceOptions(parent=self, depends_on=[self._args.cluster], aliases=aliases)
 
-    def _account(self, logical_name: str, account_id: str, purpose: str) -> gcp.serviceaccount.Account:
+    def _account(
+        self, logical_name: str, account_id: str, purpose: str, aliases: list[str] | None = None
+    ) -> gcp.serviceaccount.Account:
         return gcp.serviceaccount.Account(
             logical_name,
             project=self._args.project,
             account_id=account_id,
             display_name=f"{purpose} of tenant {self._args.tenant.name}",
             # account_id comes from config and Google refuses a second account of that id: delete before replace.
-            opts=fixed_name(self),
+            opts=pulumi.ResourceOptions.merge(fixed_name(self), pulumi.ResourceOptions(aliases=aliases)),
         )
 
     def _airflow_identity(self, name: str) -> list[pulumi.Resource]:
@@ -86,13 +99,20 @@ class Tenant(pulumi.ComponentResource):
             return self._federated_account(name, identity.federation)
         if identity.mode is not IdentityMode.GKE:
             return []
-        account = self._account(f"{name}-airflow-gsa", identity.gsa_name, "Airflow KubernetesPodOperator launcher")
+        account = self._account(
+            f"{name}-airflow-gsa",
+            identity.gsa_name,
+            "Airflow KubernetesPodOperator launcher",
+            self._was("gcp:serviceaccount/account:Account", "airflow-gsa"),
+        )
         gcp.serviceaccount.IAMMember(
             f"{name}-airflow-workload-identity",
             service_account_id=account.name,
             role=WORKLOAD_IDENTITY_USER,
             member=identity.workload_identity_member,
-            opts=self._waits_for_cluster(),
+            opts=self._waits_for_cluster(
+                self._was("gcp:serviceaccount/iAMMember:IAMMember", "airflow-workload-identity")
+            ),
         )
         return [account]
 
@@ -107,9 +127,11 @@ class Tenant(pulumi.ComponentResource):
         )
         return account.dependencies
 
-    def _on_cluster(self, *depends_on: pulumi.Resource, protect: bool = False) -> pulumi.ResourceOptions:
+    def _on_cluster(
+        self, *depends_on: pulumi.Resource, protect: bool = False, aliases: list[str] | None = None
+    ) -> pulumi.ResourceOptions:
         return pulumi.ResourceOptions(
-            parent=self, provider=self._args.provider, depends_on=list(depends_on), protect=protect
+            parent=self, provider=self._args.provider, depends_on=list(depends_on), protect=protect, aliases=aliases
         )
 
     def _namespace(self, name: str) -> k8s.core.v1.Namespace:
@@ -119,33 +141,37 @@ class Tenant(pulumi.ComponentResource):
             metadata=namespace_metadata(tenant, args.access_model, args.has_gpu_pool),
             # pulumi destroy fails at its preview on a protected resource (pulumi/pulumi#8158), so a protected
             # cluster keeps the namespace, and Kubernetes keeps everything inside it, instead of losing them first.
-            opts=self._on_cluster(protect=args.protect_namespace),
+            opts=self._on_cluster(
+                protect=args.protect_namespace, aliases=self._was("kubernetes:core/v1:Namespace", "namespace")
+            ),
         )
         metadata = {"name": LAUNCHER_ROLE, "namespace": self.namespace}
         k8s.rbac.v1.Role(
             f"{name}-role",
             metadata=metadata,
             rules=[snake_case_rule(rule) for rule in rbac_rules(tenant.xcom_push)],
-            opts=self._on_cluster(namespace),
+            opts=self._on_cluster(namespace, aliases=self._was("kubernetes:rbac.authorization.k8s.io/v1:Role", "role")),
         )
         k8s.rbac.v1.RoleBinding(
             f"{name}-role-binding",
             metadata=metadata,
             role_ref={"api_group": RBAC_GROUP, "kind": "Role", "name": LAUNCHER_ROLE},
             subjects=[{"api_group": RBAC_GROUP, "kind": "User", "name": tenant.identity.email}],
-            opts=self._on_cluster(namespace),
+            opts=self._on_cluster(
+                namespace, aliases=self._was("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding", "role-binding")
+            ),
         )
         k8s.core.v1.ResourceQuota(
             f"{name}-quota",
             metadata={"name": "kpo-quota", "namespace": self.namespace},
             spec={"hard": quota_hard(tenant.namespace, args.has_gpu_pool)},
-            opts=self._on_cluster(namespace),
+            opts=self._on_cluster(namespace, aliases=self._was("kubernetes:core/v1:ResourceQuota", "quota")),
         )
         k8s.core.v1.LimitRange(
             f"{name}-limits",
             metadata={"name": "kpo-defaults", "namespace": self.namespace},
             spec={"limits": [limit_range_item(tenant.namespace)]},
-            opts=self._on_cluster(namespace),
+            opts=self._on_cluster(namespace, aliases=self._was("kubernetes:core/v1:LimitRange", "limits")),
         )
         return namespace
 

@@ -23,6 +23,8 @@ class DeclaredOptions:
     ignore_changes: tuple[str, ...]
     depends_on: tuple[str, ...]
     """Logical names of the resources listed in depends_on."""
+    aliases: tuple[str, ...] = ()
+    """Alias URNs the stack declares as strings (the SDK's own Alias objects, older RBAC versions, left out)."""
 
 
 def _declared(args: pulumi.ResourceTransformationArgs) -> DeclaredOptions:
@@ -33,6 +35,7 @@ def _declared(args: pulumi.ResourceTransformationArgs) -> DeclaredOptions:
         delete_before_replace=bool(opts.delete_before_replace),
         ignore_changes=tuple(opts.ignore_changes or ()),
         depends_on=tuple(getattr(resource, "_name", "?") for resource in depends_on),
+        aliases=tuple(alias for alias in opts.aliases or () if isinstance(alias, str)),
     )
 
 
