@@ -22,11 +22,16 @@ class InadmissibleError(ValueError):
 
 
 def limit_range_item(settings: NamespaceSettings) -> dict[str, Any]:
-    """The one ``Container`` item of the LimitRange, in Kubernetes spelling."""
+    """The one ``Container`` item of the LimitRange, in Kubernetes spelling (quantities as the API server stores
+    them, so a refresh finds what the program declares: names.canonical_quantity)."""
+    canonical = names.canonical_quantity
     return {
         "type": "Container",
-        "defaultRequest": {"cpu": settings.default_cpu_request, "memory": settings.default_memory_request},
-        "max": {"cpu": settings.max_container_cpu, "memory": settings.max_container_memory},
+        "defaultRequest": {
+            "cpu": canonical(settings.default_cpu_request),
+            "memory": canonical(settings.default_memory_request),
+        },
+        "max": {"cpu": canonical(settings.max_container_cpu), "memory": canonical(settings.max_container_memory)},
     }
 
 

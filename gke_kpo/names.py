@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import ipaddress
+import math
 import re
+from fractions import Fraction
 
 _PROJECT_ID = re.compile(r"^[a-z][a-z0-9-]{4,28}[a-z0-9]$")
 _REGION = re.compile(r"^[a-z]+-[a-z]+[0-9]+$")
@@ -91,6 +93,32 @@ def quantity_value(value: str) -> float:
     """A Kubernetes quantity as a number, to compare two of them; call only on a valid quantity."""
     number = value.rstrip("kMGTPEimK")
     return float(number) * _QUANTITY_SCALE[value[len(number) :]]
+
+
+_DECIMAL_SUFFIXES = {-9: "n", -6: "u", -3: "m", 0: "", 3: "k", 6: "M", 9: "G", 12: "T", 15: "P", 18: "E"}
+_BINARY_SUFFIXES = ("", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei")
+
+
+def canonical_quantity(value: str) -> str:
+    """The spelling the API server stores a valid quantity in (``1.5`` -> ``1500m``, ``2048Mi`` -> ``2Gi``).
+
+    pulumi-kubernetes diffs the refreshed object against the program's spelling, so ``1000m`` stored as ``1`` shows
+    as a change on every `pulumi up --refresh` (pulumi/pulumi-kubernetes#644, #2760). Rules of k8s.io/apimachinery
+    resource.Quantity CanonicalizeBytes: precision beyond nano rounds up; a binary (``Ki``...) amount of at least
+    1024 that is whole stays binary with the largest exact suffix, anything else is decimal with the largest exact
+    multiple-of-3 exponent.
+    """
+    number = value.rstrip("kMGTPEimK")
+    suffix = value[len(number) :]
+    scale = Fraction(1, 1000) if suffix == "m" else Fraction(_QUANTITY_SCALE[suffix])
+    amount = Fraction(math.ceil(Fraction(number) * scale * 10**9), 10**9)
+    if amount == 0:
+        return "0"
+    if suffix.endswith("i") and amount >= 1024 and amount.denominator == 1:
+        power = max(k for k in range(len(_BINARY_SUFFIXES)) if amount % 1024**k == 0)
+        return f"{amount // 1024**power}{_BINARY_SUFFIXES[power]}"
+    exponent = max(e for e in _DECIMAL_SUFFIXES if (amount / Fraction(10) ** e).denominator == 1)
+    return f"{amount / Fraction(10) ** exponent}{_DECIMAL_SUFFIXES[exponent]}"
 
 
 def resource_name_problem(value: str) -> str | None:

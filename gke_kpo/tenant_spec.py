@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from gke_kpo import intent
+from gke_kpo.names import canonical_quantity
 from gke_kpo.permissions import AccessModel
 from gke_kpo.settings import NamespaceSettings, TenantSettings
 
@@ -38,8 +39,9 @@ def namespace_metadata(tenant: TenantSettings, access_model: AccessModel, has_gp
 def quota_hard(settings: NamespaceSettings, has_gpu_pool: bool) -> dict[str, str]:
     hard = {
         "pods": str(settings.quota_pods),
-        "requests.cpu": settings.quota_cpu,
-        "requests.memory": settings.quota_memory,
+        # The API server's spelling, so a refresh finds what the program declares (names.canonical_quantity).
+        "requests.cpu": canonical_quantity(settings.quota_cpu),
+        "requests.memory": canonical_quantity(settings.quota_memory),
     }
     if has_gpu_pool:
         hard[GPU_QUOTA_KEY] = str(settings.quota_gpus)
