@@ -171,7 +171,8 @@ class Cluster(pulumi.ComponentResource):
             logging_config={"enable_components": ["SYSTEM_COMPONENTS", "WORKLOADS"]},
             monitoring_config={"enable_components": ["SYSTEM_COMPONENTS"]},
             deletion_protection=cluster.deletion_protection,
-            resource_labels={"managed-by": "pulumi", "gke-kpo-stack": settings.stack},
+            # GKE refuses label values with capitals or dots, which stack names may have (names.label_value).
+            resource_labels={"managed-by": "pulumi", "gke-kpo-stack": names.label_value(settings.stack)},
             opts=fixed_name(
                 self, protect=self.protected, depends_on=node_identity, ignore_changes=DEFAULT_POOL_IGNORED_CHANGES
             ),

@@ -11,6 +11,7 @@ import pulumi_kubernetes as k8s
 from components.federated_identity import FederatedAccount, FederatedAccountArgs, FederationPool
 from components.lifecycle import fixed_name
 from components.pre_tenant import tenant_child_aliases
+from gke_kpo import names
 from gke_kpo.federation import FederatedIdentitySettings
 from gke_kpo.limits import limit_range_item
 from gke_kpo.permissions import AccessModel, rbac_rules
@@ -87,7 +88,8 @@ class Tenant(pulumi.ComponentResource):
             logical_name,
             project=self._args.project,
             account_id=account_id,
-            display_name=f"{purpose} of tenant {self._args.tenant.name}",
+            # A 63-character tenant name would pass IAM's 100-byte limit, which fails the create with a 400.
+            display_name=names.service_account_display_name(f"{purpose} of tenant {self._args.tenant.name}"),
             # account_id comes from config and Google refuses a second account of that id: delete before replace.
             opts=pulumi.ResourceOptions.merge(fixed_name(self), pulumi.ResourceOptions(aliases=aliases)),
         )

@@ -216,3 +216,18 @@ def service_account_resource_name(email: str, project: str) -> str:
 
 def workload_identity_pool(project: str) -> str:
     return f"{project}.svc.id.goog"
+
+
+SERVICE_ACCOUNT_DISPLAY_NAME_MAX = 100
+"""IAM refuses longer ones: "Error 400: The display_name length (101) is longer than the maximum allowed length 100"
+(ServiceAccount.displayName: at most 100 UTF-8 bytes; terraform-google-modules/terraform-google-sql-db#733)."""
+
+
+def service_account_display_name(text: str) -> str:
+    return text.encode()[:SERVICE_ACCOUNT_DISPLAY_NAME_MAX].decode(errors="ignore")
+
+
+def label_value(text: str) -> str:
+    """A Google Cloud label value: lowercase letters, digits, ``_`` and ``-``, at most 63 characters; a Pulumi stack
+    name may hold capitals and dots, which GKE refuses in ``resource_labels`` with a 400 at cluster creation."""
+    return re.sub(r"[^a-z0-9_-]", "-", text.lower())[:63]
