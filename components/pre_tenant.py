@@ -3,7 +3,7 @@ kept the objects a one-tenant stack now declares under its Tenant, as alias URNs
 
 With them `pulumi up` moves those objects in state instead of deleting the old ones and creating new ones (a
 namespace deleted with its running KPO pods, or a protected one blocking the update). Aliases: pulumi/pulumi#2774;
-an aliased explicit provider keeps its dependents (pulumi/pulumi#7166). What aliases cannot keep, the Kubernetes
+an aliased explicit provider keeps its dependents (pulumi/pulumi#6453, #7166). What aliases cannot keep, the Kubernetes
 provider's new ``cluster_identifier``, and the one-time state step for it: docs/upgrade-to-tenants.md.
 """
 
