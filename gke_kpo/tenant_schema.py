@@ -89,9 +89,11 @@ DEFAULT_K8S_NAMESPACE: Final = "airflow"
 DEFAULT_K8S_SERVICE_ACCOUNT: Final = "airflow-worker"
 DEFAULT_TASK_KSA: Final = "kpo-task"
 
+UPGRADE_DOC: Final = "a deployed stack keeps its objects so: docs/upgrade-to-tenants.md"
+
 REMOVED_STACK_KEYS: Final = {
     **{
-        key: ("moved into each tenant", f"set tenants.<name>.{key} instead (README, Tenants)")
+        key: ("moved into each tenant", f"set tenants.<name>.{key} instead, same value ({UPGRADE_DOC})")
         for key in (
             "identity_mode",
             "airflow_service_account",
@@ -101,7 +103,8 @@ REMOVED_STACK_KEYS: Final = {
             "airflow_k8s_service_account",
         )
     },
-    "namespace": ("moved into each tenant", "set tenants.<name>.namespace, or leave it out to use the tenant name"),
+    # Left out, the namespace would become the tenant name: a deployed stack would replace its namespace and pods.
+    "namespace": ("moved into each tenant", f"set tenants.<name>.namespace to the same value ({UPGRADE_DOC})"),
     **{
         key: (
             "was removed: a default limit below a container's own request made the pod inadmissible",

@@ -140,6 +140,13 @@ def test_a_removed_stack_key_says_where_it_went(key: str) -> None:
     assert ("tenants.<name>" in problem.fix) or ("max_container" in problem.fix)
 
 
+@pytest.mark.parametrize("key", ["namespace", "airflow_gsa_name", "identity_mode"])
+def test_a_moved_key_asks_for_the_same_value_and_names_the_upgrade(key: str) -> None:
+    _, problems = resolve({**BASE, key: "x"})
+    (problem,) = problems
+    assert "same value" in problem.fix and "docs/upgrade-to-tenants.md" in problem.fix
+
+
 def test_a_default_every_tenant_inherits_is_reported_once() -> None:
     error = problems_for({"a1": astro("a1"), "b1": astro("b1")}, quota_memory="lots")
     assert error.keys == ["quota_memory"]
