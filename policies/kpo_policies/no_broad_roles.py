@@ -1,4 +1,8 @@
-"""no-broad-roles: no basic, GKE-admin or impersonation role at project level; no keys."""
+"""no-broad-roles: no basic, admin or IAM-granting role at project level, for any member; no keys.
+
+The same deny rules cover every project grant of the stack: the Airflow identities, the node service
+account and the tenants' task service accounts (whose roles come straight from config).
+"""
 
 from __future__ import annotations
 
@@ -28,17 +32,36 @@ FORBIDDEN_AT_PROJECT: Final = {
 }
 
 
+IAM_ROLE_PREFIXES: Final = ("roles/iam.", "roles/resourcemanager.")
+"""Predefined roles of the IAM and Resource Manager services manage IAM policies, service accounts,
+keys or tokens (``roles/iam.serviceAccountTokenCreator``, ``roles/resourcemanager.projectIamAdmin``...)."""
+
+
+def _forbidden_reason(role: str) -> str | None:
+    """Why ``role`` may not be granted at project level, to the Airflow identity, a task or the nodes."""
+    named = FORBIDDEN_AT_PROJECT.get(role)
+    if named is not None:
+        return named
+    if role.startswith(IAM_ROLE_PREFIXES):
+        return "it grants IAM itself (policies, service accounts, keys or tokens), i.e. more access on demand"
+    project_or_org, _, role_name = role.partition("roles/")
+    if not project_or_org and role_name.lower().endswith("admin"):
+        return "an admin role controls the service's IAM and data for the whole project"
+    return None
+
+
 UNKNOWN_MEMBER: Final = "<member unknown until pulumi up>"
 
 
 def _project_grant(subject: Subject, _config: Mapping[str, Any]) -> Iterator[str]:
     for grant in grants(subject, unknown_members=UNKNOWN_MEMBER):
-        reason = FORBIDDEN_AT_PROJECT.get(grant.role)
+        reason = _forbidden_reason(grant.role)
         if reason is not None:
             yield subject.says(
                 f"grants {grant.role} to {', '.join(grant.members) or 'no member'} at project level; {reason}.",
-                "grant the custom role built from gke_kpo.permissions (Airflow identity) or the "
-                "node roles (node service account); bind workloadIdentityUser on the service account itself.",
+                "grant the custom role built from gke_kpo.permissions (Airflow identity), the node roles (node "
+                "service account) or narrow data roles (a tenant's task_service_account.roles, e.g. "
+                "roles/storage.objectViewer); bind workloadIdentityUser on the service account itself.",
             )
 
 
@@ -64,8 +87,9 @@ def _key(subject: Subject, _config: Mapping[str, Any]) -> Iterator[str]:
 POLICY: Final = ResourceValidationPolicy(
     name="no-broad-roles",
     description=(
-        "No basic role, roles/container.admin|developer or service-account impersonation role at "
-        "project level; workloadIdentityUser only on a service account for one KSA; no keys."
+        "No basic role, roles/container.admin|developer, admin role (roles/*.admin, roles/*Admin) or IAM-granting "
+        "role (roles/iam.*, roles/resourcemanager.*) at project level, for any member including task service "
+        "accounts; workloadIdentityUser only on a service account for one KSA; no keys."
     ),
     severity=Severity.CRITICAL,
     enforcement_level=EnforcementLevel.MANDATORY,

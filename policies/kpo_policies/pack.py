@@ -15,6 +15,7 @@ from . import (
     no_project_wide_pod_access,
     rbac_least_privilege,
     stack_complete,
+    tenant_isolation,
 )
 
 PACK_NAME: Final = "gke-kpo"
@@ -28,4 +29,5 @@ POLICIES: Final[list[Policy]] = [
     rbac_least_privilege.POLICY,
     namespace_guardrails.POLICY,
     stack_complete.POLICY,
+    tenant_isolation.POLICY,
 ]
