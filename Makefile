@@ -39,10 +39,11 @@ lint: $(READY)
 	$(VENV)/bin/actionlint .github/workflows/*.yml
 
 ## Airflow artifacts from `pulumi stack output --json --show-secrets > outputs.json`.
-## Optional: CONN_ID=<id> (default gke_kpo); CHECK=1 only lists files that differ (exit 1), for CI drift checks.
+## One folder per tenant: $(OUT)/<tenant>/. Optional: TENANT=<name> renders that tenant only; CONN_ID=<id>
+## (default gke_kpo); CHECK=1 only lists files that differ (exit 1), for CI drift checks.
 render: $(READY)
-	@test -n "$(OUTPUTS)" -a -n "$(OUT)" || { echo "usage: make render OUTPUTS=<outputs.json> OUT=<dir> [CONN_ID=<id>] [CHECK=1]"; exit 2; }
-	$(PY) -m gke_kpo.render --outputs "$(OUTPUTS)" --out "$(OUT)" $(if $(CONN_ID),--conn-id "$(CONN_ID)") $(if $(CHECK),--check)
+	@test -n "$(OUTPUTS)" -a -n "$(OUT)" || { echo "usage: make render OUTPUTS=<outputs.json> OUT=<dir> [TENANT=<name>] [CONN_ID=<id>] [CHECK=1]"; exit 2; }
+	$(PY) -m gke_kpo.render --outputs "$(OUTPUTS)" --out "$(OUT)" $(if $(TENANT),--tenant "$(TENANT)") $(if $(CONN_ID),--conn-id "$(CONN_ID)") $(if $(CHECK),--check)
 
 ## Rewrite tests/golden/<stack>.yaml after a deliberate change to what a stack creates.
 golden: $(READY)

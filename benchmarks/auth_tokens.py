@@ -23,12 +23,12 @@ from pathlib import Path
 from typing import Any
 
 from gke_kpo.permissions import rbac_rules
-from gke_kpo.render import render_files, write_files
+from gke_kpo.render import write_files
 from gke_kpo.render.artifacts import env_var_name
 from tests.e2e.airflow_run import AirflowHome, airflow_executable
 from tests.e2e.fake_kube_api import ClusterState, serve_kube_api
 from tests.e2e.fake_metadata import MetadataState, serve_metadata
-from tests.e2e.stack import NAMESPACE, loopback_outputs
+from tests.e2e.stack import NAMESPACE, loopback_outputs, tenant_files
 from tests.e2e.tls import ServerTls, make_server_tls
 
 ADC = "adc"
@@ -99,7 +99,7 @@ def token_fetches_per_task(
     for path_name in (ADC, GCLOUD):
         cluster = ClusterState(token=metadata.access_token, namespace=NAMESPACE, rules=rbac_rules(False))
         with serve_kube_api(cluster, tls) as endpoint:
-            files = render_files(loopback_outputs(endpoint, tls.ca_base64, SERVICE_ACCOUNT), CONN_ID)
+            files = tenant_files(loopback_outputs(endpoint, tls.ca_base64, SERVICE_ACCOUNT), conn_id=CONN_ID)
             write_files(files, workdir / path_name / "rendered")
             connection = json.loads(files["connection.json"])
             if path_name == GCLOUD:

@@ -1,4 +1,4 @@
-"""The custom IAM role with the KPO permissions, bound to the Airflow identity at project level."""
+"""The one custom IAM role with the KPO permissions, shared by every tenant (each Tenant binds its identity)."""
 
 from __future__ import annotations
 
@@ -14,19 +14,22 @@ from gke_kpo.permissions import AccessModel, custom_role_permissions
 class IamAccessArgs:
     project: str
     role_id: str
-    identity_email: str
     access_model: AccessModel
     xcom_push: bool
-    identity_dependencies: list[pulumi.Resource]
+    """Only matters with access_model project, which allows one tenant: that tenant's xcom_push."""
 
 
 class IamAccess(pulumi.ComponentResource):
     permissions: list[str]
+    role: gcp.projects.IAMCustomRole
+    role_name: str
+    """``projects/<p>/roles/<id>``: GKE reads IAM only at project level; written from config, known at preview."""
 
     def __init__(self, name: str, args: IamAccessArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("gke-kpo:index:IamAccess", name, None, opts)
         self.permissions = custom_role_permissions(args.access_model, args.xcom_push)
-        role = gcp.projects.IAMCustomRole(
+        self.role_name = f"projects/{args.project}/roles/{args.role_id}"
+        self.role = gcp.projects.IAMCustomRole(
             f"{name}-role",
             project=args.project,
             role_id=args.role_id,
@@ -35,13 +38,5 @@ class IamAccess(pulumi.ComponentResource):
             permissions=self.permissions,
             stage="GA",
             opts=pulumi.ResourceOptions(parent=self),
-        )
-        # GKE reads IAM only at project level; the role id is written from config so it is known at preview.
-        gcp.projects.IAMMember(
-            f"{name}-binding",
-            project=args.project,
-            role=f"projects/{args.project}/roles/{args.role_id}",
-            member=f"serviceAccount:{args.identity_email}",
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[role, *args.identity_dependencies]),
         )
         self.register_outputs({"permissions": self.permissions})

@@ -5,17 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 import pulumi
+import pulumi_kubernetes as k8s
 
-from components.airflow_identity import AirflowIdentity, AirflowIdentityArgs
 from components.cluster import Cluster, ClusterArgs
 from components.iam_access import IamAccess, IamAccessArgs
-from components.namespace_access import NamespaceAccess, NamespaceAccessArgs
 from components.network import Network, NetworkArgs
+from components.tenant import Tenant, TenantArgs
 from gke_kpo import outputs
 from gke_kpo.kubeconfig import context_name, kubeconfig_yaml
 from gke_kpo.node_config import gpu_summary
 from gke_kpo.permissions import rbac_rules
-from gke_kpo.settings import Settings
+from gke_kpo.settings import Settings, TenantSettings
 
 
 def deploy(settings: Settings) -> dict[str, Any]:
@@ -27,16 +27,14 @@ def deploy(settings: Settings) -> dict[str, Any]:
             settings, network.network, network.subnetwork, network.pods_range_name, network.services_range_name
         ),
     )
-    identity = AirflowIdentity(f"{prefix}-airflow", AirflowIdentityArgs(settings.project, settings.identity))
     iam = IamAccess(
         f"{prefix}-kpo",
         IamAccessArgs(
             settings.project,
             settings.custom_role_id,
-            identity.email,
             settings.access_model,
-            settings.xcom_push,
-            identity.dependencies,
+            # access_model project admits one tenant only, so this is that tenant's choice.
+            any(tenant.xcom_push for tenant in settings.tenants),
         ),
     )
     kubeconfig = pulumi.Output.all(cluster.endpoint, cluster.ca_certificate).apply(
@@ -44,31 +42,58 @@ def deploy(settings: Settings) -> dict[str, Any]:
             settings.project, settings.location, settings.cluster.name, endpoint_and_ca[0], endpoint_and_ca[1]
         )
     )
-    access = NamespaceAccess(
-        f"{prefix}-tasks",
-        NamespaceAccessArgs(
-            kubeconfig=kubeconfig,
-            cluster_identifier=context_name(settings.project, settings.location, settings.cluster.name),
-            settings=settings.namespace,
-            identity_email=identity.email,
-            access_model=settings.access_model,
-            xcom_push=settings.xcom_push,
-            has_gpu_pool=settings.gpu is not None,
-        ),
-        pulumi.ResourceOptions(depends_on=[cluster]),
+    # One provider for every tenant: a provider per tenant would multiply plugin connections with the tenants.
+    provider = k8s.Provider(
+        f"{prefix}-kubernetes",
+        kubeconfig=kubeconfig,
+        cluster_identifier=context_name(settings.project, settings.location, settings.cluster.name),
+        opts=pulumi.ResourceOptions(parent=cluster),
     )
+    for tenant in settings.tenants:
+        Tenant(
+            f"{prefix}-{tenant.name}",
+            TenantArgs(
+                project=settings.project,
+                tenant=tenant,
+                access_model=settings.access_model,
+                has_gpu_pool=settings.gpu is not None,
+                custom_role=iam.role,
+                custom_role_name=iam.role_name,
+                cluster=cluster,
+                provider=provider,
+                protect_namespace=settings.cluster.deletion_protection,
+            ),
+        )
+    for warning in settings.warnings:
+        pulumi.log.warn(warning)
     return {
         outputs.PROJECT: settings.project,
         outputs.LOCATION: settings.location,
         outputs.CLUSTER_NAME: cluster.name,
         outputs.ENDPOINT: cluster.endpoint,
         outputs.CLUSTER_CA_CERTIFICATE: cluster.ca_certificate,
-        outputs.NAMESPACE: access.namespace,
-        outputs.AIRFLOW_IDENTITY: identity.email,
         outputs.ACCESS_MODEL: settings.access_model.value,
-        outputs.XCOM_PUSH: settings.xcom_push,
         outputs.IAM_PERMISSIONS: iam.permissions,
-        outputs.RBAC_RULES: rbac_rules(settings.xcom_push),
         outputs.GPU: gpu_summary(settings.gpu),
         outputs.KUBECONFIG: kubeconfig,
+        outputs.TENANTS: {tenant.name: tenant_output(tenant, settings.gpu is not None) for tenant in settings.tenants},
+    }
+
+
+def tenant_output(tenant: TenantSettings, has_gpu_pool: bool) -> dict[str, Any]:
+    task = tenant.task_service_account
+    return {
+        outputs.NAMESPACE: tenant.namespace.name,
+        outputs.AIRFLOW_IDENTITY: tenant.identity.email,
+        outputs.IDENTITY_MODE: tenant.identity.mode.value,
+        outputs.XCOM_PUSH: tenant.xcom_push,
+        outputs.RBAC_RULES: rbac_rules(tenant.xcom_push),
+        outputs.GPU_QUOTA: tenant.namespace.quota_gpus if has_gpu_pool else 0,
+        outputs.TASK_SERVICE_ACCOUNT: None
+        if task is None
+        else {
+            outputs.KUBERNETES_SERVICE_ACCOUNT: task.kubernetes_service_account,
+            outputs.GOOGLE_SERVICE_ACCOUNT: task.email,
+            outputs.ROLES: list(task.roles),
+        },
     }

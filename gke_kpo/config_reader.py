@@ -15,9 +15,16 @@ E = TypeVar("E", bound=Enum)
 class ConfigReader:
     """Typed access to resolved values that records every problem instead of stopping at the first."""
 
-    def __init__(self, values: dict[str, ConfigValue], problems: list[Problem]) -> None:
+    def __init__(
+        self, values: dict[str, ConfigValue], problems: list[Problem], paths: dict[str, str] | None = None
+    ) -> None:
         self.values = values
         self.problems = problems
+        self.paths = paths or {}
+        """Where a key's value came from when that is not the stack key itself, e.g. tenants.ml-dev.quota_cpu."""
+
+    def path(self, key: str) -> str:
+        return self.paths.get(key, key)
 
     def text(self, key: str, rule: Callable[[str], str | None] | None = None, fix: str = "") -> str:
         value = str(self.values.get(key, ""))
@@ -53,7 +60,10 @@ class ConfigReader:
         return kind(self.choice(key, options))
 
     def has_problem(self, key: str) -> bool:
-        return any(problem.key == key for problem in self.problems)
+        return any(problem.key == self.path(key) for problem in self.problems)
 
     def fail(self, key: str, message: str, fix: str) -> None:
-        self.problems.append(Problem(key, message, fix or "correct the value"))
+        problem = Problem(self.path(key), message, fix or "correct the value")
+        # A stack-level default every tenant inherits is reported once, not once per tenant.
+        if problem not in self.problems:
+            self.problems.append(problem)

@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 
 from gke_kpo.errors import CONFIG_NAMESPACE, Problem
+from gke_kpo.tenant_schema import REMOVED_STACK_KEYS
 
 PROJECT_FILE = Path(__file__).resolve().parent.parent / "Pulumi.yaml"
 
@@ -43,18 +44,18 @@ def stack_file_problems(config: dict[str, Any]) -> list[Problem]:
     problems = []
     for key, value in config.items():
         spec = specs.get(key.removeprefix(prefix)) if key.startswith(prefix) else None
-        if spec is not None and not _has_declared_type(value, spec.type):
-            problems.append(Problem(spec.name, f"{value!r} is not a YAML {spec.type}", _yaml_fix(spec.type)))
+        if spec is not None and not has_declared_type(value, spec.type):
+            problems.append(Problem(spec.name, f"{value!r} is not a YAML {spec.type}", yaml_fix(spec.type)))
     return problems
 
 
-def _has_declared_type(value: Any, declared: str) -> bool:
+def has_declared_type(value: Any, declared: str) -> bool:
     if declared == "integer" and isinstance(value, bool):
         return False
     return isinstance(value, _YAML_TYPES[declared])
 
 
-def _yaml_fix(declared: str) -> str:
+def yaml_fix(declared: str) -> str:
     examples = {"string": 'quote it, e.g. "8"', "integer": "write it unquoted, e.g. 10",
                 "boolean": "write true or false, unquoted", "array": "write a YAML list"}  # fmt: skip
     return examples[declared]
@@ -95,10 +96,7 @@ def resolve(raw_values: dict[str, str]) -> tuple[dict[str, ConfigValue], list[Pr
     """Apply defaults and types to the project's keys (names without the namespace)."""
     specs = key_specs()
     values: dict[str, ConfigValue] = {}
-    problems = [
-        Problem(key, "unknown key", "remove it or use one of the keys declared in Pulumi.yaml")
-        for key in sorted(set(raw_values) - set(specs))
-    ]
+    problems = [_unknown_key(key) for key in sorted(set(raw_values) - set(specs))]
     for name, spec in specs.items():
         if name not in raw_values:
             if spec.default is None:
@@ -111,6 +109,13 @@ def resolve(raw_values: dict[str, str]) -> tuple[dict[str, ConfigValue], list[Pr
         except ValueError as reason:
             problems.append(Problem(name, str(reason), f"give a value of type {spec.type}"))
     return values, problems
+
+
+def _unknown_key(key: str) -> Problem:
+    if key in REMOVED_STACK_KEYS:
+        message, fix = REMOVED_STACK_KEYS[key]
+        return Problem(key, message, fix)
+    return Problem(key, "unknown key", "remove it or use one of the keys declared in Pulumi.yaml")
 
 
 def project_keys(all_config: dict[str, Any]) -> dict[str, str]:

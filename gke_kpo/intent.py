@@ -1,6 +1,6 @@
 """How the stack tells the policy pack what it meant to build.
 
-The task Namespace carries these labels and annotation. They are derived from stack config only,
+Every tenant Namespace carries these labels and annotations. They are derived from stack config only,
 so they are known during ``pulumi preview``; the pack reads intent from them instead of from values
 that only exist after ``pulumi up`` (e-mails of created accounts, role names returned by the API).
 """
@@ -23,3 +23,9 @@ AIRFLOW_IDENTITY_ANNOTATION: Final = "gke-kpo/airflow-identity"
 
 TRUE: Final = "true"
 FALSE: Final = "false"
+
+TENANT_LABEL: Final = "gke-kpo/tenant"
+"""The tenant (``gke-kpo:tenants`` key) that owns the namespace."""
+
+TASK_SERVICE_ACCOUNT_ANNOTATION: Final = "gke-kpo/task-service-account"
+"""The tenant's task Google service account e-mail, when it has one."""

@@ -9,14 +9,11 @@ LOCATION: Final = "location"
 CLUSTER_NAME: Final = "cluster_name"
 ENDPOINT: Final = "endpoint"
 CLUSTER_CA_CERTIFICATE: Final = "cluster_ca_certificate"
-NAMESPACE: Final = "namespace"
-AIRFLOW_IDENTITY: Final = "airflow_identity"
 ACCESS_MODEL: Final = "access_model"
-XCOM_PUSH: Final = "xcom_push"
 IAM_PERMISSIONS: Final = "iam_permissions"
-RBAC_RULES: Final = "rbac_rules"
 GPU: Final = "gpu"
 KUBECONFIG: Final = "kubeconfig"
+TENANTS: Final = "tenants"
 
 OUTPUT_NAMES: Final = (
     PROJECT,
@@ -24,15 +21,38 @@ OUTPUT_NAMES: Final = (
     CLUSTER_NAME,
     ENDPOINT,
     CLUSTER_CA_CERTIFICATE,
-    NAMESPACE,
-    AIRFLOW_IDENTITY,
     ACCESS_MODEL,
-    XCOM_PUSH,
     IAM_PERMISSIONS,
-    RBAC_RULES,
     GPU,
     KUBECONFIG,
+    TENANTS,
 )
+
+# The fields of each entry of TENANTS (an object keyed by tenant name).
+NAMESPACE: Final = "namespace"
+AIRFLOW_IDENTITY: Final = "airflow_identity"
+IDENTITY_MODE: Final = "identity_mode"
+XCOM_PUSH: Final = "xcom_push"
+RBAC_RULES: Final = "rbac_rules"
+GPU_QUOTA: Final = "gpu_quota"
+TASK_SERVICE_ACCOUNT: Final = "task_service_account"
+"""``null`` when the tenant has none: the Python SDK keeps a None nested in a dict as JSON null (it drops only
+top-level None exports: pulumi.runtime.rpc serialize_properties skips them, serialize_property does not)."""
+
+TENANT_FIELDS: Final = (
+    NAMESPACE,
+    AIRFLOW_IDENTITY,
+    IDENTITY_MODE,
+    XCOM_PUSH,
+    RBAC_RULES,
+    GPU_QUOTA,
+    TASK_SERVICE_ACCOUNT,
+)
+
+# The fields of a non-null TASK_SERVICE_ACCOUNT.
+KUBERNETES_SERVICE_ACCOUNT: Final = "kubernetes_service_account"
+GOOGLE_SERVICE_ACCOUNT: Final = "google_service_account"
+ROLES: Final = "roles"
 
 GPU_TAINT: Final = {"key": "nvidia.com/gpu", "value": "present", "effect": "NoSchedule"}
 """The taint every GPU node carries, in Kubernetes spelling (GKE's API spells the effect NO_SCHEDULE)."""

@@ -3,30 +3,23 @@
 from __future__ import annotations
 
 import ipaddress
-from itertools import pairwise
 
 from gke_kpo import names
 from gke_kpo.config_reader import ConfigReader
 from gke_kpo.config_schema import resolve
 from gke_kpo.errors import ConfigError
+from gke_kpo.parse_tenants import TENANTS_KEY, TenantInput, parse_tenant, read_tenant_inputs
 from gke_kpo.permissions import AccessModel
-from gke_kpo.settings import (
-    ClusterSettings,
-    GpuPoolSettings,
-    IdentityMode,
-    IdentitySettings,
-    NamespaceSettings,
-    NetworkSettings,
-    Settings,
-    SystemPoolSettings,
-)
+from gke_kpo.settings import ClusterSettings, GpuPoolSettings, NetworkSettings, Settings, SystemPoolSettings
+from gke_kpo.tenant_checks import access_model_fences_tenants, gpu_quotas, unique_namespaces_and_identities
 
 RELEASE_CHANNELS = ("RAPID", "REGULAR", "STABLE", "EXTENDED")
 GPU_DRIVER_VERSIONS = ("DEFAULT", "LATEST", "INSTALLATION_DISABLED")
 
 
 def parse_settings(raw_values: dict[str, str], stack: str) -> Settings:
-    values, problems = resolve(raw_values)
+    stack_values = {key: value for key, value in raw_values.items() if key != TENANTS_KEY}
+    values, problems = resolve(stack_values)
     read = ConfigReader(values, problems)
     project = read.text("project", names.project_id_problem, "use the project id, not its name or number")
     region = read.text("region", names.region_problem, "use a region name such as us-central1")
@@ -35,6 +28,12 @@ def parse_settings(raw_values: dict[str, str], stack: str) -> Settings:
         reason = names.zone_problem(zone, region)
         if reason:
             read.fail("zone", reason, f"use a zone of {region} such as {region}-a, or leave it empty")
+    inputs = read_tenant_inputs(raw_values.get(TENANTS_KEY), problems)
+    tenants = tuple(parse_tenant(tenant, values, project, problems) for tenant in inputs)
+    gpu, access_model = _gpu_pool(read), read.member("access_model", AccessModel)
+    unique_namespaces_and_identities(tenants, problems)
+    access_model_fences_tenants(tenants, access_model, problems)
+    warnings = gpu_quotas(tenants, gpu, bool(zone), _quota_gpus_keys(inputs, stack_values), problems)
     settings = Settings(
         stack=stack,
         project=project,
@@ -43,16 +42,20 @@ def parse_settings(raw_values: dict[str, str], stack: str) -> Settings:
         network=_network(read),
         cluster=_cluster(read),
         system_pool=_system_pool(read),
-        gpu=_gpu_pool(read),
-        namespace=_namespace(read),
-        identity=_identity(read, project),
-        access_model=read.member("access_model", AccessModel),
-        xcom_push=read.flag("xcom_push"),
+        gpu=gpu,
+        tenants=tenants,
+        access_model=access_model,
         custom_role_id=_custom_role_id(read),
+        warnings=tuple(warnings),
     )
     if problems:
         raise ConfigError(problems)
     return settings
+
+
+def _quota_gpus_keys(inputs: list[TenantInput], stack_values: dict[str, str]) -> dict[str, str | None]:
+    stack_key = "quota_gpus" if "quota_gpus" in stack_values else None
+    return {t.name: t.path("quota_gpus") if "quota_gpus" in t.fields else stack_key for t in inputs}
 
 
 def _network(read: ConfigReader) -> NetworkSettings:
@@ -168,70 +171,6 @@ def _gpu_zones(read: ConfigReader) -> tuple[str, ...]:
         if reason:
             read.fail("gpu_node_locations", reason, f"list zones of {region} that offer the accelerator")
     return zones
-
-
-def _check_ascending(read: ConfigReader, keys: tuple[str, ...]) -> None:
-    """A default request above its default limit, or a default limit above the maximum, rejects every pod."""
-    values = {key: str(read.values.get(key, "")) for key in keys}
-    if any(names.quantity_problem(value) for value in values.values()):
-        return
-    for lower_key, upper_key in pairwise(keys):
-        lower, upper = values[lower_key], values[upper_key]
-        if names.quantity_value(lower) > names.quantity_value(upper):
-            read.fail(upper_key, f"{upper} is below {lower_key} {lower}", f"set {upper_key} >= {lower_key}")
-
-
-def _namespace(read: ConfigReader) -> NamespaceSettings:
-    def quantity(key: str) -> str:
-        return read.text(key, names.quantity_problem, "use a Kubernetes quantity such as 500m or 2Gi")
-
-    _check_ascending(read, ("default_cpu_request", "default_cpu_limit", "max_container_cpu"))
-    _check_ascending(read, ("default_memory_request", "default_memory_limit", "max_container_memory"))
-    return NamespaceSettings(
-        name=read.text("namespace", names.task_namespace_problem, "e.g. airflow-kpo"),
-        quota_pods=read.number("quota_pods", 1),
-        quota_cpu=quantity("quota_cpu"),
-        quota_memory=quantity("quota_memory"),
-        quota_gpus=read.number("quota_gpus", 0),
-        default_cpu_request=quantity("default_cpu_request"),
-        default_memory_request=quantity("default_memory_request"),
-        default_cpu_limit=quantity("default_cpu_limit"),
-        default_memory_limit=quantity("default_memory_limit"),
-        max_container_cpu=quantity("max_container_cpu"),
-        max_container_memory=quantity("max_container_memory"),
-    )
-
-
-def _identity(read: ConfigReader, project: str) -> IdentitySettings:
-    mode = read.member("identity_mode", IdentityMode)
-    gsa_name = read.text("airflow_gsa_name", names.account_id_problem, "6-30 characters, e.g. airflow-kpo")
-    wi_project = read.text("airflow_wi_project") or project
-    if read.values.get("airflow_wi_project"):
-        read.text("airflow_wi_project", names.project_id_problem, "use the project id of Airflow's GKE cluster")
-    k8s_namespace = read.text("airflow_k8s_namespace", names.dns1123_label_problem, "Airflow's namespace, e.g. airflow")
-    ksa = read.text("airflow_k8s_service_account", names.dns1123_label_problem, "e.g. airflow-worker")
-    email = read.text("airflow_service_account")
-    if mode is IdentityMode.GKE and email:
-        read.fail(
-            "airflow_service_account",
-            "is only used with identity_mode astro; identity_mode gke creates the account from airflow_gsa_name",
-            "remove airflow_service_account, or set identity_mode to astro",
-        )
-    if mode is IdentityMode.GKE:
-        email = names.service_account_email(gsa_name, project)
-    elif not email:
-        read.fail(
-            "airflow_service_account",
-            "is required with identity_mode astro",
-            "copy the Deployment's workload identity e-mail from the Astro UI (Details > Workload Identity)",
-        )
-    else:
-        read.text(
-            "airflow_service_account",
-            names.service_account_email_problem,
-            "use the service account e-mail, e.g. name@project.iam.gserviceaccount.com",
-        )
-    return IdentitySettings(mode, email, gsa_name, wi_project, k8s_namespace, ksa)
 
 
 def _custom_role_id(read: ConfigReader) -> str:

@@ -67,8 +67,6 @@ class NamespaceSettings:
     quota_gpus: int
     default_cpu_request: str
     default_memory_request: str
-    default_cpu_limit: str
-    default_memory_limit: str
     max_container_cpu: str
     max_container_memory: str
 
@@ -89,6 +87,27 @@ class IdentitySettings:
 
 
 @dataclass(frozen=True)
+class TaskServiceAccountSettings:
+    """A Google SA every pod of the tenant may run as, through the KSA annotated with it."""
+
+    roles: tuple[str, ...]
+    kubernetes_service_account: str
+    account_id: str
+    email: str
+    workload_identity_member: str
+    """The KSA in the tenant's namespace on this stack's cluster, so the pool is the stack project's."""
+
+
+@dataclass(frozen=True)
+class TenantSettings:
+    name: str
+    namespace: NamespaceSettings
+    identity: IdentitySettings
+    xcom_push: bool
+    task_service_account: TaskServiceAccountSettings | None
+
+
+@dataclass(frozen=True)
 class Settings:
     stack: str
     project: str
@@ -98,11 +117,11 @@ class Settings:
     cluster: ClusterSettings
     system_pool: SystemPoolSettings
     gpu: GpuPoolSettings | None
-    namespace: NamespaceSettings
-    identity: IdentitySettings
+    tenants: tuple[TenantSettings, ...]
     access_model: AccessModel
-    xcom_push: bool
     custom_role_id: str
+    warnings: tuple[str, ...] = ()
+    """Problems worth telling but not refusing (e.g. GPU quotas over-subscribing the shared pool)."""
 
     @property
     def location(self) -> str:

@@ -18,6 +18,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--outputs", required=True, type=Path, help="the stack outputs JSON file")
     parser.add_argument("--out", required=True, type=Path, help="the folder to write into")
     parser.add_argument("--conn-id", default=DEFAULT_CONN_ID, help="Airflow connection id")
+    parser.add_argument("--tenant", help="render only this tenant (default: every tenant, each in <out>/<tenant>/)")
     parser.add_argument("--check", action="store_true", help="write nothing; exit 1 listing the files that differ")
     return parser
 
@@ -28,7 +29,7 @@ def main(argv: list[str] | None = None) -> int:
         outputs = json.loads(args.outputs.read_text(encoding="utf-8"))
         if not isinstance(outputs, dict):
             raise OutputsError("the outputs file must hold one JSON object")
-        files = render_files(outputs, args.conn_id)
+        files = render_files(outputs, args.conn_id, args.tenant)
     except (OSError, json.JSONDecodeError, OutputsError) as error:
         print(f"error: {args.outputs}: {error}", file=sys.stderr)
         return 2

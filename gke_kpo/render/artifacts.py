@@ -11,13 +11,13 @@ import yaml
 from gke_kpo.kubeconfig import context_name, kubeconfig_dict, kubeconfig_yaml
 from gke_kpo.render import pins
 from gke_kpo.render.templates import render_template
-from gke_kpo.render.validate import StackOutputs
+from gke_kpo.render.validate import TenantOutputs
 
 SEED_IMAGE = "ubuntu:latest"
 """The image of the source document's example task, kept so its DAG is recognisable."""
 
 
-def _kubeconfig_args(stack: StackOutputs) -> tuple[str, str, str, str, str]:
+def _kubeconfig_args(stack: TenantOutputs) -> tuple[str, str, str, str, str]:
     return (
         stack.project,
         stack.location,
@@ -27,11 +27,11 @@ def _kubeconfig_args(stack: StackOutputs) -> tuple[str, str, str, str, str]:
     )
 
 
-def kubeconfig_file(stack: StackOutputs) -> str:
+def kubeconfig_file(stack: TenantOutputs) -> str:
     return kubeconfig_yaml(*_kubeconfig_args(stack))
 
 
-def connection_extra(stack: StackOutputs) -> dict[str, Any]:
+def connection_extra(stack: TenantOutputs) -> dict[str, Any]:
     return {
         "kube_config": kubeconfig_dict(*_kubeconfig_args(stack)),
         "namespace": stack.namespace,
@@ -44,11 +44,11 @@ def _compact_json(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"))
 
 
-def connection(stack: StackOutputs) -> dict[str, Any]:
+def connection(stack: TenantOutputs) -> dict[str, Any]:
     return {"conn_type": "kubernetes", "extra": connection_extra(stack)}
 
 
-def connection_json(stack: StackOutputs) -> str:
+def connection_json(stack: TenantOutputs) -> str:
     return json.dumps(connection(stack), indent=2, sort_keys=True) + "\n"
 
 
@@ -56,11 +56,11 @@ def env_var_name(conn_id: str) -> str:
     return f"AIRFLOW_CONN_{conn_id.upper()}"
 
 
-def connection_env(stack: StackOutputs, conn_id: str) -> str:
+def connection_env(stack: TenantOutputs, conn_id: str) -> str:
     return f"{env_var_name(conn_id)}={shlex.quote(_compact_json(connection(stack)))}\n"
 
 
-def airflow_settings(stack: StackOutputs, conn_id: str) -> str:
+def airflow_settings(stack: TenantOutputs, conn_id: str) -> str:
     settings = {
         "airflow": {
             "connections": [
@@ -86,7 +86,7 @@ def requirements() -> str:
     return render_template("requirements.txt.j2", pins=pins)
 
 
-def dag(stack: StackOutputs, conn_id: str) -> str:
+def dag(stack: TenantOutputs, conn_id: str) -> str:
     return render_template(
         "dags/remote_kpo.py.j2",
         cluster=context_name(stack.project, stack.location, stack.cluster_name),
@@ -95,4 +95,6 @@ def dag(stack: StackOutputs, conn_id: str) -> str:
         image=SEED_IMAGE,
         gpu=stack.gpu,
         xcom_push=stack.xcom_push,
+        # Not yet used by the template (its text is being changed elsewhere); one `{% if %}` line will read it.
+        service_account_name=stack.service_account_name,
     )

@@ -36,7 +36,9 @@ class GpuPool:
 
 
 @dataclass(frozen=True)
-class StackOutputs:
+class TenantOutputs:
+    """What one tenant's artifacts need from the cluster-level outputs and its entry of ``tenants``."""
+
     project: str
     location: str
     cluster_name: str
@@ -45,6 +47,9 @@ class StackOutputs:
     namespace: str
     xcom_push: bool
     gpu: GpuPool | None
+    """The cluster's GPU pool when this tenant may use it (gpu_quota > 0), else None."""
+    service_account_name: str | None
+    """The tenant's task Kubernetes service account, when it has one."""
 
 
 def _text(raw: dict[str, Any], key: str, where: str = "") -> str:
@@ -80,21 +85,41 @@ def _ca_certificate(raw: dict[str, Any]) -> str:
     return encoded
 
 
-def _namespace(raw: dict[str, Any]) -> str:
-    namespace = _text(raw, names.NAMESPACE)
+def _namespace(raw: dict[str, Any], where: str) -> str:
+    namespace = _text(raw, names.NAMESPACE, where)
     if not _DNS_LABEL.match(namespace):
-        raise OutputsError(f"output {names.NAMESPACE!r} must be a DNS-1123 label, got {namespace!r}")
+        raise OutputsError(f"output {where + names.NAMESPACE!r} must be a DNS-1123 label, got {namespace!r}")
     return namespace
 
 
-def _xcom_push(raw: dict[str, Any]) -> bool:
+def _xcom_push(raw: dict[str, Any], where: str) -> bool:
+    label = where + names.XCOM_PUSH
     if names.XCOM_PUSH not in raw:
-        raise OutputsError(f"missing output {names.XCOM_PUSH!r}: expected true or false")
+        raise OutputsError(f"missing output {label!r}: expected true or false")
     value = raw[names.XCOM_PUSH]
     # A string "false" is truthy; only a JSON boolean says what it means.
     if not isinstance(value, bool):
-        raise OutputsError(f"output {names.XCOM_PUSH!r} must be a JSON boolean, got {value!r}")
+        raise OutputsError(f"output {label!r} must be a JSON boolean, got {value!r}")
     return value
+
+
+def _gpu_quota(raw: dict[str, Any], where: str) -> int:
+    value = raw.get(names.GPU_QUOTA, 0)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise OutputsError(f"output {where + names.GPU_QUOTA!r} must be a whole number >= 0, got {value!r}")
+    return value
+
+
+def _service_account_name(raw: dict[str, Any], where: str) -> str | None:
+    # Null (what the Python SDK writes for a None inside a dict) or absent: the tenant has no task identity.
+    task = raw.get(names.TASK_SERVICE_ACCOUNT)
+    if task is None:
+        return None
+    label = f"{where}{names.TASK_SERVICE_ACCOUNT}."
+    account = _text(_mapping(task, label.rstrip(".")), names.KUBERNETES_SERVICE_ACCOUNT, label)
+    if not _DNS_LABEL.match(account):
+        raise OutputsError(f"output {label + names.KUBERNETES_SERVICE_ACCOUNT!r} must be a DNS-1123 label")
+    return account
 
 
 def _mapping(value: Any, label: str) -> dict[str, Any]:
@@ -124,18 +149,35 @@ def _gpu(raw: dict[str, Any]) -> GpuPool | None:
     )
 
 
-def parse_outputs(raw: dict[str, Any]) -> StackOutputs:
-    """The outputs the renderer needs, checked; unknown extra keys are ignored."""
-    return StackOutputs(
-        project=_text(raw, names.PROJECT),
-        location=_text(raw, names.LOCATION),
-        cluster_name=_text(raw, names.CLUSTER_NAME),
-        endpoint=_endpoint(raw),
-        cluster_ca_certificate=_ca_certificate(raw),
-        namespace=_namespace(raw),
-        xcom_push=_xcom_push(raw),
-        gpu=_gpu(raw),
-    )
+def parse_outputs(raw: dict[str, Any]) -> dict[str, TenantOutputs]:
+    """What each tenant's artifacts need, checked, keyed by tenant name; unknown extra keys are ignored."""
+    cluster = {
+        "project": _text(raw, names.PROJECT),
+        "location": _text(raw, names.LOCATION),
+        "cluster_name": _text(raw, names.CLUSTER_NAME),
+        "endpoint": _endpoint(raw),
+        "cluster_ca_certificate": _ca_certificate(raw),
+    }
+    gpu = _gpu(raw)
+    if names.TENANTS not in raw:
+        raise OutputsError(f"missing output {names.TENANTS!r}: run `pulumi stack output --json --show-secrets`")
+    tenants = _mapping(raw[names.TENANTS], names.TENANTS)
+    if not tenants:
+        raise OutputsError(f"output {names.TENANTS!r} names no tenant")
+    parsed = {}
+    for tenant, entry in sorted(tenants.items()):
+        where = f"{names.TENANTS}.{tenant}."
+        if not _DNS_LABEL.match(tenant):
+            raise OutputsError(f"output {names.TENANTS!r} has a tenant {tenant!r} that is no DNS-1123 label")
+        fields = _mapping(entry, where.rstrip("."))
+        parsed[tenant] = TenantOutputs(
+            **cluster,
+            namespace=_namespace(fields, where),
+            xcom_push=_xcom_push(fields, where),
+            gpu=gpu if _gpu_quota(fields, where) > 0 else None,
+            service_account_name=_service_account_name(fields, where),
+        )
+    return parsed
 
 
 def check_conn_id(conn_id: str) -> str:

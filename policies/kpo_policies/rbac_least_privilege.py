@@ -150,7 +150,8 @@ def _subject_problem(entry: object, owner: TenantIntent | None, intent: StackInt
         return None  # another tenant's identity: tenant-isolation reports it, with the cross-tenant cost.
     if owner is None or name != owner.airflow_identity:
         expected = owner.airflow_identity if owner else None
-        return f"binds {kind} {name!r}, which is not the configured Airflow identity {expected!r}."
+        owning = f"the Airflow identity of the tenant owning this namespace ({expected!r})"
+        return f"binds {kind} {name!r}, which is not {owning}."
     # GKE authenticates the Google service account as a User; a Group or ServiceAccount that merely
     # carries the same name is a different principal, whoever controls it.
     if kind != "User" or api_group != RBAC_API_GROUP:

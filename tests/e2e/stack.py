@@ -7,9 +7,11 @@ from typing import Any
 from gke_kpo import outputs as names
 from gke_kpo.kubeconfig import kubeconfig_yaml
 from gke_kpo.permissions import AccessModel, custom_role_permissions, rbac_rules
+from gke_kpo.render import render_files
 
 PROJECT, LOCATION, CLUSTER = "e2e-project", "us-central1-a", "kpo-e2e"
 NAMESPACE = "kpo-tasks"
+TENANT = "team-e2e"
 
 
 def loopback_outputs(endpoint: str, ca_base64: str, service_account: str, xcom_push: bool = False) -> dict[str, Any]:
@@ -19,12 +21,25 @@ def loopback_outputs(endpoint: str, ca_base64: str, service_account: str, xcom_p
         names.CLUSTER_NAME: CLUSTER,
         names.ENDPOINT: endpoint,
         names.CLUSTER_CA_CERTIFICATE: ca_base64,
-        names.NAMESPACE: NAMESPACE,
-        names.AIRFLOW_IDENTITY: service_account,
         names.ACCESS_MODEL: AccessModel.NAMESPACED.value,
-        names.XCOM_PUSH: xcom_push,
         names.IAM_PERMISSIONS: custom_role_permissions(AccessModel.NAMESPACED, xcom_push),
-        names.RBAC_RULES: rbac_rules(xcom_push),
         names.GPU: None,
         names.KUBECONFIG: kubeconfig_yaml(PROJECT, LOCATION, CLUSTER, endpoint, ca_base64),
+        names.TENANTS: {
+            TENANT: {
+                names.NAMESPACE: NAMESPACE,
+                names.AIRFLOW_IDENTITY: service_account,
+                names.IDENTITY_MODE: "astro",
+                names.XCOM_PUSH: xcom_push,
+                names.RBAC_RULES: rbac_rules(xcom_push),
+                names.GPU_QUOTA: 0,
+                names.TASK_SERVICE_ACCOUNT: None,
+            }
+        },
     }
+
+
+def tenant_files(outputs: dict[str, Any], **options: Any) -> dict[str, str]:
+    """The rendered files of TENANT, keyed by their path inside its folder."""
+    prefix = f"{TENANT}/"
+    return {path.removeprefix(prefix): text for path, text in render_files(outputs, **options).items()}

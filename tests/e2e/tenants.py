@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from gke_kpo import intent
+from gke_kpo import outputs as names
 from gke_kpo.permissions import AccessModel, rbac_rules
 from gke_kpo.render import render_files
 from policies.kpo_policies import resource_types as types
@@ -94,11 +95,28 @@ def as_policy_resources(manifests: list[Manifest]) -> list[tuple[str, str, Manif
     ]
 
 
+def tenants_outputs(endpoint: str, ca_base64: str) -> dict[str, Any]:
+    """One stack's outputs with both tenants, as `pulumi stack output --json` prints them."""
+    outputs = loopback_outputs(endpoint, ca_base64, ML.identity)
+    outputs[names.TENANTS] = {
+        tenant.name: {
+            names.NAMESPACE: tenant.namespace,
+            names.AIRFLOW_IDENTITY: tenant.identity,
+            names.IDENTITY_MODE: "astro",
+            names.XCOM_PUSH: tenant.xcom_push,
+            names.RBAC_RULES: rbac_rules(tenant.xcom_push),
+            names.GPU_QUOTA: 0,
+            names.TASK_SERVICE_ACCOUNT: None,
+        }
+        for tenant in TENANTS
+    }
+    return outputs
+
+
 def render_tenant(endpoint: str, ca_base64: str, tenant: Tenant) -> dict[str, str]:
-    """The tenant's artifact set, rendered from its stack outputs."""
-    outputs = loopback_outputs(endpoint, ca_base64, tenant.identity, tenant.xcom_push)
-    outputs["namespace"] = tenant.namespace
-    return render_files(outputs)
+    """The tenant's artifact set (``make render --tenant``), keyed by its path inside the tenant's folder."""
+    rendered = render_files(tenants_outputs(endpoint, ca_base64), tenant=tenant.name)
+    return {path.removeprefix(f"{tenant.name}/"): text for path, text in rendered.items()}
 
 
 def pointed_at(dag_source: str, namespace: str, to_namespace: str) -> str:

@@ -11,12 +11,12 @@ from typing import Any
 import pytest
 from kubernetes import client, config
 
-from gke_kpo.render import render_files, write_files
+from gke_kpo.render import write_files
 
 from .airflow_run import AirflowHome, connection_env_var
 from .conftest import ACCESS_TOKEN, SERVICE_ACCOUNT
 from .fake_metadata import MetadataState
-from .stack import NAMESPACE, loopback_outputs
+from .stack import NAMESPACE, loopback_outputs, tenant_files
 from .tls import ServerTls
 
 ENDPOINT = "127.0.0.1:6443"  # nothing is contacted: only the client configuration is checked
@@ -25,7 +25,7 @@ HOOK_PROBE = Path(__file__).with_name("hook_probe.py")
 
 @pytest.fixture
 def files(server_tls: ServerTls) -> dict[str, str]:
-    return render_files(loopback_outputs(ENDPOINT, server_tls.ca_base64, SERVICE_ACCOUNT), conn_id="gke_e2e")
+    return tenant_files(loopback_outputs(ENDPOINT, server_tls.ca_base64, SERVICE_ACCOUNT), conn_id="gke_e2e")
 
 
 def test_kubernetes_client_loads_kubeconfig_and_gets_a_token_from_the_plugin(

@@ -13,14 +13,14 @@ import pytest
 
 from gke_kpo import outputs as names
 from gke_kpo.permissions import rbac_rules
-from gke_kpo.render import render_files, write_files
+from gke_kpo.render import write_files
 from gke_kpo.render.artifacts import SEED_IMAGE
 
 from .airflow_run import AirflowHome, connection_env_var
 from .conftest import SERVICE_ACCOUNT
 from .fake_kube_api import ClusterState, serve_kube_api
 from .fake_metadata import MetadataState
-from .stack import NAMESPACE, loopback_outputs
+from .stack import NAMESPACE, TENANT, loopback_outputs, tenant_files
 from .tls import ServerTls
 
 DAG_ID = "remote_kpo"
@@ -48,11 +48,13 @@ def run_dag(
     metadata, metadata_host = metadata_server
 
     def run(drop_rule: dict[str, Any] | None = None) -> Run:
-        with_rules = loopback_outputs("127.0.0.1:0", server_tls.ca_base64, SERVICE_ACCOUNT)[names.RBAC_RULES]
+        with_rules = loopback_outputs("127.0.0.1:0", server_tls.ca_base64, SERVICE_ACCOUNT)[names.TENANTS][TENANT][
+            names.RBAC_RULES
+        ]
         rules = [rule for rule in with_rules if rule != drop_rule]
         cluster = ClusterState(token=metadata.access_token, namespace=NAMESPACE, rules=rules)
         with serve_kube_api(cluster, server_tls) as endpoint:
-            files = render_files(loopback_outputs(endpoint, server_tls.ca_base64, SERVICE_ACCOUNT))
+            files = tenant_files(loopback_outputs(endpoint, server_tls.ca_base64, SERVICE_ACCOUNT))
             write_files(files, tmp_path / "rendered")
             home = migrated_airflow_home.clone(tmp_path / "home", tmp_path / "rendered" / "dags", metadata_host)
             name, value = connection_env_var(files["connection.env"])

@@ -254,7 +254,9 @@ def test_cross_tenant_binding_is_reported_once() -> None:
 def test_a_stranger_is_still_reported_by_rbac() -> None:
     stack = mutated(two_tenants(), t.ROLE_BINDING, "binding-etl-dev", "subjects.0", user("x@elsewhere.com"))
     outcome = run_policy(rbac_least_privilege.POLICY, stack)
-    assert outcome.mentions(f"'x@elsewhere.com', which is not the configured Airflow identity '{ETL.identity}'")
+    assert outcome.mentions(
+        f"'x@elsewhere.com', which is not the Airflow identity of the tenant owning this namespace ('{ETL.identity}')"
+    )
 
 
 class _Counted:

@@ -21,11 +21,18 @@ def prod_plan() -> Iterator[Plan]:
     yield run_program("prod")
 
 
+ONE_DEV_TENANT = {"ml-dev": {"airflow_service_account": "astro-ml-dev@acme-airflow-dev.iam.gserviceaccount.com"}}
+"""access_model project fences no tenants, so it admits one only."""
+
+
 @pytest.mark.parametrize("access_model", list(AccessModel))
 @pytest.mark.parametrize("stack", ["dev", "prod"])
 def test_own_stacks_pass(analyzer: AnalyzerSession, stack: str, access_model: AccessModel) -> None:
     """Not only no mandatory failure: no verdict at all, bar the project model's deliberate report."""
-    result = run_gate(run_program(stack, {"gke-kpo:access_model": access_model.value}), stack, analyzer)
+    overrides: dict[str, object] = {"gke-kpo:access_model": access_model.value}
+    if access_model is AccessModel.PROJECT and stack == "dev":
+        overrides["gke-kpo:tenants"] = ONE_DEV_TENANT
+    result = run_gate(run_program(stack, overrides), stack, analyzer)
     assert result.passed, result.format()
     expected = {"no-project-wide-pod-access"} if access_model is AccessModel.PROJECT else set()
     assert {v.policy for v in result.verdicts} == expected, result.format()
@@ -121,6 +128,19 @@ def test_permission_creep_in_the_role_blocks_prod(
     result = run_gate(_mutate(prod_plan, t.ROLE, "rules", [*role.inputs["rules"], extra_rule]), "prod", analyzer)
     [failure] = result.mandatory_failures
     assert failure.policy == "rbac-least-privilege" and listed in failure.message and "Fix: " in failure.message
+
+
+def test_a_binding_to_another_tenants_identity_fails_dev(analyzer: AnalyzerSession) -> None:
+    plan = run_program("dev")
+    etl = plan.outputs["tenants"]["etl-dev"]["airflow_identity"]
+    binding = next(r for r in plan.resources if r.type == t.ROLE_BINDING and r.name == "kpo-dev-ml-dev-role-binding")
+    inputs = copy.deepcopy(binding.inputs)
+    inputs["subjects"][0]["name"] = etl
+    changed = dataclasses.replace(binding, inputs=inputs)
+    result = run_gate(dataclasses.replace(plan, resources=[changed if r is binding else r for r in plan.resources]),
+                      "dev", analyzer)  # fmt: skip
+    [verdict] = result.verdicts
+    assert verdict.policy == "tenant-isolation" and etl in verdict.message and "namespace 'ml-dev'" in verdict.message
 
 
 def test_private_endpoint_without_authorized_cidrs_passes_prod(analyzer: AnalyzerSession) -> None:

@@ -543,7 +543,7 @@ CASES = [
         "binds-other-user",
         rbac_least_privilege.POLICY,
         _m(t.ROLE_BINDING, "binding", "subjects.0", {"kind": "User", "name": "someone@else.com"}),
-        "not the configured Airflow identity",
+        "not the Airflow identity of the tenant owning this namespace",
         "'binding'",
     ),
     *[

@@ -11,9 +11,23 @@ import pytest
 from gke_kpo import outputs as names
 from gke_kpo.kubeconfig import kubeconfig_yaml
 from gke_kpo.permissions import rbac_rules
+from gke_kpo.render import render_files
 
 DATA = Path(__file__).parent / "data"
 GPU_XCOM_OUTPUTS_FILE = DATA / "outputs_gpu_xcom.json"
+TENANT = "team-a"
+"""The one tenant of the outputs files here."""
+
+
+def tenant_of(outputs: dict[str, Any]) -> dict[str, Any]:
+    entry: dict[str, Any] = outputs[names.TENANTS][TENANT]
+    return entry
+
+
+def one_tenant_files(outputs: dict[str, Any], **options: Any) -> dict[str, str]:
+    """The files of TENANT, keyed by their path inside the tenant's folder."""
+    prefix = f"{TENANT}/"
+    return {path.removeprefix(prefix): text for path, text in render_files(outputs, **options).items()}
 
 
 def load_gpu_xcom_outputs() -> dict[str, Any]:
@@ -22,7 +36,7 @@ def load_gpu_xcom_outputs() -> dict[str, Any]:
 
 
 def plain_outputs_from(base: dict[str, Any]) -> dict[str, Any]:
-    """Another project, a zone, another namespace, no GPU pool, XCom off."""
+    """Another project, a zone, another namespace, no GPU pool, XCom off."""  # fmt: skip
     project, location, cluster, endpoint = "other-proj-42", "us-east1-b", "batch", "10.20.30.40"
     ca = base[names.CLUSTER_CA_CERTIFICATE]
     return base | {
@@ -30,9 +44,15 @@ def plain_outputs_from(base: dict[str, Any]) -> dict[str, Any]:
         names.LOCATION: location,
         names.CLUSTER_NAME: cluster,
         names.ENDPOINT: endpoint,
-        names.NAMESPACE: "team-b-jobs",
-        names.XCOM_PUSH: False,
-        names.RBAC_RULES: rbac_rules(False),
+        names.TENANTS: {
+            TENANT: tenant_of(base)
+            | {
+                names.NAMESPACE: "team-b-jobs",
+                names.XCOM_PUSH: False,
+                names.RBAC_RULES: rbac_rules(False),
+                names.GPU_QUOTA: 0,
+            }
+        },
         names.GPU: None,
         names.KUBECONFIG: kubeconfig_yaml(project, location, cluster, endpoint, ca),
     }

@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 
 from gke_kpo import outputs as names
-from gke_kpo.render import render_files, write_files
+from gke_kpo.render import write_files
 from gke_kpo.render.artifacts import SEED_IMAGE
 
-from .conftest import OUTPUT_CASES, outputs_case
+from .conftest import OUTPUT_CASES, one_tenant_files, outputs_case, tenant_of
 
 PROBE = Path(__file__).with_name("dagbag_probe.py")
 
@@ -43,7 +43,7 @@ def case(
     pytest.importorskip("airflow.providers.cncf.kubernetes", reason="Airflow's Kubernetes provider is not installed")
     outputs = outputs_case(request.param)
     root = tmp_path_factory.mktemp(f"dagbag-{request.param}")
-    write_files(render_files(outputs, conn_id="remote_gke"), root / "out")
+    write_files(one_tenant_files(outputs, conn_id="remote_gke"), root / "out")
     return outputs, _load_dagbag(root / "out" / "dags", root / "home")
 
 
@@ -68,14 +68,14 @@ def test_every_task_targets_the_stack_namespace_through_the_connection(
 ) -> None:
     tasks = dagbag["dags"]["remote_kpo"]
     expected_ids = {"run_on_gke"} | ({"run_on_gpu"} if any_outputs[names.GPU] else set())
-    expected_ids |= {"push_xcom"} if any_outputs[names.XCOM_PUSH] else set()
+    expected_ids |= {"push_xcom"} if tenant_of(any_outputs)[names.XCOM_PUSH] else set()
 
     assert set(tasks) == expected_ids
     for task in tasks.values():
-        assert (task["conn_id"], task["namespace"]) == ("remote_gke", any_outputs[names.NAMESPACE])
+        assert (task["conn_id"], task["namespace"]) == ("remote_gke", tenant_of(any_outputs)[names.NAMESPACE])
         assert (task["in_cluster"], task["get_logs"], task["image"]) == (False, True, SEED_IMAGE)
     assert [task_id for task_id, task in tasks.items() if task["do_xcom_push"]] == (
-        ["push_xcom"] if any_outputs[names.XCOM_PUSH] else []
+        ["push_xcom"] if tenant_of(any_outputs)[names.XCOM_PUSH] else []
     )
 
 

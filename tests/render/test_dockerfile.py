@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from dockerfile_parse import DockerfileParser
 
-from gke_kpo.render import pins, render_files
+from gke_kpo.render import pins
 
-from .conftest import load_gpu_xcom_outputs
+from .conftest import load_gpu_xcom_outputs, one_tenant_files
 
 PINNED_TAG = re.compile(r"^[^:@\s]+(:[0-9][\w.\-]*|@sha256:[0-9a-f]{64})(\s+AS\s+\S+)?$", re.IGNORECASE)
 
@@ -20,7 +20,7 @@ PINNED_TAG = re.compile(r"^[^:@\s]+(:[0-9][\w.\-]*|@sha256:[0-9a-f]{64})(\s+AS\s
 def instructions(tmp_path: Path) -> list[dict[str, Any]]:
     # The parser writes its content to <path>/Dockerfile; keep that out of the working tree.
     parser = DockerfileParser(path=str(tmp_path))
-    parser.content = render_files(load_gpu_xcom_outputs())["Dockerfile"]
+    parser.content = one_tenant_files(load_gpu_xcom_outputs())["Dockerfile"]
     parsed: list[dict[str, Any]] = parser.structure
     return [step for step in parsed if step["instruction"] != "COMMENT"]
 

@@ -11,14 +11,16 @@ from typing import Any
 import pytest
 
 from gke_kpo import outputs as names
-from gke_kpo.render import render_files, write_files
+from gke_kpo.render import write_files
+
+from .conftest import one_tenant_files
 
 
 def test_kubectl_config_view_reads_server_ca_and_exec(tmp_path: Path, any_outputs: dict[str, Any]) -> None:
     kubectl = shutil.which("kubectl")
     if kubectl is None:
         pytest.skip("kubectl is not on PATH")
-    write_files(render_files(any_outputs), tmp_path)
+    write_files(one_tenant_files(any_outputs), tmp_path)
 
     view = subprocess.run(
         [kubectl, "config", "view", "--raw", "-o", "json", "--kubeconfig", str(tmp_path / "kubeconfig.yaml")],

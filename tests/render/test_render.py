@@ -15,7 +15,7 @@ import yaml
 from gke_kpo import outputs as names
 from gke_kpo.render import OutputsError, changed_files, pins, render_files, write_files
 
-from .conftest import GPU_XCOM_OUTPUTS_FILE
+from .conftest import GPU_XCOM_OUTPUTS_FILE, TENANT, one_tenant_files, tenant_of
 
 SEVEN_FILES = {
     "kubeconfig.yaml",
@@ -46,24 +46,24 @@ def test_cli_writes_the_seven_files_byte_identically_twice(tmp_path: Path) -> No
     assert _cli("--out", str(first)).returncode == 0
     assert _cli("--out", str(second)).returncode == 0
 
-    assert set(_tree_bytes(first)) == SEVEN_FILES
+    assert set(_tree_bytes(first)) == {f"{TENANT}/{name}" for name in SEVEN_FILES}
     assert _tree_bytes(first) == _tree_bytes(second)
 
 
 def test_check_lists_exactly_the_files_that_drifted(tmp_path: Path) -> None:
     assert _cli("--out", str(tmp_path)).returncode == 0
     assert _cli("--out", str(tmp_path), "--check").returncode == 0
-    (tmp_path / "Dockerfile").write_text("FROM scratch\n")
-    (tmp_path / "dags" / "remote_kpo.py").unlink()
+    (tmp_path / TENANT / "Dockerfile").write_text("FROM scratch\n")
+    (tmp_path / TENANT / "dags" / "remote_kpo.py").unlink()
 
     result = _cli("--out", str(tmp_path), "--check")
 
     assert result.returncode == 1
     assert result.stderr.splitlines() == [
-        f"differs: {tmp_path / 'Dockerfile'}",
-        f"differs: {tmp_path / 'dags' / 'remote_kpo.py'}",
+        f"differs: {tmp_path / TENANT / 'Dockerfile'}",
+        f"differs: {tmp_path / TENANT / 'dags' / 'remote_kpo.py'}",
     ]
-    assert (tmp_path / "Dockerfile").read_text() == "FROM scratch\n"  # --check writes nothing
+    assert (tmp_path / TENANT / "Dockerfile").read_text() == "FROM scratch\n"  # --check writes nothing
 
 
 def test_cli_reports_bad_outputs_naming_the_key(tmp_path: Path) -> None:
@@ -83,7 +83,7 @@ def test_cli_reports_bad_outputs_naming_the_key(tmp_path: Path) -> None:
 
 
 def test_write_then_changed_files_is_empty(tmp_path: Path, any_outputs: dict[str, Any]) -> None:
-    files = render_files(any_outputs)
+    files = one_tenant_files(any_outputs)
     write_files(files, tmp_path)
     assert changed_files(files, tmp_path) == []
 
@@ -95,8 +95,6 @@ def test_write_then_changed_files_is_empty(tmp_path: Path, any_outputs: dict[str
         (names.ENDPOINT, "34.1.2.3/api", "'endpoint'"),
         (names.CLUSTER_CA_CERTIFICATE, "bm90IGEgY2VydA==", "'cluster_ca_certificate'"),
         (names.CLUSTER_CA_CERTIFICATE, "-----BEGIN CERTIFICATE-----", "'cluster_ca_certificate'"),
-        (names.NAMESPACE, "Team_B", "'namespace'"),
-        (names.XCOM_PUSH, "false", "'xcom_push'"),
         (names.GPU, {"accelerator": "nvidia-l4", "count": 0, "taint": {}, "node_selector": {}}, "'gpu.count'"),
         (names.PROJECT, "", "'project'"),
     ],
@@ -106,7 +104,24 @@ def test_bad_outputs_raise_naming_the_key(gpu_outputs: dict[str, Any], key: str,
         render_files(gpu_outputs | {key: value})
 
 
-@pytest.mark.parametrize("key", [names.PROJECT, names.ENDPOINT, names.CLUSTER_CA_CERTIFICATE, names.XCOM_PUSH])
+@pytest.mark.parametrize(
+    ("key", "value", "named"),
+    [
+        (names.NAMESPACE, "Team_B", f"'tenants.{TENANT}.namespace'"),
+        (names.XCOM_PUSH, "false", f"'tenants.{TENANT}.xcom_push'"),
+        (names.GPU_QUOTA, -1, f"'tenants.{TENANT}.gpu_quota'"),
+        (names.TASK_SERVICE_ACCOUNT, {"kubernetes_service_account": "Bad_Name"}, "kubernetes_service_account"),
+    ],
+)
+def test_bad_tenant_outputs_raise_naming_the_path(
+    gpu_outputs: dict[str, Any], key: str, value: object, named: str
+) -> None:
+    tenant_of(gpu_outputs)[key] = value
+    with pytest.raises(OutputsError, match=named):
+        render_files(gpu_outputs)
+
+
+@pytest.mark.parametrize("key", [names.PROJECT, names.ENDPOINT, names.CLUSTER_CA_CERTIFICATE, names.TENANTS])
 def test_missing_output_is_named(gpu_outputs: dict[str, Any], key: str) -> None:
     del gpu_outputs[key]
     with pytest.raises(OutputsError, match=f"missing output '{key}'"):
@@ -117,7 +132,7 @@ def test_absent_gpu_renders_like_null(gpu_outputs: dict[str, Any]) -> None:
     """The real CLI omits a None-valued Python export, so a stack without GPUs has no `gpu` key."""
     without_key = {key: value for key, value in gpu_outputs.items() if key != names.GPU}
     assert render_files(without_key) == render_files(gpu_outputs | {names.GPU: None})
-    assert "nvidia.com/gpu" not in render_files(without_key)["dags/remote_kpo.py"]
+    assert "nvidia.com/gpu" not in one_tenant_files(without_key)["dags/remote_kpo.py"]
 
 
 def test_conn_id_must_fit_an_environment_variable(gpu_outputs: dict[str, Any]) -> None:
@@ -127,11 +142,11 @@ def test_conn_id_must_fit_an_environment_variable(gpu_outputs: dict[str, Any]) -
 
 def test_kubeconfig_is_the_stack_kubeconfig(any_outputs: dict[str, Any]) -> None:
     """One source of truth: the rendered file is what the stack exports and its provider uses."""
-    assert render_files(any_outputs)["kubeconfig.yaml"] == any_outputs[names.KUBECONFIG]
+    assert one_tenant_files(any_outputs)["kubeconfig.yaml"] == any_outputs[names.KUBECONFIG]
 
 
 def test_kubeconfig_has_exec_plugin_and_no_static_token(any_outputs: dict[str, Any]) -> None:
-    config = yaml.safe_load(render_files(any_outputs)["kubeconfig.yaml"])
+    config = yaml.safe_load(one_tenant_files(any_outputs)["kubeconfig.yaml"])
     name = f"gke_{any_outputs[names.PROJECT]}_{any_outputs[names.LOCATION]}_{any_outputs[names.CLUSTER_NAME]}"
     [cluster], [user], [context] = config["clusters"], config["users"], config["contexts"]
 
@@ -151,17 +166,17 @@ def test_kubeconfig_has_exec_plugin_and_no_static_token(any_outputs: dict[str, A
 
 
 def test_connection_json_has_explicit_namespace_and_boolean_in_cluster(any_outputs: dict[str, Any]) -> None:
-    files = render_files(any_outputs)
+    files = one_tenant_files(any_outputs)
     connection = json.loads(files["connection.json"])
 
     assert connection["conn_type"] == "kubernetes"
     assert connection["extra"]["in_cluster"] is False
-    assert connection["extra"]["namespace"] == any_outputs[names.NAMESPACE]
+    assert connection["extra"]["namespace"] == tenant_of(any_outputs)[names.NAMESPACE]
     assert connection["extra"]["kube_config"] == yaml.safe_load(files["kubeconfig.yaml"])
 
 
 def test_connection_env_survives_a_posix_shell(any_outputs: dict[str, Any], tmp_path: Path) -> None:
-    files = render_files(any_outputs, conn_id="remote_gke")
+    files = one_tenant_files(any_outputs, conn_id="remote_gke")
     env_file = tmp_path / "connection.env"
     env_file.write_text(files["connection.env"])
 
@@ -177,7 +192,7 @@ def test_connection_env_survives_a_posix_shell(any_outputs: dict[str, Any], tmp_
 
 
 def test_astro_settings_carry_the_extra_as_a_json_string(any_outputs: dict[str, Any]) -> None:
-    files = render_files(any_outputs, conn_id="remote_gke")
+    files = one_tenant_files(any_outputs, conn_id="remote_gke")
     [connection] = yaml.safe_load(files["airflow_settings.yaml"])["airflow"]["connections"]
 
     assert (connection["conn_id"], connection["conn_type"]) == ("remote_gke", "kubernetes")
@@ -190,5 +205,45 @@ def test_unknown_outputs_are_ignored(gpu_outputs: dict[str, Any]) -> None:
 
 
 def test_requirements_pin_the_provider_the_tests_run() -> None:
-    [line] = render_files(json.loads(GPU_XCOM_OUTPUTS_FILE.read_text()))["requirements.txt"].splitlines()
+    [line] = one_tenant_files(json.loads(GPU_XCOM_OUTPUTS_FILE.read_text()))["requirements.txt"].splitlines()
     assert line == f"{pins.KUBERNETES_PROVIDER}=={version(pins.KUBERNETES_PROVIDER)}"
+
+
+def _two_tenants(outputs: dict[str, Any]) -> dict[str, Any]:
+    team_a = tenant_of(outputs)
+    team_b = team_a | {names.NAMESPACE: "team-b-jobs", names.XCOM_PUSH: False, names.GPU_QUOTA: 0,
+                       names.TASK_SERVICE_ACCOUNT: {names.KUBERNETES_SERVICE_ACCOUNT: "kpo-task"}}  # fmt: skip
+    return outputs | {names.TENANTS: {TENANT: team_a, "team-b": team_b}}
+
+
+def test_each_tenant_gets_its_own_complete_folder(gpu_outputs: dict[str, Any]) -> None:
+    files = render_files(_two_tenants(gpu_outputs))
+    assert set(files) == {f"{tenant}/{name}" for tenant in (TENANT, "team-b") for name in SEVEN_FILES}
+    assert json.loads(files["team-b/connection.json"])["extra"]["namespace"] == "team-b-jobs"
+    assert json.loads(files[f"{TENANT}/connection.json"])["extra"]["namespace"] == "airflow-kpo"
+    assert "nvidia.com/gpu" in files[f"{TENANT}/dags/remote_kpo.py"]
+    assert "nvidia.com/gpu" not in files["team-b/dags/remote_kpo.py"], "no GPU quota, no GPU task"
+    assert "do_xcom_push=True" not in files["team-b/dags/remote_kpo.py"]
+
+
+def test_tenant_option_renders_that_tenant_only(gpu_outputs: dict[str, Any]) -> None:
+    both = render_files(_two_tenants(gpu_outputs))
+    only_b = render_files(_two_tenants(gpu_outputs), tenant="team-b")
+    assert only_b == {path: text for path, text in both.items() if path.startswith("team-b/")}
+    with pytest.raises(OutputsError, match=r"no tenant 'team-c'.*team-a, team-b"):
+        render_files(_two_tenants(gpu_outputs), tenant="team-c")
+
+
+def test_cli_tenant_and_check_cover_every_tenant(tmp_path: Path, gpu_outputs: dict[str, Any]) -> None:
+    outputs_file = tmp_path / "outputs.json"
+    outputs_file.write_text(json.dumps(_two_tenants(gpu_outputs)))
+    cli = [sys.executable, "-m", "gke_kpo.render", "--outputs", str(outputs_file), "--out", str(tmp_path / "out")]
+    assert subprocess.run([*cli, "--tenant", "team-b"], check=False).returncode == 0
+    assert {path.name for path in (tmp_path / "out").iterdir()} == {"team-b"}
+    check = subprocess.run([*cli, "--check"], capture_output=True, text=True, check=False)
+    assert check.returncode == 1 and f"out/{TENANT}/Dockerfile" in check.stderr and "team-b/" not in check.stderr
+
+
+def test_absent_and_null_task_service_account_render_alike(gpu_outputs: dict[str, Any]) -> None:
+    without = {key: value for key, value in tenant_of(gpu_outputs).items() if key != names.TASK_SERVICE_ACCOUNT}
+    assert render_files(gpu_outputs | {names.TENANTS: {TENANT: without}}) == render_files(gpu_outputs)

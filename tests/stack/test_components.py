@@ -20,18 +20,23 @@ ACCOUNT = "gcp:serviceaccount/account:Account"
 ROLE = "kubernetes:rbac.authorization.k8s.io/v1:Role"
 ROLE_BINDING = "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding"
 QUOTA = "kubernetes:core/v1:ResourceQuota"
+NAMESPACE = "kubernetes:core/v1:Namespace"
+LIMIT_RANGE = "kubernetes:core/v1:LimitRange"
+KSA = "kubernetes:core/v1:ServiceAccount"
+ONE_DEV_TENANT = {"ml-dev": {"airflow_service_account": "astro-ml-dev@acme-airflow-dev.iam.gserviceaccount.com"}}
 VARIANTS: list[tuple[str, dict[str, object]]] = [
     ("dev", {}),
     ("prod", {}),
-    ("dev", {"access_model": "project"}),
+    ("dev", {"access_model": "project", "tenants": ONE_DEV_TENANT}),
     ("prod", {"access_model": "project", "xcom_push": True}),
-    ("dev", {"identity_mode": "gke", "airflow_service_account": "", "airflow_wi_project": "airflow-host-1"}),
-    ("prod", {"identity_mode": "gke", "airflow_service_account": "", "gpu_count": 0}),
+    ("dev", {"tenants": {"etl-dev": {"identity_mode": "gke", "airflow_wi_project": "airflow-host-1"}}}),
+    ("prod", {"tenants": {"airflow-prod": {"identity_mode": "gke"}}, "gpu_count": 0, "quota_gpus": 0}),
 ]
 
 
 def variant_id(stack: str, overrides: dict[str, object]) -> str:
-    return "-".join([stack, *(f"{key}={value}" for key, value in overrides.items())])
+    shown = {key: "+".join(value) if isinstance(value, dict) else value for key, value in overrides.items()}
+    return "-".join([stack, *(f"{key}={value}" for key, value in shown.items())])
 
 
 @pytest.fixture(params=VARIANTS, ids=[variant_id(*variant) for variant in VARIANTS])
@@ -87,13 +92,32 @@ def test_node_pools_autoscale_and_self_heal(plan: Plan) -> None:
         assert pool.inputs["autoscaling"]["maxNodeCount"] >= pool.inputs["autoscaling"]["minNodeCount"]
 
 
+def tenants(plan: Plan) -> dict[str, dict[str, Any]]:
+    found: dict[str, dict[str, Any]] = plan.outputs[outputs.TENANTS]
+    return found
+
+
+def of_tenant(plan: Plan, type_: str, tenant: str) -> PlannedResource:
+    """The one resource of ``type_`` whose parent is the tenant's component."""
+    owned = [
+        r for r in plan.of_type(type_) if r.parent and r.parent.endswith(f"::{plan.outputs['cluster_name']}-{tenant}")
+    ]
+    assert len(owned) == 1, f"expected one {type_} in tenant {tenant}, found {len(owned)}"
+    return owned[0]
+
+
+def in_namespace(plan: Plan, type_: str, namespace: str) -> list[PlannedResource]:
+    return [r for r in plan.of_type(type_) if r.inputs["metadata"].get("namespace") == namespace]
+
+
 def test_gpu_pool_scales_from_zero_behind_the_taint(plan: Plan) -> None:
     gpu = plan.outputs[outputs.GPU]
     pools = [p for p in plan.of_type(NODE_POOL) if "guestAccelerators" in p.inputs["nodeConfig"]]
-    quota = one(plan, QUOTA).inputs["spec"]["hard"]
+    quotas = [quota.inputs["spec"]["hard"] for quota in plan.of_type(QUOTA)]
     if gpu is None:
         assert pools == []
-        assert "requests.nvidia.com/gpu" not in quota
+        assert all("requests.nvidia.com/gpu" not in hard for hard in quotas)
+        assert all(tenant[outputs.GPU_QUOTA] == 0 for tenant in tenants(plan).values())
         return
     (pool,) = pools
     config = pool.inputs["nodeConfig"]
@@ -103,49 +127,61 @@ def test_gpu_pool_scales_from_zero_behind_the_taint(plan: Plan) -> None:
     assert config["guestAccelerators"][0]["count"] == gpu["count"]
     assert config["labels"] == gpu["node_selector"]
     assert gpu["taint"] == {"key": "nvidia.com/gpu", "value": "present", "effect": "NoSchedule"}
-    assert "requests.nvidia.com/gpu" in quota
+    for name, tenant in tenants(plan).items():
+        hard = of_tenant(plan, QUOTA, name).inputs["spec"]["hard"]
+        assert hard["requests.nvidia.com/gpu"] == str(tenant[outputs.GPU_QUOTA])
 
 
-def test_custom_role_holds_exactly_what_the_access_model_allows(plan: Plan) -> None:
+def test_one_custom_role_holds_exactly_what_the_access_model_allows(plan: Plan) -> None:
     permissions = set(one(plan, CUSTOM_ROLE).inputs["permissions"])
+    any_xcom = any(tenant[outputs.XCOM_PUSH] for tenant in tenants(plan).values())
     assert permissions == set(plan.outputs[outputs.IAM_PERMISSIONS])
-    assert ("container.pods.exec" in permissions) == (
-        plan.outputs[outputs.XCOM_PUSH] and plan.outputs[outputs.ACCESS_MODEL] == "project"
-    )
     if plan.outputs[outputs.ACCESS_MODEL] == "namespaced":
         assert permissions == {"container.clusters.get"}
     else:
-        assert permissions == SEED_PERMISSIONS - (
-            {"container.pods.exec"} if not plan.outputs[outputs.XCOM_PUSH] else set()
-        )
+        assert len(tenants(plan)) == 1
+        assert permissions == SEED_PERMISSIONS - (set() if any_xcom else {"container.pods.exec"})
 
 
-def test_identity_gets_the_custom_role_at_project_level_and_nothing_broader(plan: Plan) -> None:
-    member = f"serviceAccount:{plan.outputs[outputs.AIRFLOW_IDENTITY]}"
+def test_one_project_binding_of_the_custom_role_per_identity_and_nothing_broader(plan: Plan) -> None:
     role = one(plan, CUSTOM_ROLE).inputs
-    grants = [r.inputs for r in plan.of_type(PROJECT_MEMBER) if r.inputs["member"] == member]
-    assert grants == [
-        {"member": member, "project": role["project"], "role": f"projects/{role['project']}/roles/{role['roleId']}"}
-    ]
+    custom = f"projects/{role['project']}/roles/{role['roleId']}"
+    bound = sorted(r.inputs["member"] for r in plan.of_type(PROJECT_MEMBER) if r.inputs["role"] == custom)
+    identities = sorted(f"serviceAccount:{t[outputs.AIRFLOW_IDENTITY]}" for t in tenants(plan).values())
+    assert bound == identities
+    for name, tenant in tenants(plan).items():
+        member = f"serviceAccount:{tenant[outputs.AIRFLOW_IDENTITY]}"
+        assert [r.inputs["role"] for r in plan.of_type(PROJECT_MEMBER) if r.inputs["member"] == member] == [custom]
+        binding = next(r for r in plan.of_type(PROJECT_MEMBER) if r.inputs["member"] == member)
+        assert one(plan, CUSTOM_ROLE).urn in binding.dependencies
+        assert binding.parent and binding.parent.endswith(f"-{name}")
 
 
-def test_role_rules_equal_the_rbac_rules_output(plan: Plan) -> None:
-    rules = one(plan, ROLE).inputs["rules"]
-    assert rules == plan.outputs[outputs.RBAC_RULES]
-    assert any(r["resources"] == ["pods/exec"] for r in rules) == plan.outputs[outputs.XCOM_PUSH]
+def test_each_tenant_has_its_namespace_role_binding_quota_and_limits(plan: Plan) -> None:
+    namespaces = {r.inputs["metadata"]["name"] for r in plan.of_type(NAMESPACE)}
+    assert namespaces == {tenant[outputs.NAMESPACE] for tenant in tenants(plan).values()}
+    for name, tenant in tenants(plan).items():
+        namespace = tenant[outputs.NAMESPACE]
+        for type_ in (ROLE, ROLE_BINDING, QUOTA, LIMIT_RANGE):
+            resource = of_tenant(plan, type_, name)
+            assert resource.inputs["metadata"]["namespace"] == namespace
+            assert in_namespace(plan, type_, namespace) == [resource]
+        rules = of_tenant(plan, ROLE, name).inputs["rules"]
+        assert rules == tenant[outputs.RBAC_RULES]
+        assert any(r["resources"] == ["pods/exec"] for r in rules) == tenant[outputs.XCOM_PUSH]
 
 
-def test_role_binding_binds_only_the_identity(plan: Plan) -> None:
-    binding = one(plan, ROLE_BINDING).inputs
-    assert binding["subjects"] == [
-        {"apiGroup": "rbac.authorization.k8s.io", "kind": "User", "name": plan.outputs[outputs.AIRFLOW_IDENTITY]}
-    ]
-    assert binding["roleRef"] == {
-        "apiGroup": "rbac.authorization.k8s.io",
-        "kind": "Role",
-        "name": one(plan, ROLE).inputs["metadata"]["name"],
-    }
-    assert binding["metadata"]["namespace"] == plan.outputs[outputs.NAMESPACE]
+def test_each_role_binding_names_only_its_tenants_identity(plan: Plan) -> None:
+    for name, tenant in tenants(plan).items():
+        binding = of_tenant(plan, ROLE_BINDING, name).inputs
+        assert binding["subjects"] == [
+            {"apiGroup": "rbac.authorization.k8s.io", "kind": "User", "name": tenant[outputs.AIRFLOW_IDENTITY]}
+        ]
+        assert binding["roleRef"] == {
+            "apiGroup": "rbac.authorization.k8s.io",
+            "kind": "Role",
+            "name": of_tenant(plan, ROLE, name).inputs["metadata"]["name"],
+        }
 
 
 def test_nothing_is_cluster_wide(plan: Plan) -> None:
@@ -153,32 +189,78 @@ def test_nothing_is_cluster_wide(plan: Plan) -> None:
     assert not {t for t in types if "ClusterRole" in t}
 
 
-def test_namespace_admits_the_xcom_sidecar_and_has_guardrails(plan: Plan) -> None:
-    labels = one(plan, "kubernetes:core/v1:Namespace").inputs["metadata"]["labels"]
-    assert labels["pod-security.kubernetes.io/enforce"] == "baseline"
-    limits = one(plan, "kubernetes:core/v1:LimitRange").inputs["spec"]["limits"][0]
-    assert limits["type"] == "Container" and limits["default"] and limits["defaultRequest"]
-    assert {"pods", "requests.cpu", "requests.memory"} <= set(one(plan, QUOTA).inputs["spec"]["hard"])
+def test_namespace_admits_the_xcom_sidecar_and_carries_the_tenants_intent(plan: Plan) -> None:
+    for name, tenant in tenants(plan).items():
+        metadata = of_tenant(plan, NAMESPACE, name).inputs["metadata"]
+        assert metadata["labels"]["pod-security.kubernetes.io/enforce"] == "baseline"
+        assert metadata["labels"]["gke-kpo/tenant"] == name
+        assert metadata["labels"]["gke-kpo/xcom-push"] == str(tenant[outputs.XCOM_PUSH]).lower()
+        assert metadata["annotations"]["gke-kpo/airflow-identity"] == tenant[outputs.AIRFLOW_IDENTITY]
+        assert {"pods", "requests.cpu", "requests.memory"} <= set(of_tenant(plan, QUOTA, name).inputs["spec"]["hard"])
 
 
-def test_kubernetes_provider_uses_the_exec_plugin_and_a_stable_identifier(plan: Plan) -> None:
-    provider = one(plan, "pulumi:providers:kubernetes").inputs
-    assert "command: gke-gcloud-auth-plugin" in provider["kubeconfig"]
-    assert "token" not in provider["kubeconfig"]
-    assert provider["clusterIdentifier"] == "gke_{project}_{location}_{cluster_name}".format(**plan.outputs)
+def test_limit_range_sets_requests_and_max_but_no_default_limit(plan: Plan) -> None:
+    for name in tenants(plan):
+        (limits,) = of_tenant(plan, LIMIT_RANGE, name).inputs["spec"]["limits"]
+        assert limits["type"] == "Container" and limits["defaultRequest"] and limits["max"]
+        assert "default" not in limits
 
 
-def test_workload_identity_binding_only_in_gke_mode_and_only_on_the_account(plan: Plan) -> None:
-    members = plan.of_type(SA_MEMBER)
+def test_one_kubernetes_provider_with_the_exec_plugin_and_a_stable_identifier(plan: Plan) -> None:
+    provider = one(plan, "pulumi:providers:kubernetes")
+    assert "command: gke-gcloud-auth-plugin" in provider.inputs["kubeconfig"]
+    assert "token" not in provider.inputs["kubeconfig"]
+    assert provider.inputs["clusterIdentifier"] == "gke_{project}_{location}_{cluster_name}".format(**plan.outputs)
+    kubernetes = [r for r in plan.resources if r.custom and r.type.startswith("kubernetes:")]
+    assert kubernetes and all(r.provider.startswith(f"{provider.urn}::") for r in kubernetes)
+
+
+def test_tenant_namespace_is_protected_exactly_when_the_cluster_is(plan: Plan) -> None:
+    protected = bool(one(plan, CLUSTER).inputs["deletionProtection"])
+    assert protected == (plan.stack == "prod")
+    for name in tenants(plan):
+        assert of_tenant(plan, NAMESPACE, name).protect is protected
+
+
+def test_namespaced_objects_wait_for_their_namespace(plan: Plan) -> None:
+    for name in tenants(plan):
+        namespace = of_tenant(plan, NAMESPACE, name).urn
+        for type_ in (ROLE, ROLE_BINDING, QUOTA, LIMIT_RANGE):
+            assert namespace in of_tenant(plan, type_, name).dependencies
+
+
+def test_workload_identity_bindings_sit_on_accounts_and_wait_for_the_cluster(plan: Plan) -> None:
     project_roles = {r.inputs["role"] for r in plan.of_type(PROJECT_MEMBER)}
     assert "roles/iam.workloadIdentityUser" not in project_roles
-    if not any(r.name.endswith("-airflow-gsa") for r in plan.of_type(ACCOUNT)):
-        assert members == []
-        return
-    (binding,) = members
-    assert binding.inputs["role"] == "roles/iam.workloadIdentityUser"
-    assert binding.inputs["member"].startswith("serviceAccount:") and ".svc.id.goog[" in binding.inputs["member"]
-    assert binding.inputs["serviceAccountId"].endswith(plan.outputs[outputs.AIRFLOW_IDENTITY])
+    gke_tenants = [t for t in tenants(plan).values() if t[outputs.IDENTITY_MODE] == "gke"]
+    task_tenants = [t for t in tenants(plan).values() if t[outputs.TASK_SERVICE_ACCOUNT]]
+    bindings = plan.of_type(SA_MEMBER)
+    assert len(bindings) == len(gke_tenants) + len(task_tenants)
+    cluster = one(plan, CLUSTER).urn
+    for binding in bindings:
+        assert binding.inputs["role"] == "roles/iam.workloadIdentityUser"
+        assert ".svc.id.goog[" in binding.inputs["member"]
+        assert cluster in binding.dependencies
+    for tenant in gke_tenants:
+        assert any(b.inputs["serviceAccountId"].endswith(tenant[outputs.AIRFLOW_IDENTITY]) for b in bindings)
+
+
+def test_task_service_account_is_a_bound_ksa_with_only_its_roles(plan: Plan) -> None:
+    for name, tenant in tenants(plan).items():
+        task = tenant[outputs.TASK_SERVICE_ACCOUNT]
+        if task is None:
+            assert not [r for r in plan.of_type(KSA) if r.parent and r.parent.endswith(f"-{name}")]
+            continue
+        ksa = of_tenant(plan, KSA, name).inputs["metadata"]
+        assert ksa["name"] == task[outputs.KUBERNETES_SERVICE_ACCOUNT]
+        assert ksa["namespace"] == tenant[outputs.NAMESPACE]
+        assert ksa["annotations"] == {"iam.gke.io/gcp-service-account": task[outputs.GOOGLE_SERVICE_ACCOUNT]}
+        member = f"serviceAccount:{task[outputs.GOOGLE_SERVICE_ACCOUNT]}"
+        roles = sorted(r.inputs["role"] for r in plan.of_type(PROJECT_MEMBER) if r.inputs["member"] == member)
+        assert roles == sorted(task[outputs.ROLES])
+        (binding,) = [b for b in plan.of_type(SA_MEMBER) if b.inputs["serviceAccountId"].endswith(member[15:])]
+        expected = f"serviceAccount:{plan.outputs['project']}.svc.id.goog[{ksa['namespace']}/{ksa['name']}]"
+        assert binding.inputs["member"] == expected
 
 
 def test_every_resource_is_parented_to_a_component(plan: Plan) -> None:
@@ -187,22 +269,42 @@ def test_every_resource_is_parented_to_a_component(plan: Plan) -> None:
             assert resource.parent and "gke-kpo:index:" in resource.parent, resource.name
 
 
+def test_tenant_components_are_named_after_cluster_and_tenant(plan: Plan) -> None:
+    components = sorted(r.name for r in plan.of_type("gke-kpo:index:Tenant"))
+    assert components == sorted(f"{plan.outputs['cluster_name']}-{name}" for name in tenants(plan))
+
+
 def test_outputs_have_the_contract_shape(plan: Plan) -> None:
     out = plan.outputs
     assert list(out) == list(outputs.OUTPUT_NAMES)
     assert "://" not in out[outputs.ENDPOINT]
-    assert isinstance(out[outputs.XCOM_PUSH], bool)
     assert out[outputs.IAM_PERMISSIONS] == sorted(out[outputs.IAM_PERMISSIONS])
-    assert all(set(rule) == {"apiGroups", "resources", "verbs"} for rule in out[outputs.RBAC_RULES])
     assert out[outputs.GPU] is None or set(out[outputs.GPU]) == {"accelerator", "count", "taint", "node_selector"}
     assert "gke-gcloud-auth-plugin" in out[outputs.KUBECONFIG]
+    for tenant in tenants(plan).values():
+        assert list(tenant) == list(outputs.TENANT_FIELDS)
+        assert isinstance(tenant[outputs.XCOM_PUSH], bool) and isinstance(tenant[outputs.GPU_QUOTA], int)
+        assert all(set(rule) == {"apiGroups", "resources", "verbs"} for rule in tenant[outputs.RBAC_RULES])
+        task = tenant[outputs.TASK_SERVICE_ACCOUNT]
+        assert task is None or set(task) == {"kubernetes_service_account", "google_service_account", "roles"}
+
+
+def test_dev_has_an_ml_tenant_with_gpu_xcom_and_task_identity_and_an_etl_tenant_without(plan_for: PlanFor) -> None:
+    dev = tenants(plan_for("dev"))
+    assert set(dev) == {"ml-dev", "etl-dev"}
+    assert (dev["ml-dev"][outputs.GPU_QUOTA], dev["ml-dev"][outputs.XCOM_PUSH]) == (1, True)
+    assert dev["ml-dev"][outputs.TASK_SERVICE_ACCOUNT] is not None
+    assert (dev["etl-dev"][outputs.GPU_QUOTA], dev["etl-dev"][outputs.XCOM_PUSH]) == (0, False)
+    assert dev["etl-dev"][outputs.TASK_SERVICE_ACCOUNT] is None
 
 
 def test_gke_mode_uses_the_pool_of_the_airflow_project(plan_for: PlanFor) -> None:
-    plan = plan_for("dev", identity_mode="gke", airflow_service_account="", airflow_wi_project="airflow-host-1")
+    plan = plan_for("dev", tenants={"etl-dev": {"identity_mode": "gke", "airflow_wi_project": "airflow-host-1"}})
     (binding,) = plan.of_type(SA_MEMBER)
     assert binding.inputs["member"] == "serviceAccount:airflow-host-1.svc.id.goog[airflow/airflow-worker]"
-    assert plan.outputs[outputs.AIRFLOW_IDENTITY] == "airflow-kpo@acme-airflow-dev.iam.gserviceaccount.com"
+    assert (
+        tenants(plan)["etl-dev"][outputs.AIRFLOW_IDENTITY] == "airflow-etl-dev@acme-airflow-dev.iam.gserviceaccount.com"
+    )
 
 
 def test_gpu_pool_zones_are_pinned_only_when_configured(plan_for: PlanFor) -> None:

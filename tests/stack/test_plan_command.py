@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from gke_kpo.outputs import GPU, OUTPUT_NAMES
+from gke_kpo.outputs import GPU, OUTPUT_NAMES, TASK_SERVICE_ACCOUNT, TENANTS
 from gke_kpo.plan.__main__ import main
 from gke_kpo.plan.capture import known_stacks
 
@@ -21,7 +21,10 @@ def test_plan_prints_plan_verdicts_and_writes_the_airflow_files(
     assert "== policies PASSED" in printed
     written = json.loads((tmp_path / stack / "outputs.json").read_text())
     assert set(written) | {GPU} == set(OUTPUT_NAMES)
-    assert (tmp_path / stack / "airflow" / "dags" / "remote_kpo.py").is_file()
+    for tenant, entry in written[TENANTS].items():
+        assert (tmp_path / stack / "airflow" / tenant / "dags" / "remote_kpo.py").is_file()
+        assert TASK_SERVICE_ACCOUNT in entry, "a None inside an object stays (as null) in the outputs"
+    assert {path.name for path in (tmp_path / stack / "airflow").iterdir()} == set(written[TENANTS])
 
 
 def test_unknown_stack_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

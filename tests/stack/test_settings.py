@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import json
+
 import pytest
 import yaml
 
@@ -8,12 +10,12 @@ from gke_kpo.errors import ConfigError
 from gke_kpo.parse_settings import parse_settings
 from gke_kpo.permissions import AccessModel
 from gke_kpo.plan.capture import known_stacks, stack_config, stack_file
-from gke_kpo.settings import IdentityMode
 
+TENANT = "team-a"
 VALID = {
     "project": "acme-data-dev",
-    "airflow_service_account": "astro-x1@acme-data-dev.iam.gserviceaccount.com",
     "master_authorized_networks": '["203.0.113.0/24"]',
+    "tenants": json.dumps({TENANT: {"airflow_service_account": "astro-x1@acme-data-dev.iam.gserviceaccount.com"}}),
 }
 
 
@@ -38,34 +40,37 @@ BAD_VALUES = [
     ("master_authorized_networks", {"master_authorized_networks": '["not-a-cidr"]'}),
     ("master_authorized_networks", {"master_authorized_networks": "[]"}),
     ("master_authorized_networks", {"master_authorized_networks": "203.0.113.0/24"}),
-    ("namespace", {"namespace": "Airflow_Tasks"}),
-    ("namespace", {"namespace": "-tasks"}),
-    ("namespace", {"namespace": "a" * 64}),
-    ("namespace", {"namespace": "kube-system"}),
-    ("namespace", {"namespace": "default"}),
-    ("namespace", {"namespace": "gke-managed-system"}),
     ("master_cidr", {"master_cidr": "10.10.0.0/28"}),
-    ("airflow_service_account", {"identity_mode": "gke"}),
     ("gpu_node_locations", {"gpu_count": "1", "gpu_node_locations": '["europe-west4-a"]'}),
-    ("airflow_service_account", {"airflow_service_account": "someone@example.com"}),
-    ("airflow_service_account", {"airflow_service_account": ""}),
-    ("airflow_k8s_namespace", {"identity_mode": "gke", "airflow_k8s_namespace": "Airflow"}),
-    ("airflow_gsa_name", {"identity_mode": "gke", "airflow_gsa_name": "af"}),
     ("gpu_count", {"gpu_count": "-1"}),
     ("gpu_count", {"gpu_count": "two"}),
     ("gpu_max_nodes", {"gpu_min_nodes": "3", "gpu_max_nodes": "2"}),
     ("system_max_nodes", {"system_min_nodes": "4", "system_max_nodes": "2"}),
     ("system_min_nodes", {"system_min_nodes": "0"}),
     ("access_model", {"access_model": "cluster"}),
-    ("identity_mode", {"identity_mode": "workload"}),
     ("release_channel", {"release_channel": "NIGHTLY"}),
     ("gpu_driver_version", {"gpu_driver_version": "535"}),
     ("xcom_push", {"xcom_push": "yes"}),
     ("quota_memory", {"quota_memory": "lots"}),
     ("custom_role_id", {"custom_role_id": "kpo-launcher"}),
-    ("default_cpu_limit", {"default_cpu_request": "2", "default_cpu_limit": "500m"}),
-    ("max_container_memory", {"default_memory_limit": "2Gi", "max_container_memory": "1024Mi"}),
     ("max_container_cpu", {"max_container_cpu": "four"}),
+    ("max_container_cpu", {"default_cpu_request": "2", "max_container_cpu": "500m"}),
+    ("max_container_memory", {"default_memory_request": "2Gi", "max_container_memory": "1024Mi"}),
+    ("quota_gpus", {"quota_gpus": "1"}),
+    (
+        "access_model",
+        {
+            "access_model": "project",
+            "tenants": json.dumps(
+                {
+                    "a1": {"airflow_service_account": "astro-a1@acme-data-dev.iam.gserviceaccount.com"},
+                    "b1": {"airflow_service_account": "astro-b1@acme-data-dev.iam.gserviceaccount.com"},
+                }
+            ),
+        },
+    ),
+    ("tenants", {"tenants": "{}"}),
+    ("tenants", {"tenants": "[]"}),
     ("subnetwork", {"network": "shared-vpc"}),
     ("network", {"subnetwork": "nodes"}),
     ("xcom_pushh", {"xcom_pushh": "true"}),
@@ -98,15 +103,18 @@ def test_master_range_may_overlap_nothing_only_when_the_network_is_created() -> 
 
 
 def test_every_problem_is_reported_at_once() -> None:
-    error = problems_for(namespace="Bad", gpu_count="-1", access_model="x")
-    assert set(error.keys) == {"namespace", "gpu_count", "access_model"}
+    error = problems_for(quota_cpu="Bad", gpu_count="-1", access_model="x")
+    assert set(error.keys) == {"quota_cpu", "gpu_count", "access_model"}
 
 
 def test_defaults_come_from_pulumi_yaml() -> None:
     settings = parse_settings(VALID, "test")
     specs = key_specs()
     assert settings.region == specs["region"].default
-    assert settings.namespace.name == specs["namespace"].default
+    (tenant,) = settings.tenants
+    assert tenant.namespace.name == TENANT
+    assert tenant.namespace.quota_cpu == specs["quota_cpu"].default
+    assert tenant.xcom_push is specs["xcom_push"].default
     assert settings.access_model is AccessModel.NAMESPACED
     assert settings.gpu is None
     assert settings.location == settings.region
@@ -114,16 +122,6 @@ def test_defaults_come_from_pulumi_yaml() -> None:
 
 def test_zonal_cluster_location_is_the_zone() -> None:
     assert parse_settings({**VALID, "zone": "us-central1-b"}, "test").location == "us-central1-b"
-
-
-def test_gke_mode_derives_the_identity_from_config() -> None:
-    gke_mode = {k: v for k, v in VALID.items() if k != "airflow_service_account"}
-    settings = parse_settings({**gke_mode, "identity_mode": "gke", "airflow_wi_project": "airflow-host"}, "test")
-    assert settings.identity.mode is IdentityMode.GKE
-    assert settings.identity.email == "airflow-kpo@acme-data-dev.iam.gserviceaccount.com"
-    assert settings.identity.workload_identity_member == (
-        "serviceAccount:airflow-host.svc.id.goog[airflow/airflow-worker]"
-    )
 
 
 def test_role_id_is_derived_from_the_cluster_name() -> None:

@@ -1,0 +1,163 @@
+"""One Airflow deployment fenced into its own namespace of the shared cluster, with its identities."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_gcp as gcp
+import pulumi_kubernetes as k8s
+
+from gke_kpo.limits import limit_range_item
+from gke_kpo.permissions import AccessModel, rbac_rules
+from gke_kpo.settings import IdentityMode, TaskServiceAccountSettings, TenantSettings
+from gke_kpo.tenant_spec import (
+    LAUNCHER_ROLE,
+    WORKLOAD_IDENTITY_ANNOTATION,
+    namespace_metadata,
+    quota_hard,
+    snake_case_rule,
+)
+
+WORKLOAD_IDENTITY_USER = "roles/iam.workloadIdentityUser"
+RBAC_GROUP = "rbac.authorization.k8s.io"
+
+
+@dataclass(frozen=True)
+class TenantArgs:
+    project: str
+    tenant: TenantSettings
+    access_model: AccessModel
+    has_gpu_pool: bool
+    custom_role: pulumi.Resource
+    custom_role_name: str
+    """``projects/<p>/roles/<id>``, written from config so it is known at preview."""
+    cluster: pulumi.Resource
+    provider: k8s.Provider
+    protect_namespace: bool
+
+
+class Tenant(pulumi.ComponentResource):
+    namespace: str
+
+    def __init__(self, name: str, args: TenantArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("gke-kpo:index:Tenant", name, None, opts)
+        self._args = args
+        tenant = args.tenant
+        self.namespace = tenant.namespace.name
+        identity_dependencies = self._airflow_identity(name)
+        gcp.projects.IAMMember(
+            f"{name}-binding",
+            project=args.project,
+            role=args.custom_role_name,
+            member=f"serviceAccount:{tenant.identity.email}",
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[args.custom_role, *identity_dependencies]),
+        )
+        namespace = self._namespace(name)
+        if tenant.task_service_account:
+            self._task_service_account(name, tenant.task_service_account, namespace)
+        self.register_outputs({"namespace": self.namespace})
+
+    def _waits_for_cluster(self) -> pulumi.ResourceOptions:
+        # The <project>.svc.id.goog pool exists only once a Workload-Identity cluster does; in a project whose
+        # first such cluster this is, a workloadIdentityUser binding made earlier fails.
+        return pulumi.ResourceOptions(parent=self, depends_on=[self._args.cluster])
+
+    def _airflow_identity(self, name: str) -> list[pulumi.Resource]:
+        """gke mode: a Google SA for self-hosted Airflow that only Airflow's KSA may impersonate; astro: none."""
+        identity = self._args.tenant.identity
+        if identity.mode is not IdentityMode.GKE:
+            return []
+        account = gcp.serviceaccount.Account(
+            f"{name}-airflow-gsa",
+            project=self._args.project,
+            account_id=identity.gsa_name,
+            display_name=f"Airflow KubernetesPodOperator launcher of tenant {self._args.tenant.name}",
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        gcp.serviceaccount.IAMMember(
+            f"{name}-airflow-workload-identity",
+            service_account_id=account.name,
+            role=WORKLOAD_IDENTITY_USER,
+            member=identity.workload_identity_member,
+            opts=self._waits_for_cluster(),
+        )
+        return [account]
+
+    def _on_cluster(self, *depends_on: pulumi.Resource, protect: bool = False) -> pulumi.ResourceOptions:
+        return pulumi.ResourceOptions(
+            parent=self, provider=self._args.provider, depends_on=list(depends_on), protect=protect
+        )
+
+    def _namespace(self, name: str) -> k8s.core.v1.Namespace:
+        args, tenant = self._args, self._args.tenant
+        namespace = k8s.core.v1.Namespace(
+            f"{name}-namespace",
+            metadata=namespace_metadata(tenant, args.access_model, args.has_gpu_pool),
+            # pulumi destroy fails at its preview on a protected resource (pulumi/pulumi#8158), so a protected
+            # cluster keeps the namespace, and Kubernetes keeps everything inside it, instead of losing them first.
+            opts=self._on_cluster(protect=args.protect_namespace),
+        )
+        metadata = {"name": LAUNCHER_ROLE, "namespace": self.namespace}
+        k8s.rbac.v1.Role(
+            f"{name}-role",
+            metadata=metadata,
+            rules=[snake_case_rule(rule) for rule in rbac_rules(tenant.xcom_push)],
+            opts=self._on_cluster(namespace),
+        )
+        k8s.rbac.v1.RoleBinding(
+            f"{name}-role-binding",
+            metadata=metadata,
+            role_ref={"api_group": RBAC_GROUP, "kind": "Role", "name": LAUNCHER_ROLE},
+            subjects=[{"api_group": RBAC_GROUP, "kind": "User", "name": tenant.identity.email}],
+            opts=self._on_cluster(namespace),
+        )
+        k8s.core.v1.ResourceQuota(
+            f"{name}-quota",
+            metadata={"name": "kpo-quota", "namespace": self.namespace},
+            spec={"hard": quota_hard(tenant.namespace, args.has_gpu_pool)},
+            opts=self._on_cluster(namespace),
+        )
+        k8s.core.v1.LimitRange(
+            f"{name}-limits",
+            metadata={"name": "kpo-defaults", "namespace": self.namespace},
+            spec={"limits": [limit_range_item(tenant.namespace)]},
+            opts=self._on_cluster(namespace),
+        )
+        return namespace
+
+    def _task_service_account(
+        self, name: str, task: TaskServiceAccountSettings, namespace: k8s.core.v1.Namespace
+    ) -> None:
+        """A Google SA every pod of this tenant may run as (through the annotated KSA), holding only its roles."""
+        account = gcp.serviceaccount.Account(
+            f"{name}-task-gsa",
+            project=self._args.project,
+            account_id=task.account_id,
+            display_name=f"KPO tasks of tenant {self._args.tenant.name}",
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        k8s.core.v1.ServiceAccount(
+            f"{name}-task-ksa",
+            metadata={
+                "name": task.kubernetes_service_account,
+                "namespace": self.namespace,
+                "annotations": {WORKLOAD_IDENTITY_ANNOTATION: task.email},
+            },
+            opts=self._on_cluster(namespace),
+        )
+        gcp.serviceaccount.IAMMember(
+            f"{name}-task-workload-identity",
+            service_account_id=account.name,
+            role=WORKLOAD_IDENTITY_USER,
+            member=task.workload_identity_member,
+            opts=self._waits_for_cluster(),
+        )
+        for role in task.roles:
+            gcp.projects.IAMMember(
+                f"{name}-task-{role.rsplit('/', 1)[-1].replace('.', '-')}",
+                project=self._args.project,
+                role=role,
+                member=f"serviceAccount:{task.email}",
+                opts=pulumi.ResourceOptions(parent=self, depends_on=[account]),
+            )

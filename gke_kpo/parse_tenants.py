@@ -1,0 +1,227 @@
+"""``gke-kpo:tenants`` (a JSON object from the CLI) to validated ``TenantSettings``, collecting every problem."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from itertools import pairwise
+from typing import Any
+
+from gke_kpo import names
+from gke_kpo.config_reader import ConfigReader
+from gke_kpo.config_schema import ConfigValue, has_declared_type, yaml_fix
+from gke_kpo.errors import Problem
+from gke_kpo.settings import (
+    IdentityMode,
+    IdentitySettings,
+    NamespaceSettings,
+    TaskServiceAccountSettings,
+    TenantSettings,
+)
+from gke_kpo.tenant_schema import (
+    DEFAULT_K8S_NAMESPACE,
+    DEFAULT_K8S_SERVICE_ACCOUNT,
+    DEFAULT_TASK_KSA,
+    TASK_SERVICE_ACCOUNT_FIELDS,
+    TENANT_FIELDS,
+    TenantField,
+    nearest,
+)
+
+TENANTS_KEY = "tenants"
+EXAMPLE = "e.g. tenants: {ml-dev: {airflow_service_account: <e-mail>}} (README, Tenants)"
+ROLE_PREFIXES = ("roles/", "projects/", "organizations/")
+
+
+@dataclass(frozen=True)
+class TenantInput:
+    """One tenant's raw fields after the type checks, and where each value came from."""
+
+    name: str
+    fields: dict[str, Any]
+
+    def path(self, field: str) -> str:
+        return f"{TENANTS_KEY}.{self.name}.{field}"
+
+
+def read_tenant_inputs(raw: str | None, problems: list[Problem]) -> list[TenantInput]:
+    if raw is None:
+        problems.append(Problem(TENANTS_KEY, "is required: a stack declares at least one tenant", EXAMPLE))
+        return []
+    try:
+        declared = json.loads(raw)
+    except json.JSONDecodeError:
+        declared = None
+    if not isinstance(declared, dict) or not declared:
+        problems.append(Problem(TENANTS_KEY, f"must be a non-empty object keyed by tenant name, got {raw!r}", EXAMPLE))
+        return []
+    return [_tenant_input(str(name), body, problems) for name, body in declared.items()]
+
+
+def _tenant_input(name: str, body: Any, problems: list[Problem]) -> TenantInput:
+    reason = names.dns1123_label_problem(name)
+    if reason:
+        problems.append(Problem(f"{TENANTS_KEY}.{name}", reason, "name the tenant with a DNS-1123 label, e.g. ml-dev"))
+    if body is None:
+        body = {}
+    if not isinstance(body, dict):
+        problems.append(Problem(f"{TENANTS_KEY}.{name}", f"must be an object, got {body!r}", EXAMPLE))
+        body = {}
+    tenant = TenantInput(name, {})
+    for field, value in body.items():
+        spec = next((f for f in TENANT_FIELDS if f.name == field), None)
+        if spec is None:
+            problems.append(Problem(tenant.path(field), "is not a tenant field", nearest(field, TENANT_FIELDS)))
+        elif _typed(spec, value, tenant.path(field), problems):
+            tenant.fields[field] = value
+    return tenant
+
+
+def _typed(spec: TenantField, value: Any, path: str, problems: list[Problem]) -> bool:
+    if spec.type == "object":
+        ok = isinstance(value, dict)
+        fix = "write a YAML mapping"
+    else:
+        ok = has_declared_type(value, spec.type)
+        fix = yaml_fix(spec.type)
+    if not ok:
+        problems.append(Problem(path, f"{value!r} is not a YAML {spec.type}", fix))
+    return ok
+
+
+def parse_tenant(
+    tenant: TenantInput, stack_values: dict[str, ConfigValue], project: str, problems: list[Problem]
+) -> TenantSettings:
+    values: dict[str, ConfigValue] = {
+        **{f.fallback: stack_values[f.fallback] for f in TENANT_FIELDS if f.fallback in stack_values},
+        **tenant.fields,
+    }
+    values.setdefault("namespace", tenant.name)
+    paths = {field: tenant.path(field) for field in tenant.fields}
+    if "namespace" not in tenant.fields:
+        paths["namespace"] = f"{TENANTS_KEY}.{tenant.name}"
+    read = ConfigReader(values, problems, paths)
+    namespace = _namespace(read)
+    return TenantSettings(
+        name=tenant.name,
+        namespace=namespace,
+        identity=_identity(read, tenant, project),
+        xcom_push=read.flag("xcom_push"),
+        task_service_account=_task_service_account(tenant, namespace.name, project, problems),
+    )
+
+
+def _check_ascending(read: ConfigReader, keys: tuple[str, ...]) -> None:
+    """A default request above the maximum rejects every pod that sets no request."""
+    values = {key: str(read.values.get(key, "")) for key in keys}
+    if any(names.quantity_problem(value) for value in values.values()):
+        return
+    for lower_key, upper_key in pairwise(keys):
+        lower, upper = values[lower_key], values[upper_key]
+        if names.quantity_value(lower) > names.quantity_value(upper):
+            read.fail(upper_key, f"{upper} is below {lower_key} {lower}", f"set {upper_key} >= {lower_key}")
+
+
+def _namespace(read: ConfigReader) -> NamespaceSettings:
+    def quantity(key: str) -> str:
+        return read.text(key, names.quantity_problem, "use a Kubernetes quantity such as 500m or 2Gi")
+
+    _check_ascending(read, ("default_cpu_request", "max_container_cpu"))
+    _check_ascending(read, ("default_memory_request", "max_container_memory"))
+    return NamespaceSettings(
+        name=read.text("namespace", names.task_namespace_problem, "set tenants.<name>.namespace, e.g. airflow-kpo"),
+        quota_pods=read.number("quota_pods", 1),
+        quota_cpu=quantity("quota_cpu"),
+        quota_memory=quantity("quota_memory"),
+        quota_gpus=read.number("quota_gpus", 0),
+        default_cpu_request=quantity("default_cpu_request"),
+        default_memory_request=quantity("default_memory_request"),
+        max_container_cpu=quantity("max_container_cpu"),
+        max_container_memory=quantity("max_container_memory"),
+    )
+
+
+def derived_account_id(prefix: str, tenant: str) -> str:
+    """``<prefix>-<tenant>`` cut to the 30 characters an account id allows (6 minimum holds: prefix + '-' + 1)."""
+    return f"{prefix}-{tenant}"[:30].rstrip("-")
+
+
+def _identity(read: ConfigReader, tenant: TenantInput, project: str) -> IdentitySettings:
+    mode = read.member("identity_mode", IdentityMode) if "identity_mode" in read.values else IdentityMode.ASTRO
+    gsa_name = str(read.values.get("airflow_gsa_name") or derived_account_id("airflow", tenant.name))
+    if "airflow_gsa_name" in read.values:
+        read.text("airflow_gsa_name", names.account_id_problem, "6-30 characters, e.g. airflow-ml")
+    wi_project = read.text("airflow_wi_project") or project
+    if read.values.get("airflow_wi_project"):
+        read.text("airflow_wi_project", names.project_id_problem, "use the project id of Airflow's GKE cluster")
+    k8s_namespace = str(read.values.get("airflow_k8s_namespace", DEFAULT_K8S_NAMESPACE))
+    ksa = str(read.values.get("airflow_k8s_service_account", DEFAULT_K8S_SERVICE_ACCOUNT))
+    read.text("airflow_k8s_namespace", names.dns1123_label_problem, "Airflow's namespace, e.g. airflow")
+    read.text("airflow_k8s_service_account", names.dns1123_label_problem, "e.g. airflow-worker")
+    email = read.text("airflow_service_account")
+    if mode is IdentityMode.GKE:
+        if email:
+            read.fail(
+                "airflow_service_account",
+                "is only used with identity_mode astro; identity_mode gke creates the account from airflow_gsa_name",
+                "remove airflow_service_account, or set identity_mode to astro",
+            )
+        email = names.service_account_email(gsa_name, project)
+    elif not email:
+        problem = Problem(
+            tenant.path("airflow_service_account"),
+            "is required with identity_mode astro",
+            "copy the Deployment's workload identity e-mail from the Astro UI (Details > Workload Identity)",
+        )
+        read.problems.append(problem)
+    else:
+        read.text(
+            "airflow_service_account",
+            names.service_account_email_problem,
+            "use the service account e-mail, e.g. name@project.iam.gserviceaccount.com",
+        )
+    return IdentitySettings(mode, email, gsa_name, wi_project, k8s_namespace, ksa)
+
+
+def _task_service_account(
+    tenant: TenantInput, namespace: str, project: str, problems: list[Problem]
+) -> TaskServiceAccountSettings | None:
+    body = tenant.fields.get("task_service_account")
+    if body is None:
+        return None
+    prefix = tenant.path("task_service_account")
+    for field in sorted(set(body) - {f.name for f in TASK_SERVICE_ACCOUNT_FIELDS}):
+        problems.append(Problem(f"{prefix}.{field}", "is not a task_service_account field",
+                                nearest(field, TASK_SERVICE_ACCOUNT_FIELDS)))  # fmt: skip
+    roles = body.get("roles")
+    if not isinstance(roles, list) or not roles or not all(isinstance(role, str) for role in roles):
+        problems.append(Problem(f"{prefix}.roles", f"must be a non-empty list of role names, got {roles!r}",
+                                "e.g. roles: [roles/storage.objectViewer]"))  # fmt: skip
+        roles = []
+    for role in roles:
+        if not role.startswith(ROLE_PREFIXES) or " " in role:
+            problems.append(Problem(f"{prefix}.roles", f"{role!r} is not a role name",
+                                    "write roles/<service>.<role> or projects/<p>/roles/<id>"))  # fmt: skip
+    ksa = _text_field(body, "kubernetes_service_account", DEFAULT_TASK_KSA, prefix, problems)
+    account_id = _text_field(body, "account_id", derived_account_id("task", tenant.name), prefix, problems)
+    if names.dns1123_label_problem(ksa):
+        problems.append(Problem(f"{prefix}.kubernetes_service_account", str(names.dns1123_label_problem(ksa)),
+                                "e.g. kpo-task"))  # fmt: skip
+    if names.account_id_problem(account_id):
+        problems.append(Problem(f"{prefix}.account_id", str(names.account_id_problem(account_id)),
+                                "6-30 characters, e.g. task-ml-dev"))  # fmt: skip
+    return TaskServiceAccountSettings(
+        roles=tuple(roles),
+        kubernetes_service_account=ksa,
+        account_id=account_id,
+        email=names.service_account_email(account_id, project),
+        workload_identity_member=f"serviceAccount:{names.workload_identity_pool(project)}[{namespace}/{ksa}]",
+    )
+
+
+def _text_field(body: dict[str, Any], field: str, default: str, prefix: str, problems: list[Problem]) -> str:
+    value = body.get(field, default)
+    if not isinstance(value, str):
+        problems.append(Problem(f"{prefix}.{field}", f"{value!r} is not a YAML string", yaml_fix("string")))
+        return default
+    return value

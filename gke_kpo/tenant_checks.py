@@ -1,0 +1,89 @@
+"""Checks across tenants: what no single tenant's fields can show."""
+
+from __future__ import annotations
+
+from gke_kpo.errors import Problem
+from gke_kpo.permissions import AccessModel
+from gke_kpo.settings import GpuPoolSettings, IdentityMode, TenantSettings
+
+REGIONAL_DEFAULT_ZONES = 3
+"""GKE puts a regional cluster's nodes (and a pool without node_locations) in three of the region's zones."""
+
+
+def gpu_pool_capacity(gpu: GpuPoolSettings, zonal: bool) -> int:
+    """The most GPUs the pool can ever hold: gpu_max_nodes is per zone."""
+    zones = len(gpu.node_locations) or (1 if zonal else REGIONAL_DEFAULT_ZONES)
+    return gpu.count * gpu.max_nodes * zones
+
+
+def _path(tenant: TenantSettings, field: str) -> str:
+    return f"tenants.{tenant.name}.{field}"
+
+
+def _identity_field(tenant: TenantSettings) -> str:
+    return "airflow_gsa_name" if tenant.identity.mode is IdentityMode.GKE else "airflow_service_account"
+
+
+def unique_namespaces_and_identities(tenants: tuple[TenantSettings, ...], problems: list[Problem]) -> None:
+    namespace_owner: dict[str, str] = {}
+    identity_owner: dict[str, str] = {}
+    for tenant in tenants:
+        owner = namespace_owner.setdefault(tenant.namespace.name, tenant.name)
+        if owner != tenant.name:
+            problems.append(Problem(_path(tenant, "namespace"), f"{tenant.namespace.name!r} is tenant {owner}'s "
+                                    "namespace too", "give every tenant its own namespace"))  # fmt: skip
+        identities = [(tenant.identity.email, _identity_field(tenant))]
+        if tenant.task_service_account:
+            identities.append((tenant.task_service_account.email, "task_service_account.account_id"))
+        for email, field in identities:
+            if email in identity_owner:
+                problems.append(Problem(_path(tenant, field), f"{email} is already {identity_owner[email]}",
+                                        "give every tenant its own identities, or one could reach the other's "
+                                        "namespace"))  # fmt: skip
+            identity_owner.setdefault(email, f"tenant {tenant.name}'s {field}")
+
+
+def gpu_quotas(
+    tenants: tuple[TenantSettings, ...],
+    gpu: GpuPoolSettings | None,
+    zonal: bool,
+    quota_keys: dict[str, str | None],
+    problems: list[Problem],
+) -> list[str]:
+    """Errors for quotas no pool can serve; a warning (returned) when the sum over-subscribes the pool.
+
+    ``quota_keys``: per tenant, the key its quota_gpus came from (None: only Pulumi.yaml's default, which a stack
+    without a GPU pool ignores). Quotas are caps on a shared pool that scales from zero: over-subscription is the
+    point of sharing, so the sum is only worth telling, while one tenant asking for more than the pool can ever
+    hold is a mistake.
+    """
+    too_many: list[Problem] = []
+    capacity = 0 if gpu is None else gpu_pool_capacity(gpu, zonal)
+    if gpu is not None and capacity <= 0:
+        return []  # the pool's own keys are reported wrong already
+    for tenant in tenants:
+        quota, key = tenant.namespace.quota_gpus, quota_keys.get(tenant.name)
+        if gpu is None and quota > 0 and key is not None:
+            too_many.append(Problem(key, f"is {quota} but the stack has no GPU pool",
+                                    "set gpu_count > 0, or quota_gpus to 0"))  # fmt: skip
+        elif gpu is not None and quota > capacity:
+            reason = f"{quota} is more than the GPU pool can ever hold ({capacity})"
+            fix = f"set it to at most {capacity}, or raise gpu_max_nodes"
+            too_many.append(Problem(key or "quota_gpus", reason, fix))
+    problems.extend(problem for index, problem in enumerate(too_many) if problem not in too_many[:index])
+    total = sum(tenant.namespace.quota_gpus for tenant in tenants)
+    if gpu is None or total <= capacity:
+        return []
+    shares = ", ".join(f"{t.name} {t.namespace.quota_gpus}" for t in tenants if t.namespace.quota_gpus)
+    return [
+        f"tenant GPU quotas add up to {total} ({shares}) but the GPU pool holds at most {capacity}: "
+        "tenants will wait for each other's GPUs (fine for a shared pool; raise gpu_max_nodes if not)"
+    ]
+
+
+def access_model_fences_tenants(
+    tenants: tuple[TenantSettings, ...], access_model: AccessModel, problems: list[Problem]
+) -> None:
+    if access_model is AccessModel.PROJECT and len(tenants) > 1:
+        problems.append(Problem("access_model", f"project cannot fence {len(tenants)} tenants: project-level IAM pod "
+                                "permissions reach every namespace", "use access_model namespaced"))  # fmt: skip

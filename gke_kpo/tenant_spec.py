@@ -1,0 +1,50 @@
+"""What a tenant's Kubernetes objects say, as plain data (the Tenant component declares them)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gke_kpo import intent
+from gke_kpo.permissions import AccessModel
+from gke_kpo.settings import NamespaceSettings, TenantSettings
+
+POD_SECURITY = {
+    # baseline still admits KPO's XCom sidecar; restricted is reported so teams can tighten their pods.
+    "pod-security.kubernetes.io/enforce": "baseline",
+    "pod-security.kubernetes.io/enforce-version": "latest",
+    "pod-security.kubernetes.io/warn": "restricted",
+    "pod-security.kubernetes.io/audit": "restricted",
+}
+GPU_QUOTA_KEY = "requests.nvidia.com/gpu"
+LAUNCHER_ROLE = "kpo-launcher"
+WORKLOAD_IDENTITY_ANNOTATION = "iam.gke.io/gcp-service-account"
+
+
+def namespace_metadata(tenant: TenantSettings, access_model: AccessModel, has_gpu_pool: bool) -> dict[str, Any]:
+    """Labels and annotations that tell the policy pack what this stack meant to grant in this namespace."""
+    labels = {
+        **POD_SECURITY,
+        intent.TENANT_LABEL: tenant.name,
+        intent.XCOM_PUSH_LABEL: intent.TRUE if tenant.xcom_push else intent.FALSE,
+        intent.ACCESS_MODEL_LABEL: access_model.value,
+        intent.GPU_POOL_LABEL: intent.TRUE if has_gpu_pool else intent.FALSE,
+    }
+    annotations = {intent.AIRFLOW_IDENTITY_ANNOTATION: tenant.identity.email}
+    if tenant.task_service_account:
+        annotations[intent.TASK_SERVICE_ACCOUNT_ANNOTATION] = tenant.task_service_account.email
+    return {"name": tenant.namespace.name, "labels": labels, "annotations": annotations}
+
+
+def quota_hard(settings: NamespaceSettings, has_gpu_pool: bool) -> dict[str, str]:
+    hard = {
+        "pods": str(settings.quota_pods),
+        "requests.cpu": settings.quota_cpu,
+        "requests.memory": settings.quota_memory,
+    }
+    if has_gpu_pool:
+        hard[GPU_QUOTA_KEY] = str(settings.quota_gpus)
+    return hard
+
+
+def snake_case_rule(rule: dict[str, list[str]]) -> dict[str, list[str]]:
+    return {"api_groups": rule["apiGroups"], "resources": rule["resources"], "verbs": rule["verbs"]}

@@ -1,0 +1,161 @@
+"""gke-kpo:tenants: defaults, fallbacks and every bad value named by its path, before any resource."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from gke_kpo.config_schema import resolve
+from gke_kpo.errors import ConfigError
+from gke_kpo.parse_settings import parse_settings
+from gke_kpo.settings import IdentityMode, Settings
+from gke_kpo.tenant_schema import REMOVED_STACK_KEYS, TASK_SERVICE_ACCOUNT_FIELDS, TENANT_FIELDS
+
+PROJECT = "acme-data-dev"
+BASE = {"project": PROJECT, "master_authorized_networks": '["203.0.113.0/24"]'}
+GPU = {"gpu_count": "1", "gpu_max_nodes": "2", "zone": "us-central1-a"}
+"""A zonal pool of at most 2 nodes with 1 GPU each: it can hold 2 GPUs."""
+
+
+def email(name: str) -> str:
+    return f"{name}@{PROJECT}.iam.gserviceaccount.com"
+
+
+def astro(name: str, **fields: Any) -> dict[str, Any]:
+    return {"airflow_service_account": email(f"astro-{name}"), **fields}
+
+
+def settings_for(tenants: dict[str, Any], **stack: str) -> Settings:
+    return parse_settings({**BASE, **stack, "tenants": json.dumps(tenants)}, "test")
+
+
+def problems_for(tenants: dict[str, Any], **stack: str) -> ConfigError:
+    with pytest.raises(ConfigError) as caught:
+        settings_for(tenants, **stack)
+    return caught.value
+
+
+def test_a_one_tenant_stack_needs_only_its_identity() -> None:
+    (tenant,) = settings_for({"ml": astro("ml")}).tenants
+    assert (tenant.name, tenant.namespace.name, tenant.identity.mode) == ("ml", "ml", IdentityMode.ASTRO)
+    assert tenant.task_service_account is None
+
+
+def test_tenant_fields_override_the_stack_defaults_they_fall_back_to() -> None:
+    settings = settings_for({"a1": astro("a1", quota_cpu="2", xcom_push=True), "b1": astro("b1")}, quota_cpu="6")
+    a1, b1 = settings.tenants
+    assert (a1.namespace.quota_cpu, a1.xcom_push) == ("2", True)
+    assert (b1.namespace.quota_cpu, b1.xcom_push) == ("6", False)
+
+
+def test_gke_mode_derives_the_identity_from_the_tenant_name() -> None:
+    (tenant,) = settings_for({"etl": {"identity_mode": "gke", "airflow_wi_project": "airflow-host"}}).tenants
+    assert tenant.identity.email == email("airflow-etl")
+    assert tenant.identity.workload_identity_member == "serviceAccount:airflow-host.svc.id.goog[airflow/airflow-worker]"
+
+
+def test_task_service_account_defaults_and_member() -> None:
+    (tenant,) = settings_for(
+        {"ml": astro("ml", task_service_account={"roles": ["roles/storage.objectViewer"]})}
+    ).tenants
+    task = tenant.task_service_account
+    assert task is not None
+    assert (task.kubernetes_service_account, task.email) == ("kpo-task", email("task-ml"))
+    assert task.workload_identity_member == f"serviceAccount:{PROJECT}.svc.id.goog[ml/kpo-task]"
+
+
+def test_long_tenant_names_still_give_valid_account_ids() -> None:
+    name = "a" * 63
+    (tenant,) = settings_for({name: {"identity_mode": "gke", "task_service_account": {"roles": ["roles/x.y"]}}}).tenants
+    assert len(tenant.identity.gsa_name) == 30
+    assert tenant.task_service_account is not None and len(tenant.task_service_account.account_id) == 30
+
+
+BAD_TENANTS: list[tuple[str, dict[str, Any], dict[str, str]]] = [
+    ("tenants.Team_A", {"Team_A": astro("x")}, {}),
+    ("tenants.a1.namespace", {"a1": astro("a1", namespace="Bad")}, {}),
+    ("tenants.default", {"default": astro("x")}, {}),
+    ("tenants.a1.namespace", {"a1": astro("a1", namespace="kube-system")}, {}),
+    ("tenants.b1.namespace", {"a1": astro("a1", namespace="jobs"), "b1": astro("b1", namespace="jobs")}, {}),
+    ("tenants.b1.airflow_service_account", {"a1": astro("same"), "b1": astro("same")}, {}),
+    ("tenants.b1.airflow_gsa_name", {"a1": {"identity_mode": "gke"}, "b1": {"identity_mode": "gke",
+                                                                           "airflow_gsa_name": "airflow-a1"}}, {}),
+    ("tenants.a1.airflow_service_account", {"a1": {}}, {}),
+    ("tenants.a1.airflow_service_account", {"a1": {"airflow_service_account": "someone@example.com"}}, {}),
+    ("tenants.a1.airflow_service_account", {"a1": astro("a1", identity_mode="gke")}, {}),
+    ("tenants.a1.identity_mode", {"a1": astro("a1", identity_mode="workload")}, {}),
+    ("tenants.a1.airflow_gsa_name", {"a1": {"identity_mode": "gke", "airflow_gsa_name": "af"}}, {}),
+    ("tenants.a1.airflow_k8s_namespace", {"a1": {"identity_mode": "gke", "airflow_k8s_namespace": "Airflow"}}, {}),
+    ("tenants.a1.quota_cpu", {"a1": astro("a1", quota_cpu="lots")}, {}),
+    ("tenants.a1.quota_pods", {"a1": astro("a1", quota_pods="10")}, {}),
+    ("tenants.a1.xcom_push", {"a1": astro("a1", xcom_push="yes")}, {}),
+    ("tenants.a1.max_container_memory", {"a1": astro("a1", max_container_memory="128Mi")}, {}),
+    ("tenants.a1.quota_gpus", {"a1": astro("a1", quota_gpus=1)}, {}),
+    ("quota_gpus", {"a1": astro("a1")}, {"quota_gpus": "1"}),
+    ("tenants.a1.quota_gpus", {"a1": astro("a1", quota_gpus=3)}, GPU),
+    ("tenants.a1.xcom_pushh", {"a1": astro("a1", xcom_pushh=True)}, {}),
+    ("tenants.a1.task_service_account.roles", {"a1": astro("a1", task_service_account={"roles": []})}, {}),
+    ("tenants.a1.task_service_account.roles", {"a1": astro("a1", task_service_account={"roles": ["owner"]})}, {}),
+    ("tenants.a1.task_service_account.role", {"a1": astro("a1", task_service_account={"role": ["roles/x.y"]})}, {}),
+    ("tenants.a1.task_service_account.account_id",
+     {"a1": astro("a1", task_service_account={"roles": ["roles/x.y"], "account_id": "x"})}, {}),
+    ("tenants.a1.task_service_account.account_id",
+     {"a1": astro("a1", task_service_account={"roles": ["roles/x.y"], "account_id": "astro-a1"})}, {}),
+    ("tenants.a1", {"a1": "astro"}, {}),
+    ("access_model", {"a1": astro("a1"), "b1": astro("b1")}, {"access_model": "project"}),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("key", "tenants", "stack"), BAD_TENANTS, ids=[f"{k}-{i}" for i, (k, *_) in
+                                                                         enumerate(BAD_TENANTS)])  # fmt: skip
+def test_each_bad_tenant_value_names_its_path_and_a_fix(
+    key: str, tenants: dict[str, Any], stack: dict[str, str]
+) -> None:
+    error = problems_for(tenants, **stack)
+    assert key in error.keys, str(error)
+    assert f"gke-kpo:{key}:" in str(error) and "Fix:" in str(error)
+
+
+def test_tenants_are_required() -> None:
+    with pytest.raises(ConfigError) as caught:
+        parse_settings(BASE, "test")
+    assert caught.value.keys == ["tenants"]
+
+
+def test_an_unknown_tenant_field_suggests_the_nearest() -> None:
+    error = problems_for({"a1": astro("a1", xcom_pushh=True)})
+    assert "did you mean xcom_push?" in str(error)
+
+
+@pytest.mark.parametrize("key", sorted(REMOVED_STACK_KEYS))
+def test_a_removed_stack_key_says_where_it_went(key: str) -> None:
+    _, problems = resolve({**BASE, key: "x"})
+    (problem,) = problems
+    assert problem.key == key and "unknown key" not in problem.message
+    assert ("tenants.<name>" in problem.fix) or ("max_container" in problem.fix)
+
+
+def test_a_default_every_tenant_inherits_is_reported_once() -> None:
+    error = problems_for({"a1": astro("a1"), "b1": astro("b1")}, quota_memory="lots")
+    assert error.keys == ["quota_memory"]
+
+
+def test_gpu_quotas_over_the_pool_are_a_warning_not_an_error() -> None:
+    settings = settings_for({"a1": astro("a1", quota_gpus=2), "b1": astro("b1", quota_gpus=1)}, **GPU)
+    (warning,) = settings.warnings
+    assert "add up to 3 (a1 2, b1 1)" in warning and "at most 2" in warning
+
+
+def test_quotas_within_the_pool_warn_nothing() -> None:
+    assert settings_for({"a1": astro("a1", quota_gpus=1), "b1": astro("b1", quota_gpus=1)}, **GPU).warnings == ()
+
+
+def test_a_stack_without_gpu_pool_ignores_the_default_gpu_quota() -> None:
+    (tenant,) = settings_for({"a1": astro("a1")}).tenants
+    assert tenant.namespace.quota_gpus > 0
+
+
+def test_every_field_is_described() -> None:
+    assert all(field.description and field.default for field in (*TENANT_FIELDS, *TASK_SERVICE_ACCOUNT_FIELDS))
