@@ -49,8 +49,10 @@ render: $(READY)
 golden: $(READY)
 	$(PY) -m gke_kpo.plan.golden
 
+## Plan speed against the SDK imports, then `make plan` with 1, 10 and 100 generated tenants.
 benchmark: $(READY)
 	$(PY) benchmarks/plan_speed.py
+	$(PY) benchmarks/tenant_scale.py
 
 ## Real Pulumi CLI (needs `pulumi` on PATH and Google credentials).
 preview: $(READY) $(PACK_READY)
