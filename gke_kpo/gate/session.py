@@ -51,13 +51,9 @@ class AnalyzerSession:
 
     def analyze(self, resources: Sequence[PlannedResource]) -> list[Verdict]:
         """Analyze each resource (as each step is generated), then the whole stack (as at the end)."""
-        # All resource requests in flight at once, as the engine analyzes steps it runs in parallel: one round
-        # trip per resource, in sequence, was most of the gate's time with a hundred tenants. Read in order.
-        requests = analyze_requests(resources)
-        pending = [(request.urn, self.stub.Analyze.future(request)) for request in requests]
         verdicts: list[Verdict] = []
-        for urn, reply in pending:
-            verdicts += verdicts_from(reply.result(), analyzed_urn=urn)
+        for request in analyze_requests(resources):
+            verdicts += verdicts_from(self.stub.Analyze(request), analyzed_urn=request.urn)
         verdicts += verdicts_from(self.stub.AnalyzeStack(analyze_stack_request(resources)))
         return verdicts
 
