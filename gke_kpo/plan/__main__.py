@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -73,4 +74,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    # A one-shot process: no cyclic collection at all, as in run_program, also while judging and rendering.
+    gc.disable()
     sys.exit(main())
