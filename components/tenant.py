@@ -155,7 +155,7 @@ class Tenant(pulumi.ComponentResource):
         )
         for role in task.roles:
             gcp.projects.IAMMember(
-                f"{name}-task-{role.rsplit('/', 1)[-1].replace('.', '-')}",
+                f"{name}-task-{role.replace('/', '-').replace('.', '-')}",
                 project=self._args.project,
                 role=role,
                 member=f"serviceAccount:{task.email}",

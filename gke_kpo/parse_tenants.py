@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
@@ -190,33 +191,37 @@ def _task_service_account(
     if body is None:
         return None
     prefix = tenant.path("task_service_account")
+
+    def fail(field: str, message: str, fix: str) -> None:
+        problems.append(Problem(f"{prefix}.{field}", message, fix))
+
     for field in sorted(set(body) - {f.name for f in TASK_SERVICE_ACCOUNT_FIELDS}):
-        problems.append(Problem(f"{prefix}.{field}", "is not a task_service_account field",
-                                nearest(field, TASK_SERVICE_ACCOUNT_FIELDS)))  # fmt: skip
-    roles = body.get("roles")
-    if not isinstance(roles, list) or not roles or not all(isinstance(role, str) for role in roles):
-        problems.append(Problem(f"{prefix}.roles", f"must be a non-empty list of role names, got {roles!r}",
-                                "e.g. roles: [roles/storage.objectViewer]"))  # fmt: skip
-        roles = []
-    for role in roles:
-        if not role.startswith(ROLE_PREFIXES) or " " in role:
-            problems.append(Problem(f"{prefix}.roles", f"{role!r} is not a role name",
-                                    "write roles/<service>.<role> or projects/<p>/roles/<id>"))  # fmt: skip
+        fail(field, "is not a task_service_account field", nearest(field, TASK_SERVICE_ACCOUNT_FIELDS))
     ksa = _text_field(body, "kubernetes_service_account", DEFAULT_TASK_KSA, prefix, problems)
     account_id = _text_field(body, "account_id", derived_account_id("task", tenant.name), prefix, problems)
     if names.dns1123_label_problem(ksa):
-        problems.append(Problem(f"{prefix}.kubernetes_service_account", str(names.dns1123_label_problem(ksa)),
-                                "e.g. kpo-task"))  # fmt: skip
+        fail("kubernetes_service_account", str(names.dns1123_label_problem(ksa)), "e.g. kpo-task")
     if names.account_id_problem(account_id):
-        problems.append(Problem(f"{prefix}.account_id", str(names.account_id_problem(account_id)),
-                                "6-30 characters, e.g. task-ml-dev"))  # fmt: skip
+        fail("account_id", str(names.account_id_problem(account_id)), "6-30 characters, e.g. task-ml-dev")
     return TaskServiceAccountSettings(
-        roles=tuple(roles),
+        roles=_task_roles(body.get("roles"), fail),
         kubernetes_service_account=ksa,
         account_id=account_id,
         email=names.service_account_email(account_id, project),
         workload_identity_member=f"serviceAccount:{names.workload_identity_pool(project)}[{namespace}/{ksa}]",
     )
+
+
+def _task_roles(roles: Any, fail: Callable[[str, str, str], None]) -> tuple[str, ...]:
+    if not isinstance(roles, list) or not roles or not all(isinstance(role, str) for role in roles):
+        fail("roles", f"must be a non-empty list of role names, got {roles!r}", "e.g. [roles/storage.objectViewer]")
+        return ()
+    for role in sorted({role for role in roles if roles.count(role) > 1}):
+        fail("roles", f"lists {role} twice", "list each role once")
+    for role in roles:
+        if not role.startswith(ROLE_PREFIXES) or " " in role:
+            fail("roles", f"{role!r} is not a role name", "write roles/<service>.<role> or projects/<p>/roles/<id>")
+    return tuple(roles)
 
 
 def _text_field(body: dict[str, Any], field: str, default: str, prefix: str, problems: list[Problem]) -> str:

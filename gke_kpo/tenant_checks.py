@@ -30,16 +30,25 @@ def unique_namespaces_and_identities(tenants: tuple[TenantSettings, ...], proble
     for tenant in tenants:
         owner = namespace_owner.setdefault(tenant.namespace.name, tenant.name)
         if owner != tenant.name:
-            problems.append(Problem(_path(tenant, "namespace"), f"{tenant.namespace.name!r} is tenant {owner}'s "
-                                    "namespace too", "give every tenant its own namespace"))  # fmt: skip
+            problems.append(
+                Problem(
+                    _path(tenant, "namespace"),
+                    f"{tenant.namespace.name!r} is tenant {owner}'s namespace too",
+                    "give every tenant its own namespace",
+                )
+            )
         identities = [(tenant.identity.email, _identity_field(tenant))]
         if tenant.task_service_account:
             identities.append((tenant.task_service_account.email, "task_service_account.account_id"))
         for email, field in identities:
             if email in identity_owner:
-                problems.append(Problem(_path(tenant, field), f"{email} is already {identity_owner[email]}",
-                                        "give every tenant its own identities, or one could reach the other's "
-                                        "namespace"))  # fmt: skip
+                problems.append(
+                    Problem(
+                        _path(tenant, field),
+                        f"{email} is already {identity_owner[email]}",
+                        "give every tenant its own identities, or one could reach the other's namespace",
+                    )
+                )
             identity_owner.setdefault(email, f"tenant {tenant.name}'s {field}")
 
 
@@ -64,8 +73,9 @@ def gpu_quotas(
     for tenant in tenants:
         quota, key = tenant.namespace.quota_gpus, quota_keys.get(tenant.name)
         if gpu is None and quota > 0 and key is not None:
-            too_many.append(Problem(key, f"is {quota} but the stack has no GPU pool",
-                                    "set gpu_count > 0, or quota_gpus to 0"))  # fmt: skip
+            too_many.append(
+                Problem(key, f"is {quota} but the stack has no GPU pool", "set gpu_count > 0, or quota_gpus to 0")
+            )
         elif gpu is not None and quota > capacity:
             reason = f"{quota} is more than the GPU pool can ever hold ({capacity})"
             fix = f"set it to at most {capacity}, or raise gpu_max_nodes"
@@ -85,5 +95,10 @@ def access_model_fences_tenants(
     tenants: tuple[TenantSettings, ...], access_model: AccessModel, problems: list[Problem]
 ) -> None:
     if access_model is AccessModel.PROJECT and len(tenants) > 1:
-        problems.append(Problem("access_model", f"project cannot fence {len(tenants)} tenants: project-level IAM pod "
-                                "permissions reach every namespace", "use access_model namespaced"))  # fmt: skip
+        problems.append(
+            Problem(
+                "access_model",
+                f"project cannot fence {len(tenants)} tenants: project-level IAM pod permissions reach every namespace",
+                "use access_model namespaced",
+            )
+        )

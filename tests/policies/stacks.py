@@ -17,6 +17,9 @@ NODE_SA: Final = "kpo-nodes@acme-airflow.iam.gserviceaccount.com"
 ROLE_ID: Final = "kpo_launcher"
 NAMESPACE: Final = "airflow-kpo"
 WI_MEMBER: Final = f"serviceAccount:{PROJECT}.svc.id.goog[airflow/airflow-worker]"
+OTHER_IDENTITY: Final = "astro-team-b@acme-airflow.iam.gserviceaccount.com"
+OTHER_NAMESPACE: Final = "team-b"
+TASK_SA: Final = "task-team-b@acme-airflow.iam.gserviceaccount.com"
 DELETE: Final = object()
 """Mutation value that removes the property."""
 
@@ -116,19 +119,19 @@ def user(identity: str) -> dict[str, str]:
     return {"kind": "User", "name": identity, "apiGroup": "rbac.authorization.k8s.io"}
 
 
-def tenant_resources(tenant: Tenant, suffix: str = "") -> list[Resource]:
-    """What one Tenant component declares; ``suffix`` keeps resource names unique across tenants."""
+def tenant_resources(tenant: Tenant, prefix: str = "") -> list[Resource]:
+    """What one Tenant component declares; ``prefix`` keeps resource names unique across tenants."""
     flag = intent.TRUE if tenant.xcom_push else intent.FALSE
     ns = tenant.namespace
     return [
         Resource(
             types.PROJECT_IAM_MEMBER,
-            f"binding{suffix}",
+            f"{prefix}binding",
             {"project": PROJECT, "role": f"projects/{PROJECT}/roles/{ROLE_ID}", "member": tenant.member},
         ),
         Resource(
             types.NAMESPACE,
-            f"tasks{suffix}",
+            f"{prefix}tasks",
             {
                 "metadata": {
                     "name": ns,
@@ -141,17 +144,17 @@ def tenant_resources(tenant: Tenant, suffix: str = "") -> list[Resource]:
                 }
             },
         ),
-        Resource(types.ROLE, f"role{suffix}", {"metadata": {"namespace": ns}, "rules": rbac_rules(tenant.xcom_push)}),
-        role_binding(f"binding{suffix}", ns, user(tenant.identity)),
+        Resource(types.ROLE, f"{prefix}role", {"metadata": {"namespace": ns}, "rules": rbac_rules(tenant.xcom_push)}),
+        role_binding(f"{prefix}binding", ns, user(tenant.identity)),
         Resource(
             types.RESOURCE_QUOTA,
-            f"quota{suffix}",
+            f"{prefix}quota",
             {
                 "metadata": {"namespace": ns},
                 "spec": {"hard": {"pods": "20", **({"requests.nvidia.com/gpu": "2"} if tenant.gpu else {})}},
             },
         ),
-        Resource(types.LIMIT_RANGE, f"limits{suffix}", {"metadata": {"namespace": ns}, "spec": {"limits": []}}),
+        Resource(types.LIMIT_RANGE, f"{prefix}limits", {"metadata": {"namespace": ns}, "spec": {"limits": []}}),
     ]
 
 
@@ -199,11 +202,24 @@ def good_stack(
 
 
 def tenants_stack(*tenants: Tenant, gpu: bool = True) -> list[Resource]:
-    """A stack with several tenants (resource names suffixed ``-<namespace>``) every policy accepts."""
+    """A stack with several tenants (resource names prefixed ``<namespace>-``) every policy accepts."""
     resources = shared_resources(AccessModel.NAMESPACED, xcom_push=False, gpu=gpu)
     for tenant in tenants:
-        resources.extend(tenant_resources(tenant, f"-{tenant.namespace}"))
+        resources.extend(tenant_resources(tenant, f"{tenant.namespace}-"))
     return resources
+
+
+def two_tenant_stack(xcom_push: bool = True, gpu: bool = True) -> list[Resource]:
+    """good_stack's tenant (XCom as given) plus team-b (no XCom, names prefixed ``b-``) with a read-only task SA."""
+    return [
+        *good_stack(AccessModel.NAMESPACED, xcom_push, gpu),
+        *tenant_resources(Tenant(OTHER_NAMESPACE, OTHER_IDENTITY, gpu=gpu), "b-"),
+        Resource(
+            types.PROJECT_IAM_MEMBER,
+            "b-task-role",
+            {"project": PROJECT, "role": "roles/storage.objectViewer", "member": f"serviceAccount:{TASK_SA}"},
+        ),
+    ]
 
 
 def set_path(props: dict[str, Any], path: str, value: object) -> None:

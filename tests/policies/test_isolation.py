@@ -88,7 +88,7 @@ CASES = [
     Case(
         "binding-to-other-tenant",
         tenant_isolation.POLICY,
-        _m(t.ROLE_BINDING, "binding-etl-dev", "subjects.0", user(ML.identity)),
+        _m(t.ROLE_BINDING, "etl-dev-binding", "subjects.0", user(ML.identity)),
         (
             f"binds User '{ML.identity}' of tenant namespace 'ml-dev' in namespace 'etl-dev'",
             "one team could read another team's pods and logs",
@@ -98,8 +98,8 @@ CASES = [
     Case(
         "second-subject-of-other-tenant",
         tenant_isolation.POLICY,
-        _m(t.ROLE_BINDING, "binding-ml-dev", "subjects", [user(ML.identity), user(ETL.identity)]),
-        (f"'binding-ml-dev': binds User '{ETL.identity}' of tenant namespace 'etl-dev' in namespace 'ml-dev'",),
+        _m(t.ROLE_BINDING, "ml-dev-binding", "subjects", [user(ML.identity), user(ETL.identity)]),
+        (f"'ml-dev-binding': binds User '{ETL.identity}' of tenant namespace 'etl-dev' in namespace 'ml-dev'",),
     ),
     Case(
         "identity-bound-in-unowned-namespace",
@@ -146,58 +146,58 @@ CASES = [
     Case(
         "exec-in-the-tenant-without-xcom",
         rbac_least_privilege.POLICY,
-        _m(t.ROLE, "role-etl-dev", "rules", rbac_rules(True)),
+        _m(t.ROLE, "etl-dev-role", "rules", rbac_rules(True)),
         (
-            "'role-etl-dev': rule 3 (namespace 'etl-dev') grants pods/exec, which only XCom needs",
+            "'etl-dev-role': rule 3 (namespace 'etl-dev') grants pods/exec, which only XCom needs",
             "Fix: remove pods/exec",
         ),
     ),
     Case(
         "second-tenant-without-quota",
         namespace_guardrails.POLICY,
-        _without(t.RESOURCE_QUOTA, "quota-etl-dev"),
-        ("'tasks-etl-dev': the tenant namespace 'etl-dev' has no ResourceQuota", "Fix: declare a ResourceQuota"),
+        _without(t.RESOURCE_QUOTA, "etl-dev-quota"),
+        ("'etl-dev-tasks': the tenant namespace 'etl-dev' has no ResourceQuota", "Fix: declare a ResourceQuota"),
     ),
     Case(
         "second-tenant-without-gpu-cap",
         namespace_guardrails.POLICY,
-        _m(t.RESOURCE_QUOTA, "quota-etl-dev", "spec.hard", {"pods": "20"}),
+        _m(t.RESOURCE_QUOTA, "etl-dev-quota", "spec.hard", {"pods": "20"}),
         ("no ResourceQuota in 'etl-dev' caps requests.nvidia.com/gpu", "every GPU of the shared pool"),
     ),
     Case(
         "second-tenant-without-limits",
         namespace_guardrails.POLICY,
-        _without(t.LIMIT_RANGE, "limits-etl-dev"),
+        _without(t.LIMIT_RANGE, "etl-dev-limits"),
         ("the tenant namespace 'etl-dev' has no LimitRange", "Fix: declare a LimitRange in 'etl-dev'"),
     ),
     Case(
         "second-tenant-without-role",
         stack_complete.POLICY,
-        _without(t.ROLE, "role-etl-dev"),
+        _without(t.ROLE, "etl-dev-role"),
         ("the tenant namespace 'etl-dev' has no Role", "Fix: declare the Role kpo-launcher in 'etl-dev'"),
     ),
     Case(
         "second-tenant-without-binding",
         stack_complete.POLICY,
-        _without(t.ROLE_BINDING, "binding-etl-dev"),
+        _without(t.ROLE_BINDING, "etl-dev-binding"),
         ("the tenant namespace 'etl-dev' has no RoleBinding",),
     ),
     Case(
         "second-tenant-without-custom-role",
         stack_complete.POLICY,
-        _without(t.PROJECT_IAM_MEMBER, "binding-etl-dev"),
+        _without(t.PROJECT_IAM_MEMBER, "etl-dev-binding"),
         (f"binds the custom role to serviceAccount:{ETL.identity}", f"and member serviceAccount:{ETL.identity}"),
     ),
     Case(
         "identity-in-two-tenants",
         stack_complete.POLICY,
-        _m(t.NAMESPACE, "tasks-etl-dev", "metadata.annotations.gke-kpo/airflow-identity", ML.identity),
+        _m(t.NAMESPACE, "etl-dev-tasks", "metadata.annotations.gke-kpo/airflow-identity", ML.identity),
         (f"identity '{ML.identity}' is the Airflow identity of namespaces 'ml-dev' and 'etl-dev'",),
     ),
     Case(
         "second-tenant-intent-unreadable",
         stack_complete.POLICY,
-        _m(t.NAMESPACE, "tasks-etl-dev", "metadata.labels.gke-kpo/gpu-pool", DELETE),
+        _m(t.NAMESPACE, "etl-dev-tasks", "metadata.labels.gke-kpo/gpu-pool", DELETE),
         ("namespace 'etl-dev': label gke-kpo/gpu-pool is None",),
     ),
     *[
@@ -246,13 +246,13 @@ def test_task_accounts_of_their_own_pass() -> None:
 
 def test_cross_tenant_binding_is_reported_once() -> None:
     """rbac-least-privilege leaves another tenant's identity to tenant-isolation, so one mistake is one message."""
-    stack = mutated(two_tenants(), t.ROLE_BINDING, "binding-etl-dev", "subjects.0", user(ML.identity))
+    stack = mutated(two_tenants(), t.ROLE_BINDING, "etl-dev-binding", "subjects.0", user(ML.identity))
     assert run_policy(rbac_least_privilege.POLICY, stack).messages == []
     assert len(run_policy(tenant_isolation.POLICY, stack).messages) == 1
 
 
 def test_a_stranger_is_still_reported_by_rbac() -> None:
-    stack = mutated(two_tenants(), t.ROLE_BINDING, "binding-etl-dev", "subjects.0", user("x@elsewhere.com"))
+    stack = mutated(two_tenants(), t.ROLE_BINDING, "etl-dev-binding", "subjects.0", user("x@elsewhere.com"))
     outcome = run_policy(rbac_least_privilege.POLICY, stack)
     assert outcome.mentions(
         f"'x@elsewhere.com', which is not the Airflow identity of the tenant owning this namespace ('{ETL.identity}')"

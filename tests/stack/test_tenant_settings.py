@@ -10,6 +10,7 @@ import pytest
 from gke_kpo.config_schema import resolve
 from gke_kpo.errors import ConfigError
 from gke_kpo.parse_settings import parse_settings
+from gke_kpo.plan.capture import run_program
 from gke_kpo.settings import IdentityMode, Settings
 from gke_kpo.tenant_schema import REMOVED_STACK_KEYS, TASK_SERVICE_ACCOUNT_FIELDS, TENANT_FIELDS
 
@@ -103,6 +104,8 @@ BAD_TENANTS: list[tuple[str, dict[str, Any], dict[str, str]]] = [
      {"a1": astro("a1", task_service_account={"roles": ["roles/x.y"], "account_id": "x"})}, {}),
     ("tenants.a1.task_service_account.account_id",
      {"a1": astro("a1", task_service_account={"roles": ["roles/x.y"], "account_id": "astro-a1"})}, {}),
+    ("tenants.a1.task_service_account.roles",
+     {"a1": astro("a1", task_service_account={"roles": ["roles/x.y", "roles/x.y"]})}, {}),
     ("tenants.a1", {"a1": "astro"}, {}),
     ("access_model", {"a1": astro("a1"), "b1": astro("b1")}, {"access_model": "project"}),
 ]  # fmt: skip
@@ -159,3 +162,10 @@ def test_a_stack_without_gpu_pool_ignores_the_default_gpu_quota() -> None:
 
 def test_every_field_is_described() -> None:
     assert all(field.description and field.default for field in (*TENANT_FIELDS, *TASK_SERVICE_ACCOUNT_FIELDS))
+
+
+def test_the_over_subscription_warning_is_logged_through_pulumi(caplog: pytest.LogCaptureFixture) -> None:
+    """pulumi.log.warn: a diagnostic under the CLI; under make plan's mocks a logging warning on stderr."""
+    run_program("dev", {"gke-kpo:quota_gpus": 1})
+    warnings = [record.getMessage() for record in caplog.records if record.levelname == "WARNING"]
+    assert any("tenant GPU quotas add up to 2 (ml-dev 1, etl-dev 1)" in message for message in warnings)
