@@ -40,10 +40,12 @@ lint: $(READY)
 
 ## Airflow artifacts from `pulumi stack output --json --show-secrets > outputs.json`.
 ## One folder per tenant: $(OUT)/<tenant>/. Optional: TENANT=<name> renders that tenant only; CONN_ID=<id>
-## (default gke_kpo); CHECK=1 only lists files that differ (exit 1), for CI drift checks.
+## (default gke_kpo); CHECK=1 only lists files that differ (exit 1), for CI drift checks;
+## DEFERRABLE=0 for a deployment without a triggerer; KEEP_FAILED_PODS=1 keeps failed pods for debugging.
 render: $(READY)
-	@test -n "$(OUTPUTS)" -a -n "$(OUT)" || { echo "usage: make render OUTPUTS=<outputs.json> OUT=<dir> [TENANT=<name>] [CONN_ID=<id>] [CHECK=1]"; exit 2; }
-	$(PY) -m gke_kpo.render --outputs "$(OUTPUTS)" --out "$(OUT)" $(if $(TENANT),--tenant "$(TENANT)") $(if $(CONN_ID),--conn-id "$(CONN_ID)") $(if $(CHECK),--check)
+	@test -n "$(OUTPUTS)" -a -n "$(OUT)" || { echo "usage: make render OUTPUTS=<outputs.json> OUT=<dir> [TENANT=<name>] [CONN_ID=<id>] [CHECK=1] [DEFERRABLE=0] [KEEP_FAILED_PODS=1]"; exit 2; }
+	$(PY) -m gke_kpo.render --outputs "$(OUTPUTS)" --out "$(OUT)" $(if $(TENANT),--tenant "$(TENANT)") $(if $(CONN_ID),--conn-id "$(CONN_ID)") $(if $(CHECK),--check) \
+		$(if $(filter 0,$(DEFERRABLE)),--no-deferrable) $(if $(filter 1,$(KEEP_FAILED_PODS)),--keep-failed-pods)
 
 ## Rewrite tests/golden/<stack>.yaml after a deliberate change to what a stack creates.
 golden: $(READY)

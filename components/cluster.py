@@ -8,12 +8,26 @@ import pulumi
 import pulumi_gcp as gcp
 
 from components.gpu_pool import GpuPool, GpuPoolArgs
-from gke_kpo import names
-from gke_kpo.node_config import hardened_node_config, node_account_id, self_healing_autoscaling
+from components.lifecycle import fixed_name
+from gke_kpo import artifact_registry, deployer, names
+from gke_kpo.node_config import (
+    NODE_POOL_IGNORED_CHANGES,
+    SYSTEM_POOL_INITIAL_NODES,
+    hardened_node_config,
+    node_account_id,
+    self_healing_autoscaling,
+)
 from gke_kpo.settings import Settings
 
 NODE_SERVICE_ACCOUNT_ROLE = "roles/container.defaultNodeServiceAccount"
 """Google's minimal role for node service accounts (logging, monitoring, metadata); nothing more."""
+
+DEFAULT_POOL_IGNORED_CHANGES = ["nodeConfig", "initialNodeCount"]
+"""Both only shape the default pool GKE creates and removeDefaultNodePool deletes. Once it is gone GKE reports the
+first remaining pool's config (or none) as nodeConfig, and node_config forces a new cluster, so a declared one
+would replace the cluster on the second `pulumi up` (pulumi/pulumi-gcp#744, hashicorp/terraform-provider-google
+#17511); the bridge drops ignored paths from the provider's diff (pulumi-terraform-bridge diff.go
+computeIgnoreChanges), so the hardened config below is used at creation and never compared again."""
 
 
 @dataclass(frozen=True)
@@ -30,6 +44,7 @@ class Cluster(pulumi.ComponentResource):
     endpoint: pulumi.Output[str]
     ca_certificate: pulumi.Output[str]
     node_service_account: str
+    protected: bool
 
     def __init__(self, name: str, args: ClusterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("gke-kpo:index:Cluster", name, None, opts)
@@ -37,13 +52,25 @@ class Cluster(pulumi.ComponentResource):
         self.node_service_account = names.service_account_email(
             node_account_id(settings.cluster.name), settings.project
         )
+        # With deletion protection, `pulumi destroy` and replacements stop before the first delete (preview fails
+        # on a protected resource: pulumi/pulumi#8158) instead of removing pools until GKE refuses the cluster.
+        self.protected = settings.cluster.deletion_protection
         node_identity = self._node_identity(name, settings)
-        cluster = self._cluster(name, args, node_identity)
-        self._system_pool(name, settings, cluster)
+        act_as = self._deployer_act_as(name, settings, node_identity[0])
+        cluster = self._cluster(name, args, [*node_identity, *act_as])
+        self._system_pool(name, settings, cluster, act_as)
         if settings.gpu is not None:
             GpuPool(
                 f"{name}-gpu",
-                GpuPoolArgs(settings.project, settings.location, cluster.name, self.node_service_account, settings.gpu),
+                GpuPoolArgs(
+                    settings.project,
+                    settings.location,
+                    cluster.name,
+                    self.node_service_account,
+                    settings.gpu,
+                    self.protected,
+                    tuple(act_as),
+                ),
                 pulumi.ResourceOptions(parent=self),
             )
         self.name = cluster.name
@@ -57,17 +84,49 @@ class Cluster(pulumi.ComponentResource):
             project=settings.project,
             account_id=node_account_id(settings.cluster.name),
             display_name=f"GKE nodes of {settings.cluster.name}",
-            opts=pulumi.ResourceOptions(parent=self),
+            opts=fixed_name(self, protect=self.protected),
         )
         # The member is written from config, not account.email, so policies can read it at preview.
+        member = f"serviceAccount:{self.node_service_account}"
+        granted = pulumi.ResourceOptions(parent=self, depends_on=[account], protect=self.protected)
         grant = gcp.projects.IAMMember(
-            f"{name}-nodes-role",
-            project=settings.project,
-            role=NODE_SERVICE_ACCOUNT_ROLE,
-            member=f"serviceAccount:{self.node_service_account}",
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[account]),
+            f"{name}-nodes-role", project=settings.project, role=NODE_SERVICE_ACCOUNT_ROLE, member=member, opts=granted
         )
-        return [account, grant]
+        # Private task images: read access on each listed repository only, never project-wide.
+        image_grants = [
+            gcp.artifactregistry.RepositoryIamMember(
+                f"{name}-nodes-reads-{repository.project}-{repository.location}-{repository.name}",
+                project=repository.project,
+                location=repository.location,
+                repository=repository.name,
+                role=artifact_registry.READER_ROLE,
+                member=member,
+                opts=granted,
+            )
+            for repository in settings.artifact_registry_repositories
+        ]
+        return [account, grant, *image_grants]
+
+    def _deployer_act_as(self, name: str, settings: Settings, account: pulumi.Resource) -> list[pulumi.Resource]:
+        """actAs on the node account for whoever runs `pulumi up`, so the cluster and pools that run as it can be
+        created in the same run (GKE refuses them otherwise). Granting it needs iam.serviceAccounts.setIamPolicy,
+        which roles/iam.serviceAccountAdmin already holds. IAM grants propagate in typically 2, at worst 7+ minutes
+        (https://cloud.google.com/iam/docs/access-change-propagation) and the provider does not retry the 400
+        that cluster creation returns meanwhile (terraform-provider-google transport/error_retry_predicates.go:
+        only network, 429/5xx and a few named errors): docs/teardown.md says to run `pulumi up` again."""
+        member = settings.cluster.deployer_member
+        if not member:
+            return []
+        # Written from config, not account.name, so the policy pack can check which account it is at preview.
+        node_account = names.service_account_resource_name(self.node_service_account, settings.project)
+        grant = gcp.serviceaccount.IAMMember(
+            f"{name}-nodes-deployer-act-as",
+            service_account_id=node_account,
+            role=deployer.ACT_AS_ROLE,
+            member=member,
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[account], protect=self.protected),
+        )
+        return [grant]
 
     def _cluster(self, name: str, args: ClusterArgs, node_identity: list[pulumi.Resource]) -> gcp.container.Cluster:
         settings, cluster = args.settings, args.settings.cluster
@@ -83,7 +142,9 @@ class Cluster(pulumi.ComponentResource):
                 "cluster_secondary_range_name": args.pods_range_name,
                 "services_secondary_range_name": args.services_range_name,
             },
-            # GKE cannot create a cluster without a pool; the default one is hardened too, then removed.
+            # GKE cannot create a cluster without a pool. The default one runs as the dedicated node account (the
+            # Compute Engine default account may be deleted or stripped of roles in hardened organisations), is
+            # hardened like the others, and is removed right away.
             remove_default_node_pool=True,
             initial_node_count=1,
             node_config=hardened_node_config(self.node_service_account, "e2-small", {}),
@@ -111,10 +172,14 @@ class Cluster(pulumi.ComponentResource):
             monitoring_config={"enable_components": ["SYSTEM_COMPONENTS"]},
             deletion_protection=cluster.deletion_protection,
             resource_labels={"managed-by": "pulumi", "gke-kpo-stack": settings.stack},
-            opts=pulumi.ResourceOptions(parent=self, depends_on=node_identity),
+            opts=fixed_name(
+                self, protect=self.protected, depends_on=node_identity, ignore_changes=DEFAULT_POOL_IGNORED_CHANGES
+            ),
         )
 
-    def _system_pool(self, name: str, settings: Settings, cluster: gcp.container.Cluster) -> None:
+    def _system_pool(
+        self, name: str, settings: Settings, cluster: gcp.container.Cluster, act_as: list[pulumi.Resource]
+    ) -> None:
         pool = settings.system_pool
         node_config = hardened_node_config(self.node_service_account, pool.machine_type, {"gke-kpo/pool": "system"})
         node_config["disk_size_gb"] = pool.disk_gb
@@ -125,6 +190,7 @@ class Cluster(pulumi.ComponentResource):
             location=settings.location,
             cluster=cluster.name,
             node_config=node_config,
-            **self_healing_autoscaling(pool.min_nodes, pool.max_nodes),
-            opts=pulumi.ResourceOptions(parent=self),
+            **self_healing_autoscaling(SYSTEM_POOL_INITIAL_NODES, pool.min_nodes, pool.max_nodes),
+            # Fixed name "system": delete before replace; GKE writes resizes into initialNodeCount (node_config.py).
+            opts=fixed_name(self, protect=self.protected, depends_on=act_as, ignore_changes=NODE_POOL_IGNORED_CHANGES),
         )

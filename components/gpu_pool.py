@@ -7,7 +7,13 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_gcp as gcp
 
-from gke_kpo.node_config import gpu_node_config, self_healing_autoscaling
+from components.lifecycle import fixed_name
+from gke_kpo.node_config import (
+    GPU_POOL_INITIAL_NODES,
+    NODE_POOL_IGNORED_CHANGES,
+    gpu_node_config,
+    self_healing_autoscaling,
+)
 from gke_kpo.settings import GpuPoolSettings
 
 
@@ -18,6 +24,9 @@ class GpuPoolArgs:
     cluster: pulumi.Input[str]
     node_service_account: str
     settings: GpuPoolSettings
+    protect: bool
+    depends_on: tuple[pulumi.Resource, ...] = ()
+    """The deployer's actAs grant on the node account, when the stack makes it (components/cluster.py)."""
 
 
 class GpuPool(pulumi.ComponentResource):
@@ -32,7 +41,10 @@ class GpuPool(pulumi.ComponentResource):
             cluster=args.cluster,
             node_config=gpu_node_config(args.node_service_account, gpu),
             node_locations=list(gpu.node_locations) or None,
-            **self_healing_autoscaling(gpu.min_nodes, gpu.max_nodes),
-            opts=pulumi.ResourceOptions(parent=self),
+            **self_healing_autoscaling(GPU_POOL_INITIAL_NODES, gpu.min_nodes, gpu.max_nodes),
+            # Fixed name "gpu": delete before replace; GKE writes resizes back into initialNodeCount (node_config.py).
+            opts=fixed_name(
+                self, protect=args.protect, depends_on=args.depends_on, ignore_changes=NODE_POOL_IGNORED_CHANGES
+            ),
         )
         self.register_outputs({"name": pool.name})

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_gcp as gcp
 
+from components.lifecycle import fixed_name
 from gke_kpo.permissions import AccessModel, custom_role_permissions
 
 
@@ -37,6 +38,8 @@ class IamAccess(pulumi.ComponentResource):
             description=f"Lets Airflow launch KPO pods ({args.access_model.value} access model); managed by gke-kpo.",
             permissions=self.permissions,
             stage="GA",
-            opts=pulumi.ResourceOptions(parent=self),
+            # Delete first: the id is fixed. A soft-deleted role keeps its id for a while; the provider's create
+            # undeletes it instead of failing (terraform-provider-google resource_google_project_iam_custom_role.go).
+            opts=fixed_name(self),
         )
         self.register_outputs({"permissions": self.permissions})

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_gcp as gcp
 
+from components.lifecycle import fixed_name
 from gke_kpo.settings import NetworkSettings
 
 
@@ -37,7 +38,8 @@ class Network(pulumi.ComponentResource):
         self.register_outputs({"network": self.network, "subnetwork": self.subnetwork})
 
     def _create(self, name: str, args: NetworkArgs) -> None:
-        child = pulumi.ResourceOptions(parent=self)
+        # Names come from config: GCP refuses a duplicate, so replacements delete first (components/lifecycle.py).
+        child = fixed_name(self)
         prefix, settings = args.name_prefix, args.settings
         vpc = gcp.compute.Network(
             f"{name}-vpc",

@@ -8,11 +8,12 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from components.cluster import Cluster, ClusterArgs
+from components.cluster_identity import cluster_identifier
 from components.iam_access import IamAccess, IamAccessArgs
 from components.network import Network, NetworkArgs
 from components.tenant import Tenant, TenantArgs
 from gke_kpo import outputs
-from gke_kpo.kubeconfig import context_name, kubeconfig_yaml
+from gke_kpo.kubeconfig import kubeconfig_yaml
 from gke_kpo.node_config import gpu_summary
 from gke_kpo.permissions import rbac_rules
 from gke_kpo.settings import Settings, TenantSettings
@@ -20,7 +21,12 @@ from gke_kpo.settings import Settings, TenantSettings
 
 def deploy(settings: Settings) -> dict[str, Any]:
     prefix = settings.cluster.name
-    network = Network(prefix, NetworkArgs(settings.project, settings.region, prefix, settings.network))
+    network = Network(
+        prefix,
+        NetworkArgs(settings.project, settings.region, prefix, settings.network),
+        # Router and NAT do not hold up the cluster's deletion: protect them with it (components/lifecycle.py).
+        pulumi.ResourceOptions(protect=settings.cluster.deletion_protection),
+    )
     cluster = Cluster(
         prefix,
         ClusterArgs(
@@ -46,7 +52,7 @@ def deploy(settings: Settings) -> dict[str, Any]:
     provider = k8s.Provider(
         f"{prefix}-kubernetes",
         kubeconfig=kubeconfig,
-        cluster_identifier=context_name(settings.project, settings.location, settings.cluster.name),
+        cluster_identifier=cluster_identifier(settings),
         opts=pulumi.ResourceOptions(parent=cluster),
     )
     for tenant in settings.tenants:

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import difflib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 
-from gke_kpo.errors import CONFIG_NAMESPACE, Problem
+from gke_kpo.errors import CONFIG_NAMESPACE, ConfigError, Problem
 from gke_kpo.tenant_schema import REMOVED_STACK_KEYS
+
+T = TypeVar("T")
 
 PROJECT_FILE = Path(__file__).resolve().parent.parent / "Pulumi.yaml"
 
@@ -38,15 +42,75 @@ _YAML_TYPES: dict[str, type] = {"string": str, "integer": int, "boolean": bool, 
 
 
 def stack_file_problems(config: dict[str, Any]) -> list[Problem]:
-    """What the Pulumi CLI refuses in a stack file: a value whose YAML type is not the declared one ("10" is no
-    integer, 8 is no string)."""
+    """What the Pulumi CLI refuses in a stack file: a key without a namespace, a value whose YAML type is not the
+    declared one ("10" is no integer, 8 is no string)."""
     specs, prefix = key_specs(), f"{CONFIG_NAMESPACE}:"
     problems = []
     for key, value in config.items():
+        if ":" not in key:
+            name = nearest_key(key) or key
+            problems.append(Problem(name, f"is written `{key}:` without a namespace, which the Pulumi CLI refuses",
+                                    f"write it as {prefix}{name}"))  # fmt: skip
+            continue
         spec = specs.get(key.removeprefix(prefix)) if key.startswith(prefix) else None
         if spec is not None and not has_declared_type(value, spec.type):
             problems.append(Problem(spec.name, f"{value!r} is not a YAML {spec.type}", yaml_fix(spec.type)))
     return problems
+
+
+def usable_config(config: dict[str, Any]) -> dict[str, str]:
+    """The values the CLI would hand the program: namespaced, and of the declared type where one is declared."""
+    specs, prefix = key_specs(), f"{CONFIG_NAMESPACE}:"
+    usable = {}
+    for key, value in config.items():
+        spec = specs.get(key.removeprefix(prefix)) if key.startswith(prefix) else None
+        if ":" in key and (spec is None or has_declared_type(value, spec.type)):
+            usable[key] = as_cli_string(value)
+    return usable
+
+
+def nearest_key(name: str) -> str | None:
+    matches = difflib.get_close_matches(name.lower().replace("-", "_"), key_specs(), n=1, cutoff=0.6)
+    return matches[0] if matches else None
+
+
+def namespace_problems(all_config: dict[str, Any]) -> list[Problem]:
+    """Keys in a namespace that is a near miss of the project's (``gke_kpo:zone``): Pulumi hands them over but the
+    program would never read them, so a mistyped zone key would quietly make the cluster regional."""
+    problems = []
+    for key in sorted(all_config):
+        namespace, _, name = key.partition(":")
+        if _near_project_namespace(namespace):
+            suggestion = f"{CONFIG_NAMESPACE}:{nearest_key(name) or name}"
+            problems.append(
+                Problem(
+                    nearest_key(name) or name,
+                    f"is written `{key}`, a namespace this project does not read, so it would be ignored",
+                    f"did you mean {suggestion}? rename the key",
+                )
+            )
+    return problems
+
+
+def _near_project_namespace(namespace: str) -> bool:
+    spelled = namespace.lower().replace("_", "-")
+    if namespace == CONFIG_NAMESPACE:
+        return False
+    same_letters = spelled.replace("-", "") == CONFIG_NAMESPACE.replace("-", "")
+    return same_letters or difflib.SequenceMatcher(None, spelled, CONFIG_NAMESPACE).ratio() >= 0.7
+
+
+def parse_all(all_config: dict[str, Any], parse: Callable[[dict[str, str]], T]) -> T:
+    """Parse the project's keys out of the engine's full config map; problems with keys in a mistyped namespace
+    are reported in the same error as the values' problems."""
+    stray = namespace_problems(all_config)
+    try:
+        parsed = parse(project_keys(all_config))
+    except ConfigError as error:
+        raise ConfigError(stray + error.problems) from None
+    if stray:
+        raise ConfigError(stray)
+    return parsed
 
 
 def has_declared_type(value: Any, declared: str) -> bool:
@@ -115,6 +179,9 @@ def _unknown_key(key: str) -> Problem:
     if key in REMOVED_STACK_KEYS:
         message, fix = REMOVED_STACK_KEYS[key]
         return Problem(key, message, fix)
+    nearest = nearest_key(key)
+    if nearest:
+        return Problem(key, "unknown key", f"did you mean {CONFIG_NAMESPACE}:{nearest}? rename the key")
     return Problem(key, "unknown key", "remove it or use one of the keys declared in Pulumi.yaml")
 
 

@@ -100,25 +100,76 @@ def resource_name_problem(value: str) -> str | None:
 
 
 def cidr_problem(value: str) -> str | None:
+    """A CIDR block needs its prefix length and no host bits; GKE and Compute Engine take nothing else."""
     try:
         network = ipaddress.ip_network(value, strict=True)
     except ValueError:
-        return f"{value!r} is not a CIDR block such as 10.0.0.0/20 (host bits must be zero)"
+        if corrected_cidr(value):
+            return f"{value!r} has host bits set: the block it names is {corrected_cidr(value)}"
+        return f"{value!r} is not a CIDR block such as 10.0.0.0/20"
     if network.version != 4:
         return f"{value!r} is not an IPv4 CIDR block"
+    if "/" not in value:
+        return f"{value!r} is an address without a prefix length, not a CIDR block"
     return None
 
 
-BROADEST_AUTHORIZED_PREFIX = 8
-"""An authorized network broader than a /8 is no allowlist; split ranges (0.0.0.0/1 + 128.0.0.0/1) count too."""
+def corrected_cidr(value: str) -> str | None:
+    """The IPv4 block a malformed entry most likely meant (a bare address as its /32, host bits cleared), or None."""
+    try:
+        network = ipaddress.ip_network(value, strict=False)
+    except ValueError:
+        return None
+    return str(network) if network.version == 4 else None
+
+
+INTERNAL_RANGES = tuple(
+    ipaddress.IPv4Network(cidr)
+    for cidr in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "192.0.0.0/24", "198.18.0.0/15",
+                 "240.0.0.0/4")
+)  # fmt: skip
+"""Ranges a VPC uses internally without owning them: RFC 1918, RFC 6598 (100.64.0.0/10) and the other reserved
+ranges of https://cloud.google.com/vpc/docs/subnets#valid-ranges. The RFC 5737 documentation ranges of that list
+(192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24) count as public here: examples and the committed stack files use them
+as stand-ins for a real public egress address."""
+
+
+def is_internal(cidr: str) -> bool:
+    network = ipaddress.IPv4Network(cidr, strict=False)
+    return any(network.subnet_of(internal) for internal in INTERNAL_RANGES)
+
+
+BROADEST_PUBLIC_AUTHORIZED_PREFIX = 16
+"""No public authorized network broader than a /16 (65,536 addresses). A /8 of public space is 16.7 million
+addresses, and whole /8s to /12s belong to cloud providers (34.0.0.0/8 and 35.0.0.0/8 are largely Google Cloud), so
+such an entry admits a large share of all cloud VMs, any of which anyone can rent. A /16 is the largest block one
+organisation normally holds for its own egress; NAT egress pools are /32 to /24. Internal ranges may be broader:
+they are reachable only through the VPC or a VPN. Split ranges (0.0.0.0/1 + 128.0.0.0/1) are judged entry by entry,
+so they fail too."""
 
 
 def authorized_networks_problem(cidrs: list[str]) -> str | None:
     """Why these control-plane authorized networks open it too widely, or None; the CIDRs must be valid."""
     networks = [ipaddress.ip_network(cidr, strict=False) for cidr in cidrs]
-    broad = [str(n) for n in networks if n.prefixlen < BROADEST_AUTHORIZED_PREFIX]
+    broad = [str(n) for n in networks if n.prefixlen < BROADEST_PUBLIC_AUTHORIZED_PREFIX and not is_internal(str(n))]
     if broad:
-        return f"{', '.join(broad)} is broader than /{BROADEST_AUTHORIZED_PREFIX}: that is most of the internet"
+        return (
+            f"{', '.join(broad)} is broader than /{BROADEST_PUBLIC_AUTHORIZED_PREFIX} of public address space: "
+            "it admits a large share of all cloud VMs"
+        )
+    return None
+
+
+def private_endpoint_problem(cidrs: list[str]) -> str | None:
+    """With a private endpoint only, GKE accepts only internal authorized networks; the CIDRs must be valid.
+
+    GKE refuses the cluster with 'Invalid master authorized networks: network "<cidr>" is not a reserved network,
+    which is required for private endpoints' (reported in GoogleCloudPlatform/gke-network-policy-demo#37; see
+    https://cloud.google.com/kubernetes-engine/docs/how-to/authorized-networks, "private endpoint" access).
+    """
+    public = [cidr for cidr in cidrs if not is_internal(cidr)]
+    if public:
+        return f"{', '.join(public)} is not an internal range, and a private endpoint accepts only internal ranges"
     return None
 
 
@@ -128,6 +179,11 @@ def derived_role_id(cluster_name: str) -> str:
 
 def service_account_email(account_id: str, project: str) -> str:
     return f"{account_id}@{project}.iam.gserviceaccount.com"
+
+
+def service_account_resource_name(email: str, project: str) -> str:
+    """The ``projects/<p>/serviceAccounts/<e-mail>`` form IAM takes for a grant on the account itself."""
+    return f"projects/{project}/serviceAccounts/{email}"
 
 
 def workload_identity_pool(project: str) -> str:

@@ -12,16 +12,26 @@ CLOUD_PLATFORM_SCOPE = "https://www.googleapis.com/auth/cloud-platform"
 
 NODE_ACCOUNT_SUFFIX = "-nodes"
 
+SYSTEM_POOL_INITIAL_NODES = 1
+GPU_POOL_INITIAL_NODES = 0
+"""Constant initial sizes (per zone): initialNodeCount forces a new pool (terraform-provider-google
+resource_container_node_pool.go, ForceNew), so no config key may reach it; the autoscaler's bounds, which
+update in place, carry the configured minimum."""
+
+NODE_POOL_IGNORED_CHANGES = ["initialNodeCount"]
+"""GKE reports a pool's current size back as initialNodeCount after a manual resize, which would replace the pool
+on the next `pulumi up` (container_node_pool docs, initial_node_count)."""
+
 
 def node_account_id(cluster_name: str) -> str:
     """A 6-30 character account id that says which cluster's nodes run as it."""
     return f"{cluster_name[: 30 - len(NODE_ACCOUNT_SUFFIX)]}{NODE_ACCOUNT_SUFFIX}"
 
 
-def self_healing_autoscaling(min_nodes: int, max_nodes: int) -> dict[str, Any]:
-    """Node pool inputs every pool shares: per-zone autoscaling bounds, auto-repair and auto-upgrade."""
+def self_healing_autoscaling(initial_nodes: int, min_nodes: int, max_nodes: int) -> dict[str, Any]:
+    """Node pool inputs every pool shares: per-zone initial size and autoscaling bounds, auto-repair, auto-upgrade."""
     return {
-        "initial_node_count": min_nodes,
+        "initial_node_count": initial_nodes,
         "autoscaling": {"min_node_count": min_nodes, "max_node_count": max_nodes},
         "management": {"auto_repair": True, "auto_upgrade": True},
     }

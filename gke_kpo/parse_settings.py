@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 
-from gke_kpo import names
+from gke_kpo import accelerators, artifact_registry, deployer, names
 from gke_kpo.config_reader import ConfigReader
 from gke_kpo.config_schema import resolve
 from gke_kpo.errors import ConfigError
@@ -46,6 +46,7 @@ def parse_settings(raw_values: dict[str, str], stack: str) -> Settings:
         tenants=tenants,
         access_model=access_model,
         custom_role_id=_custom_role_id(read),
+        artifact_registry_repositories=_artifact_registry_repositories(read),
         warnings=tuple(warnings),
     )
     if problems:
@@ -67,10 +68,7 @@ def _network(read: ConfigReader) -> NetworkSettings:
         )
     if subnetwork and not existing:
         read.fail("network", "is required when subnetwork is set", "name the network the subnetwork belongs to")
-    cidrs = {
-        key: read.text(key, names.cidr_problem, "write it as a.b.c.d/n")
-        for key in ("subnet_cidr", "pods_cidr", "services_cidr")
-    }
+    cidrs = {key: _cidr(read, key, "a.b.c.d/n") for key in ("subnet_cidr", "pods_cidr", "services_cidr")}
     if not existing:
         # The control plane's /28 is peered into the VPC, so it must not overlap the node network either.
         _check_disjoint(read, {**cidrs, "master_cidr": str(read.values.get("master_cidr", ""))})
@@ -83,6 +81,19 @@ def _network(read: ConfigReader) -> NetworkSettings:
         pods_cidr=cidrs["pods_cidr"],
         services_cidr=cidrs["services_cidr"],
     )
+
+
+def _cidr_fix(value: str, example: str) -> str:
+    corrected = names.corrected_cidr(value)
+    return f"write {corrected}" if corrected else f"write it as {example}"
+
+
+def _cidr(read: ConfigReader, key: str, example: str) -> str:
+    value = read.text(key)
+    reason = names.cidr_problem(value)
+    if reason:
+        read.fail(key, reason, _cidr_fix(value, example))
+    return value
 
 
 def _check_disjoint(read: ConfigReader, cidrs: dict[str, str]) -> None:
@@ -99,7 +110,7 @@ def _cluster(read: ConfigReader) -> ClusterSettings:
     authorized = read.strings("master_authorized_networks")
     private_endpoint = read.flag("private_endpoint")
     _check_authorized_networks(read, authorized, private_endpoint)
-    master_cidr = read.text("master_cidr", names.cidr_problem, "write it as a.b.c.d/28")
+    master_cidr = _cidr(read, "master_cidr", "a.b.c.d/28")
     if not names.cidr_problem(master_cidr) and not master_cidr.endswith("/28"):
         read.fail("master_cidr", f"{master_cidr} is not a /28", "GKE needs exactly a /28 for the control plane")
     return ClusterSettings(
@@ -109,6 +120,15 @@ def _cluster(read: ConfigReader) -> ClusterSettings:
         master_authorized_networks=authorized,
         private_endpoint=private_endpoint,
         master_cidr=master_cidr,
+        deployer_member=_deployer_member(read),
+    )
+
+
+def _deployer_member(read: ConfigReader) -> str:
+    return read.text(
+        deployer.DEPLOYER_MEMBER_KEY,
+        lambda value: deployer.deployer_member_problem(value) if value else None,
+        f"write the identity that runs `pulumi up` as {deployer.DEPLOYER_MEMBER_FORMS}, or leave it empty",
     )
 
 
@@ -123,11 +143,20 @@ def _check_authorized_networks(read: ConfigReader, authorized: tuple[str, ...], 
     for cidr in authorized:
         reason = names.cidr_problem(cidr)
         if reason:
-            read.fail(key, reason, "write each entry as a.b.c.d/n")
+            read.fail(key, reason, _cidr_fix(cidr, "a.b.c.d/n"))
     valid = [cidr for cidr in authorized if not names.cidr_problem(cidr)]
     too_broad = names.authorized_networks_problem(valid)
     if too_broad:
-        read.fail(key, too_broad, "list only your Airflow deployment's egress CIDRs")
+        bound = names.BROADEST_PUBLIC_AUTHORIZED_PREFIX
+        read.fail(key, too_broad, f"list only your Airflow deployment's egress CIDRs, public ones /{bound} or narrower")
+    public = names.private_endpoint_problem(valid) if private_endpoint else None
+    if public:
+        read.fail(
+            key,
+            public,
+            "remove the public CIDRs and reach the control plane from inside the VPC (a runner there, VPN or "
+            "Interconnect), or set private_endpoint to false",
+        )
 
 
 def _pool_bounds(read: ConfigReader, prefix: str, floor: int) -> tuple[int, int]:
@@ -161,7 +190,19 @@ def _gpu_pool(read: ConfigReader) -> GpuPoolSettings | None:
     zones = _gpu_zones(read)
     if count == 0:
         return None
+    if not any(read.has_problem(key) for key in _GPU_KEYS.values()):
+        _check_gpu_pairing(read, accelerator, machine_type, count)
     return GpuPoolSettings(accelerator, count, machine_type, minimum, maximum, read.flag("gpu_spot"), driver, zones)
+
+
+_GPU_KEYS = {"accelerator": "gpu_accelerator", "machine_type": "gpu_machine_type", "count": "gpu_count"}
+
+
+def _check_gpu_pairing(read: ConfigReader, accelerator: str, machine_type: str, count: int) -> None:
+    """GKE refuses a GPU pool whose accelerator, machine type and count do not match (gke_kpo.accelerators)."""
+    problem = accelerators.pairing_problem(accelerator, machine_type, count)
+    if problem:
+        read.fail(_GPU_KEYS[problem.field], problem.message, problem.fix)
 
 
 def _gpu_zones(read: ConfigReader) -> tuple[str, ...]:
@@ -178,3 +219,15 @@ def _custom_role_id(read: ConfigReader) -> str:
     if explicit:
         return read.text("custom_role_id", names.custom_role_id_problem, "e.g. kpo_launcher")
     return names.derived_role_id(str(read.values.get("cluster_name", "")))
+
+
+def _artifact_registry_repositories(read: ConfigReader) -> tuple[artifact_registry.Repository, ...]:
+    key, values = artifact_registry.CONFIG_KEY, read.strings(artifact_registry.CONFIG_KEY)
+    for value in values:
+        reason = artifact_registry.repository_problem(value)
+        if reason:
+            read.fail(key, reason, f"write each entry as {artifact_registry.REPOSITORY_FORMAT}")
+    for value in sorted({value for value in values if values.count(value) > 1}):
+        read.fail(key, f"{value!r} is listed twice", "list each repository once")
+    valid = dict.fromkeys(value for value in values if not artifact_registry.repository_problem(value))
+    return tuple(artifact_registry.parse_repository(value) for value in valid)

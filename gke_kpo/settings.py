@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from gke_kpo.artifact_registry import Repository
 from gke_kpo.permissions import AccessModel
 
 
@@ -36,6 +37,8 @@ class ClusterSettings:
     master_authorized_networks: tuple[str, ...]
     private_endpoint: bool
     master_cidr: str
+    deployer_member: str = ""
+    """IAM member running `pulumi up`; when set, the stack grants it actAs on the node service account."""
 
 
 @dataclass(frozen=True)
@@ -120,6 +123,8 @@ class Settings:
     tenants: tuple[TenantSettings, ...]
     access_model: AccessModel
     custom_role_id: str
+    artifact_registry_repositories: tuple[Repository, ...] = ()
+    """Repositories the node service account may read (private task images); each is granted on its own."""
     warnings: tuple[str, ...] = ()
     """Problems worth telling but not refusing (e.g. GPU quotas over-subscribing the shared pool)."""
 

@@ -1,4 +1,6 @@
-"""``make plan STACK=<stack>``: the credential-free preview — plan, policy verdicts, rendered Airflow files."""
+"""``make plan STACK=<stack>``: the credential-free preview. Shows what the stack declares, per component, and what
+changed against the reviewed inventory tests/golden/<stack>.yaml (create, update, replace, delete), runs the policy
+pack, and writes build/<stack>/: plan.yaml (every input), outputs.json and airflow/ (from MOCK outputs)."""
 
 from __future__ import annotations
 
@@ -9,68 +11,100 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import pulumi
 import yaml
 
-from gke_kpo import outputs
 from gke_kpo.errors import ConfigError
 from gke_kpo.gate import AnalyzerSession, GateResult, PolicyConfigError, engine_context, run_gate
-from gke_kpo.plan.capture import REPO_ROOT, Plan, ProgramError, run_program, stack_config
-from gke_kpo.plan.inventory import inventory_yaml
+from gke_kpo.plan.capture import REPO_ROOT, Plan, ProgramError, existing_stack_file, run_program
+from gke_kpo.plan.diff import diff_inventories
+from gke_kpo.plan.inventory import golden_path, inventory, inventory_yaml
+from gke_kpo.plan.report import Report, print_report, use_colour
+from gke_kpo.plan.stack_file import StackFileError, read_config, validate
 from gke_kpo.render import render_files, write_files
 
 BUILD_DIR = REPO_ROOT / "build"
+EXIT_OK, EXIT_POLICY, EXIT_CONFIG, EXIT_PROGRAM = 0, 1, 2, 3
+EXIT_CODES = f"""exit status:
+  {EXIT_OK}  planned, no mandatory policy violation (advisory notes do not fail)
+  {EXIT_POLICY}  planned, but a mandatory policy is violated
+  {EXIT_CONFIG}  usage or configuration error: missing or broken stack file, bad config values, bad policy config
+  {EXIT_PROGRAM}  the program itself failed on a valid config (a bug: please report it)
+  (`make plan` exits 2 on any failure and prints this status as "Error <n>")
+
+examples:
+  make plan STACK=dev
+  python -m gke_kpo.plan --stack dev --stack-file /tmp/Pulumi.dev.yaml   # try an edit without touching the repo"""
 
 
-def _print_plan(plan: Plan) -> None:
-    custom = [r for r in plan.resources if r.custom]
-    print(f"== plan for stack {plan.stack}: {len(custom)} resources (+{len(plan.resources) - len(custom)} components)")
-    print(inventory_yaml(plan))
-    print(f"== outputs of stack {plan.stack}")
-    shown = {name: value for name, value in plan.outputs.items() if name != outputs.KUBECONFIG}
-    print(yaml.safe_dump(shown, sort_keys=False, width=120))
-    kubeconfig_lines = plan.outputs[outputs.KUBECONFIG].splitlines()
-    print(f"{outputs.KUBECONFIG}: |\n" + "".join(f"  {line}\n" for line in kubeconfig_lines))
-
-
-def _write_build(plan: Plan, out_dir: Path) -> None:
+def _write_build(plan: Plan, out_dir: Path, verdicts: GateResult) -> list[str]:
     out_dir.mkdir(parents=True, exist_ok=True)
     # What `pulumi stack output --json --show-secrets` prints: the Python SDK drops None-valued exports.
     printed = {name: value for name, value in plan.outputs.items() if value is not None}
     (out_dir / "outputs.json").write_text(json.dumps(printed, indent=2, sort_keys=True) + "\n")
     (out_dir / "plan.yaml").write_text(inventory_yaml(plan))
-    airflow_dir = out_dir / "airflow"
+    (out_dir / "policies.txt").write_text(verdicts.format() + "\n")
     files = render_files(plan.outputs)
-    write_files(files, airflow_dir)
-    print(f"== wrote {out_dir}/outputs.json, plan.yaml and airflow/: {', '.join(sorted(files))}")
+    write_files(files, out_dir / "airflow")
+    return sorted(files)
 
 
-def _plan_and_judge(stack: str) -> tuple[Plan, GateResult]:
+def _plan_and_judge(stack: str, path: Path) -> tuple[Plan, GateResult]:
     """The pack boots on the other core while the program runs, as the engine also starts it up front."""
-    stack_config(stack)
+    validate(read_config(path), stack)
     with ThreadPoolExecutor(max_workers=1) as pool:
         starting = pool.submit(AnalyzerSession, engine_context(stack))
         try:
-            plan = run_program(stack)
+            plan = run_program(stack, path=path)
         finally:
             session = starting.result()
     with session:
         return plan, run_gate(plan, stack, session)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="make plan", description=__doc__)
-    parser.add_argument("--stack", required=True)
+def _report(plan: Plan, stack_file: Path, golden: Path) -> Report:
+    golden_entries = yaml.safe_load(golden.read_text()) if golden.is_file() else None
+    providers = {r.name: r.provider.split("::")[-2] for r in plan.resources if r.custom and r.provider}
+    planned = inventory(plan)
+    changes = diff_inventories(golden_entries, planned, providers)
+    return Report(plan, stack_file, golden, golden_entries, planned, changes, use_colour(sys.stdout))
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="make plan", description=__doc__, epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    # nargs="?": `make plan STACK=` passes a bare --stack, answered with the list of stacks, not an argparse dump.
+    parser.add_argument("--stack", nargs="?", const="", default="", help="stack name: Pulumi.<stack>.yaml")
+    parser.add_argument(
+        "--stack-file",
+        type=Path,
+        help="read the config from this file instead of Pulumi.<stack>.yaml (the stack name, by default taken from "
+        "this file's name, still picks the policy config and the golden inventory)",
+    )
+    parser.add_argument("--golden", type=Path, help="inventory to compare with (default tests/golden/<stack>.yaml)")
     parser.add_argument("--build-dir", type=Path, default=BUILD_DIR, help="where <stack>/ is written")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if not args.stack and args.stack_file and args.stack_file.name.startswith("Pulumi."):
+        args.stack = args.stack_file.name.removeprefix("Pulumi.").removesuffix(".yaml")
     try:
-        plan, verdicts = _plan_and_judge(args.stack)
-    except (ConfigError, ProgramError, FileNotFoundError, PolicyConfigError) as error:
+        path = existing_stack_file(args.stack, args.stack_file)
+        plan, verdicts = _plan_and_judge(args.stack, path)
+    except (StackFileError, ConfigError, PolicyConfigError) as error:
         print(f"error: {error}", file=sys.stderr)
-        return 2
-    _print_plan(plan)
-    _write_build(plan, args.build_dir / args.stack)
-    print(verdicts.format())
-    return 0 if verdicts.passed else 1
+        return EXIT_CONFIG
+    except ProgramError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_CONFIG if isinstance(error.__cause__, pulumi.RunError) else EXIT_PROGRAM
+    build = args.build_dir / args.stack
+    airflow_files = _write_build(plan, build, verdicts)
+    report = _report(plan, path, args.golden or golden_path(args.stack))
+    print_report(report.lines(verdicts, build, airflow_files))
+    return EXIT_OK if verdicts.passed else EXIT_POLICY
 
 
 if __name__ == "__main__":

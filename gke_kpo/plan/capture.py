@@ -23,6 +23,7 @@ from pulumi.runtime.stack import wait_for_rpcs
 from gke_kpo.config_schema import as_cli_string, stack_file_problems
 from gke_kpo.errors import ConfigError
 from gke_kpo.plan.mock_cloud import MockCloud
+from gke_kpo.plan.stack_file import MissingStackError, missing_stack_message, read_config
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PROJECT_NAME = str(yaml.safe_load((REPO_ROOT / "Pulumi.yaml").read_text())["name"])
@@ -83,12 +84,17 @@ def stack_file(stack: str) -> Path:
     return REPO_ROOT / f"Pulumi.{stack}.yaml"
 
 
-def stack_config(stack: str) -> dict[str, str]:
-    """The stack file's config as the CLI hands it to the program (values as strings)."""
-    path = stack_file(stack)
-    if not path.exists():
-        raise FileNotFoundError(f"no stack file {path.name}; known stacks: {', '.join(known_stacks())}")
-    config = yaml.safe_load(path.read_text()).get("config") or {}
+def existing_stack_file(stack: str, path: Path | None = None) -> Path:
+    path = path or stack_file(stack)
+    if not stack or not path.is_file():
+        raise MissingStackError(missing_stack_message(stack, path, known_stacks()))
+    return path
+
+
+def stack_config(stack: str, path: Path | None = None) -> dict[str, str]:
+    """The stack file's config as the CLI hands it to the program (values as strings); raises StackFileError for
+    a file that is missing or no stack file, ConfigError for what the CLI would refuse in it."""
+    config = read_config(existing_stack_file(stack, path))
     problems = stack_file_problems(config)
     if problems:
         raise ConfigError(problems)
@@ -103,9 +109,9 @@ class ProgramError(Exception):
         self.plan = plan
 
 
-def run_program(stack: str, config_overrides: dict[str, Any] | None = None) -> Plan:
+def run_program(stack: str, config_overrides: dict[str, Any] | None = None, path: Path | None = None) -> Plan:
     """Evaluate the program as ``pulumi preview`` would, in a context of its own so runs never share state."""
-    config = {**stack_config(stack), **{k: as_cli_string(v) for k, v in (config_overrides or {}).items()}}
+    config = {**stack_config(stack, path), **{k: as_cli_string(v) for k, v in (config_overrides or {}).items()}}
     with _cyclic_gc_paused():
         return contextvars.Context().run(_run, stack, config)
 

@@ -10,6 +10,7 @@ import yaml
 
 from gke_kpo.kubeconfig import context_name, kubeconfig_dict, kubeconfig_yaml
 from gke_kpo.render import pins
+from gke_kpo.render.long_tasks import DagOptions
 from gke_kpo.render.templates import render_template
 from gke_kpo.render.validate import TenantOutputs
 
@@ -86,7 +87,7 @@ def requirements() -> str:
     return render_template("requirements.txt.j2", pins=pins)
 
 
-def dag(stack: TenantOutputs, conn_id: str) -> str:
+def dag(stack: TenantOutputs, conn_id: str, options: DagOptions) -> str:
     return render_template(
         "dags/remote_kpo.py.j2",
         cluster=context_name(stack.project, stack.location, stack.cluster_name),
@@ -95,6 +96,6 @@ def dag(stack: TenantOutputs, conn_id: str) -> str:
         image=SEED_IMAGE,
         gpu=stack.gpu,
         xcom_push=stack.xcom_push,
-        # Not yet used by the template (its text is being changed elsewhere); one `{% if %}` line will read it.
         service_account_name=stack.service_account_name,
+        long_task=options,
     )

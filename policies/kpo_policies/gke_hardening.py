@@ -194,7 +194,7 @@ POLICY: Final = ResourceValidationPolicy(
     description=(
         "GKE cluster and node pools: Workload Identity, GKE metadata server, no legacy ABAC or client "
         "certificate, shielded nodes with secure boot, release channel, private nodes, authorized networks "
-        "(none broader than /8; empty only with a private endpoint), network policy, logging and monitoring, "
+        "(no public one broader than /16; empty only with a private endpoint), network policy, logging and monitoring, "
         "no default pool, no default compute service account, auto-repair/upgrade, deletion protection where required."
     ),
     severity=Severity.HIGH,

@@ -1,8 +1,4 @@
-"""no-broad-roles: no basic, admin or IAM-granting role at project level, for any member; no keys.
-
-The same deny rules cover every project grant of the stack: the Airflow identities, the node service
-account and the tenants' task service accounts (whose roles come straight from config).
-"""
+"""no-broad-roles: no basic, GKE-admin or impersonation role at project level; no keys."""
 
 from __future__ import annotations
 
@@ -12,9 +8,13 @@ from typing import Any, Final
 
 from pulumi_policy import EnforcementLevel, ResourceValidationPolicy, Severity
 
+from gke_kpo.deployer import ACT_AS_ROLE, deployer_member_problem
+from gke_kpo.node_config import NODE_ACCOUNT_SUFFIX
+
 from . import resource_types as types
 from .iam import BASIC_ROLES, BROAD_GKE_ROLES, IMPERSONATION_ROLES, WORKLOAD_IDENTITY_USER, grants
 from .policy_kit import resource_validation
+from .props import lookup
 from .verdicts import Subject
 
 WORKLOAD_IDENTITY_MEMBER: Final = re.compile(
@@ -32,49 +32,86 @@ FORBIDDEN_AT_PROJECT: Final = {
 }
 
 
-IAM_ROLE_PREFIXES: Final = ("roles/iam.", "roles/resourcemanager.")
-"""Predefined roles of the IAM and Resource Manager services manage IAM policies, service accounts,
-keys or tokens (``roles/iam.serviceAccountTokenCreator``, ``roles/resourcemanager.projectIamAdmin``...)."""
-
-
-def _forbidden_reason(role: str) -> str | None:
-    """Why ``role`` may not be granted at project level, to the Airflow identity, a task or the nodes."""
-    named = FORBIDDEN_AT_PROJECT.get(role)
-    if named is not None:
-        return named
-    if role.startswith(IAM_ROLE_PREFIXES):
-        return "it grants IAM itself (policies, service accounts, keys or tokens), i.e. more access on demand"
-    project_or_org, _, role_name = role.partition("roles/")
-    if not project_or_org and role_name.lower().endswith("admin"):
-        return "an admin role controls the service's IAM and data for the whole project"
-    return None
-
+ARTIFACT_REGISTRY_ROLE_PREFIX: Final = "roles/artifactregistry."
+ARTIFACT_REGISTRY_REASON: Final = (
+    "at project level it reaches every repository of the project; nodes read private images through grants on "
+    "each repository (artifact_registry_repositories)"
+)
 
 UNKNOWN_MEMBER: Final = "<member unknown until pulumi up>"
 
 
+def forbidden_at_project(role: str) -> str | None:
+    """Why ``role`` must not be granted at project level (to anyone: Airflow, nodes or a tenant's task identity)."""
+    if role.startswith(ARTIFACT_REGISTRY_ROLE_PREFIX):
+        return ARTIFACT_REGISTRY_REASON
+    reason = FORBIDDEN_AT_PROJECT.get(role)
+    if reason is not None:
+        return reason
+    if role.startswith(("roles/iam.", "roles/resourcemanager.")):
+        # Resource Manager roles edit the project's (or folder's) IAM policy itself: projectIamAdmin, folderAdmin...
+        return "IAM roles at project level manage identities, grant access or mint tokens"
+    if role.startswith("roles/") and role.rsplit(".", 1)[-1].lower().endswith("admin"):
+        return "an admin role administers a whole service (and often its IAM policy) across the project"
+    return None
+
+
 def _project_grant(subject: Subject, _config: Mapping[str, Any]) -> Iterator[str]:
     for grant in grants(subject, unknown_members=UNKNOWN_MEMBER):
-        reason = _forbidden_reason(grant.role)
+        reason = forbidden_at_project(grant.role)
         if reason is not None:
             yield subject.says(
                 f"grants {grant.role} to {', '.join(grant.members) or 'no member'} at project level; {reason}.",
                 "grant the custom role built from gke_kpo.permissions (Airflow identity), the node roles (node "
-                "service account) or narrow data roles (a tenant's task_service_account.roles, e.g. "
-                "roles/storage.objectViewer); bind workloadIdentityUser on the service account itself.",
+                "service account) or narrow read/write roles (a tenant's task service account); bind "
+                "workloadIdentityUser on the service account itself.",
+            )
+
+
+NODE_ACCOUNT: Final = re.compile(
+    rf"^(projects/[^/]+/serviceAccounts/)?[a-z][a-z0-9-]*{NODE_ACCOUNT_SUFFIX}@[a-z0-9-]+\.iam\.gserviceaccount\.com$"
+)
+"""A node service account by the stack's naming rule (gke_kpo.node_config.node_account_id). A resource policy
+cannot see which account the pools run as, so the name is what it can check."""
+
+
+def _workload_identity_user(subject: Subject, members: tuple[str, ...]) -> Iterator[str]:
+    for member in members:
+        if not WORKLOAD_IDENTITY_MEMBER.match(member):
+            yield subject.says(
+                f"grants {WORKLOAD_IDENTITY_USER} to {member!r}, which is not one Kubernetes service account.",
+                "use the member serviceAccount:<project>.svc.id.goog[<namespace>/<ksa>].",
+            )
+
+
+def _act_as(subject: Subject, members: tuple[str, ...]) -> Iterator[str]:
+    """Only the deployer's actAs on the node account (deployer_member): on any other account it would let the
+    member attach, and so use, that account's access."""
+    account = str(lookup(subject.props, "serviceAccountId"))
+    if not NODE_ACCOUNT.match(account):
+        yield subject.says(
+            f"grants {ACT_AS_ROLE} on {account!r}, not on a node service account (<cluster>{NODE_ACCOUNT_SUFFIX}).",
+            "grant actAs only on the node service account, to the identity that runs `pulumi up`.",
+        )
+    for member in members:
+        if deployer_member_problem(member):
+            yield subject.says(
+                f"grants {ACT_AS_ROLE} to {member!r}, which is not one user or service account.",
+                "grant it to the identity that runs `pulumi up` (deployer_member), not to a group or domain.",
             )
 
 
 def _service_account_grant(subject: Subject, _config: Mapping[str, Any]) -> Iterator[str]:
     for grant in grants(subject):
-        if grant.role != WORKLOAD_IDENTITY_USER:
-            continue
-        for member in grant.members:
-            if not WORKLOAD_IDENTITY_MEMBER.match(member):
-                yield subject.says(
-                    f"grants {WORKLOAD_IDENTITY_USER} to {member!r}, which is not one Kubernetes service account.",
-                    "use the member serviceAccount:<project>.svc.id.goog[<namespace>/<ksa>].",
-                )
+        if grant.role == WORKLOAD_IDENTITY_USER:
+            yield from _workload_identity_user(subject, grant.members)
+        elif grant.role == ACT_AS_ROLE:
+            yield from _act_as(subject, grant.members)
+        elif grant.role in IMPERSONATION_ROLES:
+            yield subject.says(
+                f"grants {grant.role} on a service account; it mints the account's tokens (full impersonation).",
+                "remove it; the stack needs no token creator on any account.",
+            )
 
 
 def _key(subject: Subject, _config: Mapping[str, Any]) -> Iterator[str]:
@@ -87,9 +124,10 @@ def _key(subject: Subject, _config: Mapping[str, Any]) -> Iterator[str]:
 POLICY: Final = ResourceValidationPolicy(
     name="no-broad-roles",
     description=(
-        "No basic role, roles/container.admin|developer, admin role (roles/*.admin, roles/*Admin) or IAM-granting "
-        "role (roles/iam.*, roles/resourcemanager.*) at project level, for any member including task service "
-        "accounts; workloadIdentityUser only on a service account for one KSA; no keys."
+        "No basic role, roles/container.admin|developer, admin role, IAM role (impersonation, token "
+        "creation, IAM administration) or Artifact Registry role at project level, for any member including "
+        "tenants' task service accounts; workloadIdentityUser only on a service account for one KSA; "
+        "serviceAccountUser only on the node service account for one principal; no token creator; no keys."
     ),
     severity=Severity.CRITICAL,
     enforcement_level=EnforcementLevel.MANDATORY,

@@ -1,10 +1,11 @@
 """A loopback TLS Kubernetes API that authenticates like GKE and authorizes like the stack's Role.
 
 It accepts only the bearer tokens the fake metadata servers hand out, each standing for one user
-(as GKE maps a Google access token to the service account e-mail), applies exactly the RoleBindings
-it was given: one user with the ``rbac_rules`` output in the stack's namespace, or one binding per
-tenant namespace (403 otherwise). It logs every request with its user and verdict, so a test can say
-"every request was allowed" and look at the pod that was created.
+(as GKE maps a Google access token to the service account e-mail); with a ``TokenLedger``, only those
+not yet expired, refusing the others with 401 as GKE does. It applies exactly the RoleBindings it was
+given: one user with the ``rbac_rules`` output in the stack's namespace, or one binding per tenant
+namespace (403 otherwise). It logs every request with its user and verdict, so a test can say "every
+request was allowed" and look at the pod that was created.
 """
 
 from __future__ import annotations
@@ -12,17 +13,20 @@ from __future__ import annotations
 import json
 import ssl
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from .http_reply import send_body, serving
+from .cold_gpu import ColdGpuWorkload
+from .http_reply import send_body, send_stream, serving
 from .pods import FakePod, PodStore
 from .rbac import RequestAttributes, RoleBinding, is_allowed_for, query_flag, request_attributes
 from .tls import ServerTls
+from .tokens import TokenLedger, Verdict
 
 
 @dataclass(frozen=True)
@@ -55,19 +59,29 @@ class ClusterState:
     lock: threading.Lock = field(default_factory=threading.Lock)
     users: dict[str, str] = field(default_factory=dict)
     bindings: list[RoleBinding] = field(default_factory=list)
+    # Short-lived tokens: when set, it (not ``token``) decides who is authenticated (as the single user).
+    ledger: TokenLedger | None = None
+    # How GPU pods behave: a cold pool and a long run; None keeps them quick like the seed's pod.
+    gpu_workload: ColdGpuWorkload | None = None
+    project: str = "e2e-project"  # named in the autoscaler's scale-up event
 
     def __post_init__(self) -> None:
         if self.token:
             self.users = {**self.users, self.token: SINGLE_USER}
             self.bindings = [*self.bindings, RoleBinding(self.namespace, SINGLE_USER, self.rules)]
 
-    def user_for(self, authorization: str | None) -> str | None:
-        scheme, _, token = (authorization or "").partition(" ")
-        return self.users.get(token) if scheme == "Bearer" else None
-
     def record(self, record: AuditRecord) -> None:
         with self.lock:
             self.audit.append(record)
+
+    def user_for(self, authorization: str | None) -> str | None:
+        """The user a bearer token authenticates as; None for a missing, unknown or expired token (401)."""
+        scheme, _, token = (authorization or "").partition(" ")
+        if scheme != "Bearer":
+            return None
+        if self.ledger is not None:
+            return SINGLE_USER if self.ledger.check(token) is Verdict.VALID else None
+        return self.users.get(token)
 
 
 def _status(code: int, reason: str, message: str) -> dict[str, Any]:
@@ -84,7 +98,7 @@ def _status(code: int, reason: str, message: str) -> dict[str, Any]:
 class _Reply:
     """The handler's answer before it is sent: status and JSON or text body."""
 
-    def __init__(self, status: int, body: dict[str, Any] | str) -> None:
+    def __init__(self, status: int, body: dict[str, Any] | str | Iterable[str]) -> None:
         self.status, self.body = status, body
 
 
@@ -106,7 +120,22 @@ def _serve_pod(state: ClusterState, method: str, attributes: RequestAttributes, 
 def _serve_log(pod: FakePod | None, query: dict[str, list[str]]) -> _Reply:
     if pod is None:
         return _Reply(404, _status(404, "NotFound", "pod not found"))
-    return _Reply(200, pod.log(timestamps=query_flag(query, "timestamps")))
+    timestamps = query_flag(query, "timestamps")
+    if pod.workload is None:
+        return _Reply(200, pod.log(timestamps=timestamps))
+    since = query.get("sinceSeconds", [None])[0]
+    stream = pod.follow_log(query_flag(query, "follow"), timestamps, int(since) if since else None)
+    return _Reply(200, stream)
+
+
+def _event_list(state: ClusterState, namespace: str, query: dict[str, list[str]]) -> dict[str, Any]:
+    selector = query.get("fieldSelector", [""])[0]
+    name = selector.removeprefix("involvedObject.name=") if selector.startswith("involvedObject.name=") else None
+    pod = state.pods.find(namespace, name) if name else None
+    items = []
+    if pod is not None and pod.workload is not None:
+        items = pod.workload.events(pod.manifest, pod.created_at, time.time(), state.project)
+    return {"kind": "EventList", "apiVersion": "v1", "metadata": {"resourceVersion": "1"}, "items": items}
 
 
 def _serve(
@@ -114,9 +143,9 @@ def _serve(
 ) -> _Reply:
     namespace = attributes.namespace or ""
     if attributes.resource == "events" and attributes.verb == "list":
-        return _Reply(200, {"kind": "EventList", "apiVersion": "v1", "metadata": {"resourceVersion": "1"}, "items": []})
+        return _Reply(200, _event_list(state, namespace, query))
     if attributes.resource == "pods" and attributes.verb == "create":
-        return _Reply(201, state.pods.create(namespace, body))
+        return _Reply(201, state.pods.create(namespace, body, state.gpu_workload))
     if attributes.resource == "pods" and attributes.verb == "list":
         items = state.pods.list(namespace, query.get("labelSelector", [""])[0])
         return _Reply(
@@ -176,8 +205,10 @@ def _handler_for(state: ClusterState) -> type[BaseHTTPRequestHandler]:
         def _send(self, reply: _Reply) -> None:
             if isinstance(reply.body, str):
                 send_body(self, reply.status, reply.body, "text/plain")
-            else:
+            elif isinstance(reply.body, dict):
                 send_body(self, reply.status, json.dumps(reply.body), "application/json")
+            else:
+                send_stream(self, reply.status, reply.body, "text/plain")
 
         def log_message(self, format: str, *args: object) -> None:
             """Quiet: the audit log records every request."""

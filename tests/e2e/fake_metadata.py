@@ -15,6 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
 from .http_reply import send_body, serving
+from .tokens import TokenLedger
 
 ACCOUNTS_PATH = "/computeMetadata/v1/instance/service-accounts/"
 SCOPES = ["https://www.googleapis.com/auth/cloud-platform"]
@@ -29,6 +30,8 @@ class MetadataState:
     numeric_project_id: str = "123456789012"
     token_requests: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # When set, every token fetch mints a new short-lived token instead of returning access_token.
+    ledger: TokenLedger | None = None
 
     def count_token_request(self) -> None:
         with self.lock:
@@ -39,13 +42,10 @@ class MetadataState:
 
     def answer(self, path: str) -> str | None:
         """The body for a metadata path, or None when the real server would 404."""
-        token = {
-            "access_token": self.access_token,
-            "expires_in": TOKEN_LIFETIME_SECONDS,
-            "token_type": "Bearer",
-        }
         account = {"aliases": ["default"], "email": self.service_account, "scopes": SCOPES}
-        answers = {path: json.dumps(token) for path in self.token_paths()}
+        if path in self.token_paths():
+            return json.dumps(self._token())
+        answers: dict[str, str] = {}
         for alias in ("default", self.service_account):
             answers[f"{ACCOUNTS_PATH}{alias}/email"] = self.service_account
             answers[f"{ACCOUNTS_PATH}{alias}/scopes"] = "\n".join(SCOPES)
@@ -59,6 +59,13 @@ class MetadataState:
             "/": "computeMetadata/\n",
         }
         return answers.get(path)
+
+    def _token(self) -> dict[str, object]:
+        if self.ledger is None:
+            token, lifetime = self.access_token, TOKEN_LIFETIME_SECONDS
+        else:
+            token, lifetime = self.ledger.mint(), self.ledger.lifetime_seconds
+        return {"access_token": token, "expires_in": lifetime, "token_type": "Bearer"}
 
 
 def _handler_for(state: MetadataState) -> type[BaseHTTPRequestHandler]:

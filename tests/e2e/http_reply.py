@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -17,6 +17,18 @@ def send_body(handler: BaseHTTPRequestHandler, status: int, body: str, content_t
     handler.send_header("Content-Length", str(len(payload)))
     handler.end_headers()
     handler.wfile.write(payload)
+
+
+def send_stream(handler: BaseHTTPRequestHandler, status: int, chunks: Iterable[str], content_type: str) -> None:
+    """A body of unknown length, as a followed pod log: no Content-Length, ended by closing (HTTP/1.0)."""
+    handler.send_response(status)
+    handler.send_header("Content-Type", content_type)
+    handler.send_header("Connection", "close")
+    handler.end_headers()
+    for chunk in chunks:
+        handler.wfile.write(chunk.encode())
+        handler.wfile.flush()
+    handler.close_connection = True
 
 
 @contextmanager

@@ -1,4 +1,9 @@
-"""The pods the fake API holds, walked Pending -> Running -> Succeeded like a kubelet would."""
+"""The pods the fake API holds, walked Pending -> Running -> Succeeded like a kubelet would.
+
+A pod either advances one phase per status read (the seed's quick task), or, when it requests a GPU
+and the cluster has a ``ColdGpuWorkload``, follows the wall clock: Pending and unschedulable while
+the pool scales up from zero, then Running and printing one line a second, then Succeeded.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +11,13 @@ import copy
 import datetime
 import itertools
 import threading
+import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
+
+from .cold_gpu import ColdGpuWorkload, requests_gpu, rfc3339
 
 _RESOURCE_VERSIONS = itertools.count(1000)
 
@@ -32,6 +41,8 @@ def container_output(container: dict[str, Any]) -> str:
 @dataclass
 class FakePod:
     manifest: dict[str, Any]
+    workload: ColdGpuWorkload | None = None
+    created_at: float = field(default_factory=time.time)
     reads: int = 0
     logs_served: bool = False
     phase: str = "Pending"
@@ -47,12 +58,18 @@ class FakePod:
         walks its startup path, events included), then Running, then Succeeded once its logs were
         read (or after a few reads, for a client that never reads them)."""
         self.reads += 1
-        if self.phase == "Pending" and self.reads > 1:
+        if self.workload is not None:
+            self.phase = self.workload.phase_at(self.elapsed)
+        elif self.phase == "Pending" and self.reads > 1:
             self.phase = "Running"
         elif self.phase == "Running" and (self.logs_served or self.reads > 4):
             self.phase = "Succeeded"
         if self.phases_seen[-1] != self.phase:
             self.phases_seen.append(self.phase)
+
+    @property
+    def elapsed(self) -> float:
+        return time.time() - self.created_at
 
     def _container_state(self) -> dict[str, Any]:
         if self.phase == "Pending":
@@ -65,7 +82,7 @@ class FakePod:
         pod = copy.deepcopy(self.manifest)
         pod["status"] = {
             "phase": self.phase,
-            "conditions": [{"type": "PodScheduled", "status": "True"}],
+            "conditions": [self._scheduled_condition()],
             "containerStatuses": [
                 {
                     "name": container["name"],
@@ -79,6 +96,32 @@ class FakePod:
             ],
         }
         return pod
+
+    def _scheduled_condition(self) -> dict[str, Any]:
+        if self.workload is None or self.workload.is_scheduled(self.elapsed):
+            return {"type": "PodScheduled", "status": "True"}
+        return {
+            "type": "PodScheduled",
+            "status": "False",
+            "reason": "Unschedulable",
+            "message": self.workload.unschedulable_message,
+        }
+
+    def follow_log(self, follow: bool, timestamps: bool, since_seconds: int | None) -> Iterator[str]:
+        """The workload's lines as the kubelet streams them: with ``follow``, until the container exits."""
+        assert self.workload is not None
+        self.logs_served = True
+        not_before = time.time() - since_seconds if since_seconds is not None else 0.0
+        sent = 0
+        while True:
+            now = time.time()
+            lines = list(self.workload.log_lines(self.created_at, now, not_before))
+            for emitted_at, text in lines[sent:]:
+                yield f"{rfc3339(emitted_at, fraction=True)} {text}\n" if timestamps else f"{text}\n"
+            sent = len(lines)
+            if not follow or self.workload.phase_at(now - self.created_at) != "Running":
+                return
+            time.sleep(0.2)
 
     def log(self, timestamps: bool) -> str:
         self.logs_served = True
@@ -111,7 +154,9 @@ class PodStore:
     deleted: list[FakePod] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def create(self, namespace: str, manifest: dict[str, Any]) -> dict[str, Any]:
+    def create(
+        self, namespace: str, manifest: dict[str, Any], gpu_workload: ColdGpuWorkload | None = None
+    ) -> dict[str, Any]:
         metadata = manifest.setdefault("metadata", {})
         metadata.update(
             namespace=namespace,
@@ -121,7 +166,8 @@ class PodStore:
         )
         with self.lock:
             self.created.append(copy.deepcopy(manifest))
-            pod = self.pods[(namespace, metadata["name"])] = FakePod(manifest)
+            workload = gpu_workload if requests_gpu(manifest) else None
+            pod = self.pods[(namespace, metadata["name"])] = FakePod(manifest, workload)
             return pod.view()
 
     def find(self, namespace: str, name: str) -> FakePod | None:

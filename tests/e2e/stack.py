@@ -14,7 +14,18 @@ NAMESPACE = "kpo-tasks"
 TENANT = "team-e2e"
 
 
-def loopback_outputs(endpoint: str, ca_base64: str, service_account: str, xcom_push: bool = False) -> dict[str, Any]:
+GPU_POOL: dict[str, Any] = {
+    "accelerator": "nvidia-l4",
+    "count": 1,
+    "taint": names.GPU_TAINT,
+    "node_selector": {names.GPU_NODE_LABEL: "nvidia-l4"},
+}
+"""The ``gpu`` output of a stack with a GPU pool (scaled to zero until a GPU task arrives)."""
+
+
+def loopback_outputs(
+    endpoint: str, ca_base64: str, service_account: str, xcom_push: bool = False, gpu: dict[str, Any] | None = None
+) -> dict[str, Any]:
     return {
         names.PROJECT: PROJECT,
         names.LOCATION: LOCATION,
@@ -23,7 +34,7 @@ def loopback_outputs(endpoint: str, ca_base64: str, service_account: str, xcom_p
         names.CLUSTER_CA_CERTIFICATE: ca_base64,
         names.ACCESS_MODEL: AccessModel.NAMESPACED.value,
         names.IAM_PERMISSIONS: custom_role_permissions(AccessModel.NAMESPACED, xcom_push),
-        names.GPU: None,
+        names.GPU: gpu,
         names.KUBECONFIG: kubeconfig_yaml(PROJECT, LOCATION, CLUSTER, endpoint, ca_base64),
         names.TENANTS: {
             TENANT: {
@@ -32,7 +43,7 @@ def loopback_outputs(endpoint: str, ca_base64: str, service_account: str, xcom_p
                 names.IDENTITY_MODE: "astro",
                 names.XCOM_PUSH: xcom_push,
                 names.RBAC_RULES: rbac_rules(xcom_push),
-                names.GPU_QUOTA: 0,
+                names.GPU_QUOTA: gpu["count"] if gpu else 0,
                 names.TASK_SERVICE_ACCOUNT: None,
             }
         },

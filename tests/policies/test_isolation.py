@@ -204,12 +204,12 @@ CASES = [
         Case(f"task-role-{role}", no_broad_roles.POLICY, _extra(_task_role(role)), (f"grants {role} to ", reason))
         for role, reason in [
             ("roles/editor", "a basic role"),
-            ("roles/storage.admin", "an admin role"),
-            ("roles/iam.securityAdmin", "grants IAM itself"),
-            ("roles/iam.serviceAccountKeyAdmin", "grants IAM itself"),
+            ("roles/storage.admin", "an admin role administers"),
+            ("roles/iam.securityAdmin", "IAM roles at project level"),
+            ("roles/iam.serviceAccountKeyAdmin", "IAM roles at project level"),
             ("roles/iam.serviceAccountTokenCreator", "act as every service account"),
-            ("roles/resourcemanager.projectIamAdmin", "grants IAM itself"),
-            ("roles/bigquery.admin", "an admin role"),
+            ("roles/resourcemanager.projectIamAdmin", "IAM roles at project level"),
+            ("roles/bigquery.admin", "an admin role administers"),
         ]
     ],
 ]

@@ -38,6 +38,16 @@ def test_own_stacks_pass(analyzer: AnalyzerSession, stack: str, access_model: Ac
     assert {v.policy for v in result.verdicts} == expected, result.format()
 
 
+def test_private_image_grants_per_repository_pass(analyzer: AnalyzerSession) -> None:
+    repositories = ["projects/acme-images/locations/europe-west4/repositories/kpo-tasks"]
+    plan = run_program("prod", {"gke-kpo:artifact_registry_repositories": repositories})
+    assert [
+        r.inputs["repository"] for r in plan.of_type("gcp:artifactregistry/repositoryIamMember:RepositoryIamMember")
+    ]
+    result = run_gate(plan, "prod", analyzer)
+    assert result.passed and result.verdicts == [], result.format()
+
+
 def _mutate(plan: Plan, type_: str, path: str, value: object) -> Plan:
     target = next(r for r in plan.resources if r.type == type_ and (type_ != t.NODE_POOL or not r.name.endswith("gpu")))
     inputs = copy.deepcopy(target.inputs)
@@ -60,7 +70,7 @@ HARDENING_INPUTS = [
         t.CLUSTER,
         "masterAuthorizedNetworksConfig.cidrBlocks",
         [{"cidrBlock": "0.0.0.0/1"}, {"cidrBlock": "128.0.0.0/1"}],
-        "0.0.0.0/1, 128.0.0.0/1 is broader than /8",
+        "0.0.0.0/1, 128.0.0.0/1 is broader than /16",
     ),
     (t.CLUSTER, "masterAuthorizedNetworksConfig.gcpPublicCidrsAccessEnabled", True, "every Google Cloud public IP"),
     (t.CLUSTER, "datapathProvider", "LEGACY_DATAPATH", "NetworkPolicy is not enforced"),

@@ -125,6 +125,13 @@ CASES = [
         "'binding'",
     ),
     Case(
+        "project-wide-image-reader-on-node-sa",
+        no_broad_roles.POLICY,
+        _m(t.PROJECT_IAM_MEMBER, "node-role", "role", "roles/artifactregistry.reader"),
+        "grants roles/artifactregistry.reader",
+        "'node-role'",
+    ),
+    Case(
         "editor-on-node-sa",
         no_broad_roles.POLICY,
         _m(t.PROJECT_IAM_MEMBER, "node-role", "role", "roles/editor"),
@@ -300,7 +307,7 @@ CASES = [
             "masterAuthorizedNetworksConfig.cidrBlocks",
             [{"cidrBlock": "10.0.0.0/8"}, {"cidrBlock": "0.0.0.0/0"}],
         ),
-        "0.0.0.0/0 is broader than /8",
+        "0.0.0.0/0 is broader than /16",
         "'kpo'",
     ),
     Case(
@@ -312,7 +319,7 @@ CASES = [
             "masterAuthorizedNetworksConfig.cidrBlocks",
             [{"cidrBlock": "0.0.0.0/1"}, {"cidrBlock": "128.0.0.0/1"}],
         ),
-        "0.0.0.0/1, 128.0.0.0/1 is broader than /8",
+        "0.0.0.0/1, 128.0.0.0/1 is broader than /16",
         "'kpo'",
     ),
     Case(
@@ -709,7 +716,7 @@ def test_invalid_authorized_network_is_reported_next_to_a_broad_one() -> None:
         [{"cidrBlock": "not-a-cidr"}, {"cidrBlock": "0.0.0.0/0"}],
     )
     outcome = run_policy(gke_hardening.POLICY, stack)
-    assert outcome.mentions("'not-a-cidr' is not a CIDR block") and outcome.mentions("0.0.0.0/0 is broader than /8")
+    assert outcome.mentions("'not-a-cidr' is not a CIDR block") and outcome.mentions("0.0.0.0/0 is broader than /16")
 
 
 def test_role_is_judged_by_coverage_not_by_shape() -> None:

@@ -23,6 +23,11 @@ def _task_view(task: Any) -> dict[str, Any]:
         "gpu_limit": (resources.limits or {}).get("nvidia.com/gpu") if resources else None,
         "tolerations": [t.to_dict() for t in task.tolerations],
         "node_selector": task.node_selector,
+        "startup_timeout_seconds": task.startup_timeout_seconds,
+        "schedule_timeout_seconds": task.schedule_timeout_seconds,
+        "deferrable": task.deferrable,
+        "reattach_on_restart": task.reattach_on_restart,
+        "on_finish_action": task.on_finish_action.value,
     }
 
 

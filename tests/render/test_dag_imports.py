@@ -14,6 +14,7 @@ import pytest
 from gke_kpo import outputs as names
 from gke_kpo.render import write_files
 from gke_kpo.render.artifacts import SEED_IMAGE
+from gke_kpo.render.long_tasks import GPU_STARTUP_TIMEOUT_SECONDS
 
 from .conftest import OUTPUT_CASES, one_tenant_files, outputs_case, tenant_of
 
@@ -91,3 +92,15 @@ def test_gpu_task_requests_tolerates_and_selects_the_pool(dagbag: dict[str, Any]
     assert {key: toleration[key] for key in ("key", "value", "effect")} == gpu["taint"]
     assert toleration["operator"] == "Equal"
     assert task["node_selector"] == gpu["node_selector"]
+
+
+def test_gpu_task_waits_for_a_cold_pool_defers_reattaches_and_cleans_up(
+    dagbag: dict[str, Any], any_outputs: dict[str, Any]
+) -> None:
+    """What Airflow itself makes of LONG_TASK: KPO waits as long to schedule as to start (one value)."""
+    if any_outputs[names.GPU] is None:
+        return
+    task = dagbag["dags"]["remote_kpo"]["run_on_gpu"]
+
+    assert task["startup_timeout_seconds"] == task["schedule_timeout_seconds"] == GPU_STARTUP_TIMEOUT_SECONDS
+    assert (task["deferrable"], task["reattach_on_restart"], task["on_finish_action"]) == (True, True, "delete_pod")

@@ -210,7 +210,8 @@ def test_one_kubernetes_provider_with_the_exec_plugin_and_a_stable_identifier(pl
     provider = one(plan, "pulumi:providers:kubernetes")
     assert "command: gke-gcloud-auth-plugin" in provider.inputs["kubeconfig"]
     assert "token" not in provider.inputs["kubeconfig"]
-    assert provider.inputs["clusterIdentifier"] == "gke_{project}_{location}_{cluster_name}".format(**plan.outputs)
+    identifier = provider.inputs["clusterIdentifier"]
+    assert identifier.startswith("gke_{project}_{location}_{cluster_name}-".format(**plan.outputs))
     kubernetes = [r for r in plan.resources if r.custom and r.type.startswith("kubernetes:")]
     assert kubernetes and all(r.provider.startswith(f"{provider.urn}::") for r in kubernetes)
 

@@ -36,14 +36,36 @@ def test_node_account_id_is_always_a_valid_account_id(cluster: str) -> None:
     assert names.account_id_problem(node_account_id(cluster)) is None
 
 
-@pytest.mark.parametrize("cidrs", [["0.0.0.0/0"], ["0.0.0.0/1", "128.0.0.0/1"], ["203.0.113.0/24", "64.0.0.0/3"]])
+@pytest.mark.parametrize(
+    "cidrs",
+    [["0.0.0.0/0"], ["0.0.0.0/1", "128.0.0.0/1"], ["203.0.113.0/24", "64.0.0.0/3"], ["34.0.0.0/8"], ["35.192.0.0/15"]],
+)
 def test_too_broad_authorized_networks(cidrs: list[str]) -> None:
     assert names.authorized_networks_problem(cidrs)
 
 
-@pytest.mark.parametrize("cidrs", [[], ["203.0.113.0/24"], ["10.0.0.0/8", "198.51.100.7/32"]])
+@pytest.mark.parametrize(
+    "cidrs",
+    [[], ["203.0.113.0/24"], ["10.0.0.0/8", "198.51.100.7/32"], ["35.192.0.0/16"], ["100.64.0.0/10", "172.16.0.0/12"]],
+)
 def test_allowlist_authorized_networks(cidrs: list[str]) -> None:
     assert names.authorized_networks_problem(cidrs) is None
+
+
+@pytest.mark.parametrize(("cidr", "internal"), [("10.1.0.0/16", True), ("100.64.0.0/10", True), ("0.0.0.0/0", False),
+                                               ("192.0.2.0/24", False), ("172.32.0.0/16", False)])  # fmt: skip
+def test_internal_ranges(cidr: str, internal: bool) -> None:
+    assert names.is_internal(cidr) is internal
+    assert (names.private_endpoint_problem([cidr]) is None) is internal
+
+
+@pytest.mark.parametrize(
+    ("value", "corrected"),
+    [("203.0.113.7", "203.0.113.7/32"), ("10.0.0.1/8", "10.0.0.0/8"), ("10.0.0.300/8", None), ("::1/128", None)],
+)
+def test_malformed_cidrs_and_what_they_meant(value: str, corrected: str | None) -> None:
+    assert names.cidr_problem(value)
+    assert names.corrected_cidr(value) == corrected
 
 
 @pytest.mark.parametrize(

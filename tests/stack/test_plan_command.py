@@ -1,32 +1,215 @@
 from __future__ import annotations
 
 import json
+import os
+import pty
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
+from components.replacement_review import CLUSTER, KUBERNETES_PROVIDER, NODE_POOL, ROLLING_NODES
 from gke_kpo.outputs import GPU, OUTPUT_NAMES, TASK_SERVICE_ACCOUNT, TENANTS
-from gke_kpo.plan.__main__ import main
-from gke_kpo.plan.capture import known_stacks
+from gke_kpo.plan.capture import REPO_ROOT, ProgramError, known_stacks, run_program
+from gke_kpo.plan.inventory import golden_path
+from gke_kpo.plan.summary import short_type
+from tests.stack.plan_run import operations, plan_edited, run_plan
+
+MAX_LINES = 60
 
 
 @pytest.mark.parametrize("stack", known_stacks())
-def test_plan_prints_plan_verdicts_and_writes_the_airflow_files(
-    stack: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    assert main(["--stack", stack, "--build-dir", str(tmp_path)]) == 0
-    printed = capsys.readouterr().out
-    assert f"== plan for stack {stack}" in printed
-    assert "gcp:container/cluster:Cluster" in printed
-    assert "== policies PASSED" in printed
+def test_plan_prints_a_tree_the_verdict_and_where_the_files_are(stack: str, tmp_path: Path) -> None:
+    result = run_plan("--stack", stack, "--build-dir", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    printed = result.stdout
+    assert f"Plan for stack {stack} from Pulumi.{stack}.yaml" in printed
+    assert ("gcp:Cluster", _cluster_name(stack)) in operations(printed)
+    assert f"no changes against {golden_path(stack).relative_to(REPO_ROOT)}" in printed
+    assert "Policies PASSED" in printed
+    assert "derived from MOCK outputs" in printed
+    assert str(tmp_path / stack / "plan.yaml") in printed
+    assert "\033[" not in printed, "colour only on a terminal"
     written = json.loads((tmp_path / stack / "outputs.json").read_text())
     assert set(written) | {GPU} == set(OUTPUT_NAMES)
     for tenant, entry in written[TENANTS].items():
         assert (tmp_path / stack / "airflow" / tenant / "dags" / "remote_kpo.py").is_file()
         assert TASK_SERVICE_ACCOUNT in entry, "a None inside an object stays (as null) in the outputs"
     assert {path.name for path in (tmp_path / stack / "airflow").iterdir()} == set(written[TENANTS])
+    assert all(op == "" for op in operations(printed).values())
 
 
-def test_unknown_stack_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["--stack", "staging", "--build-dir", str(tmp_path)]) == 2
-    assert "Pulumi.staging.yaml" in capsys.readouterr().err
+def _cluster_name(stack: str) -> str:
+    for line in (REPO_ROOT / f"Pulumi.{stack}.yaml").read_text().splitlines():
+        if "gke-kpo:cluster_name:" in line:
+            return line.split(":", 2)[2].strip()
+    return "kpo"
+
+
+def test_make_plan_dev_fits_a_screen_and_lists_every_resource() -> None:
+    result = subprocess.run(["make", "--no-print-directory", "plan", "STACK=dev"], cwd=REPO_ROOT,
+                            capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    printed_by_make = [line for line in lines if line.startswith(".venv/bin/python")]
+    assert len(lines) - len(printed_by_make) < MAX_LINES, result.stdout
+    planned = {(entry["type"], entry["name"]) for entry in _golden_entries("dev")}
+    shown = operations(result.stdout)
+    assert len(shown) == len(planned), "one row per resource of the inventory"
+    assert ("gcp:Cluster", _cluster_name("dev")) in shown
+
+
+def _golden_entries(stack: str) -> list[dict[str, str]]:
+    entries: list[dict[str, str]] = yaml.safe_load(golden_path(stack).read_text())
+    return entries
+
+
+def test_zone_edit_replaces_the_cluster_its_pools_and_everything_on_its_kubernetes_provider(tmp_path: Path) -> None:
+    result = plan_edited(tmp_path, "dev", {"gke-kpo:zone: us-central1-a": "gke-kpo:zone: us-central1-b"})
+    assert result.returncode == 0, result.stderr
+    ops = operations(result.stdout)
+    # The zone reaches the cluster's and the pools' location (ForceNew) and the provider's clusterIdentifier
+    # (components/cluster_identity.py), whose replacement takes every Kubernetes object on it along.
+    golden = _golden_entries("dev")
+    expected = {
+        (short_type(entry["type"]), entry["name"])
+        for entry in golden
+        if entry["type"] in (CLUSTER, NODE_POOL, KUBERNETES_PROVIDER) or entry["type"].startswith("kubernetes:")
+    }
+    assert {("gcp:NodePool", "kpo-dev-system"), ("gcp:NodePool", "kpo-dev-gpu")} <= expected
+    assert {type_ for type_, _ in expected} >= {"provider:kubernetes", "k8s:Namespace", "k8s:RoleBinding"}
+    assert {key: op for key, op in ops.items() if op} == dict.fromkeys(expected, "+-")
+    assert "location: us-central1-a -> us-central1-b  [forces replacement]" in result.stdout
+    assert "clusterIdentifier: gke_acme-airflow-dev_us-central1-a_kpo-dev-" in result.stdout
+    for provider in (entry["name"] for entry in golden if entry["type"] == KUBERNETES_PROVIDER):
+        assert f"replaced because its provider {provider} is replaced" in result.stdout
+    assert f"{len(expected)} to replace against tests/golden/dev.yaml" in result.stdout
+
+
+def test_cluster_name_edit_deletes_and_creates_every_resource_like_a_preview(tmp_path: Path) -> None:
+    result = plan_edited(tmp_path, "dev", {"gke-kpo:cluster_name: kpo-dev": "gke-kpo:cluster_name: kpo-lab"})
+    assert result.returncode == 0, result.stderr
+    ops = operations(result.stdout)
+    assert ops[("gcp:Cluster", "kpo-lab")] == "+"
+    assert ops[("gcp:Cluster", "kpo-dev")] == "-"
+    assert ops[("gcp:NodePool", "kpo-lab-system")] == "+"
+    assert ops[("gcp:NodePool", "kpo-dev-system")] == "-"
+    golden = len(_golden_entries("dev"))
+    assert f"{golden} to create, {golden} to delete" in result.stdout
+
+
+def test_machine_type_edit_updates_the_pool_by_rolling_its_nodes(tmp_path: Path) -> None:
+    edit = {"gke-kpo:system_machine_type: e2-standard-2": "gke-kpo:system_machine_type: e2-standard-4"}
+    result = plan_edited(tmp_path, "dev", edit)
+    assert result.returncode == 0, result.stderr
+    ops = operations(result.stdout)
+    assert {key: op for key, op in ops.items() if op} == {("gcp:NodePool", "kpo-dev-system"): "~"}
+    assert f"nodeConfig.machineType: e2-standard-2 -> e2-standard-4  ({ROLLING_NODES})" in result.stdout
+    assert "rolling node re-creation" in ROLLING_NODES
+    assert "1 to update against" in result.stdout
+
+
+@pytest.mark.parametrize(("edit", "cidr"), [("moved", "10.12.0.0/20"), ("shrunk", "10.10.0.0/21")])
+def test_a_moved_or_shrunk_node_range_replaces_the_subnetwork_and_the_cluster_on_it(
+    tmp_path: Path, edit: str, cidr: str
+) -> None:
+    result = plan_edited(tmp_path, "dev", {}, append=f"  gke-kpo:subnet_cidr: {cidr}\n")
+    assert result.returncode == 0, result.stderr
+    ops = operations(result.stdout)
+    assert ops[("gcp:Subnetwork", "kpo-dev-subnet")] == "+-", edit
+    assert f"ipCidrRange: 10.10.0.0/20 -> {cidr}  [forces replacement]" in result.stdout
+    # The cluster names its subnetwork by id, unknown until the subnetwork is re-created, and that input is ForceNew.
+    assert "subnetwork: kpo-dev-subnet-id -> (known after replace)  [forces replacement]" in result.stdout
+    assert ops[("gcp:Cluster", "kpo-dev")] == "+-"
+    assert ops[("gcp:NodePool", "kpo-dev-system")] == "+-"
+
+
+def test_a_widened_node_range_updates_the_subnetwork_in_place(tmp_path: Path) -> None:
+    result = plan_edited(tmp_path, "dev", {}, append="  gke-kpo:subnet_cidr: 10.10.0.0/19\n")
+    assert result.returncode == 0, result.stderr
+    ops = operations(result.stdout)
+    assert {key: op for key, op in ops.items() if op} == {("gcp:Subnetwork", "kpo-dev-subnet"): "~"}
+    assert "ipCidrRange: 10.10.0.0/20 -> 10.10.0.0/19  (in place only when widened)" in result.stdout
+
+
+def test_quota_edit_is_an_update_in_place(tmp_path: Path) -> None:
+    result = plan_edited(tmp_path, "dev", {"gke-kpo:quota_pods: 10": "gke-kpo:quota_pods: 12"})
+    assert result.returncode == 0, result.stderr
+    ops = operations(result.stdout)
+    # The stack-level key is every tenant's default: both tenants' quotas change, nothing else.
+    for tenant in ("etl-dev", "ml-dev"):
+        assert ops[("k8s:ResourceQuota", f"kpo-dev-{tenant}-quota")] == "~"
+    assert "spec.hard.pods: 10 -> 12" in result.stdout
+    assert "2 to update against" in result.stdout
+    assert [op for op in ops.values() if op] == ["~", "~"]
+
+
+def test_a_stack_without_golden_inventory_shows_everything_as_create(tmp_path: Path) -> None:
+    result = plan_edited(tmp_path, "dev", {}, golden=tmp_path / "absent.yaml")
+    assert result.returncode == 0, result.stderr
+    assert f"no {tmp_path / 'absent.yaml'} to compare with, so all are shown as create" in result.stdout
+    ops = operations(result.stdout)
+    assert ops and set(ops.values()) == {"+"}
+
+
+def test_a_mandatory_policy_violation_exits_1_and_is_listed_first(tmp_path: Path) -> None:
+    # A stack without policies/config/<stack>.json gets the pack's strict defaults: dev's deletion_protection=false
+    # then violates the mandatory hardening policy.
+    stack_file = tmp_path / "Pulumi.scratch.yaml"
+    stack_file.write_text((REPO_ROOT / "Pulumi.dev.yaml").read_text())
+    result = run_plan("--stack", "scratch", "--stack-file", str(stack_file), "--build-dir", str(tmp_path))
+    assert result.returncode == 1, result.stdout + result.stderr
+    policies = result.stdout[result.stdout.index("Policies FAILED") :].splitlines()
+    assert policies[2].startswith("  mandatory gke-hardening @ kpo-dev")
+    assert "deletion protection" in "\n".join(policies[3:5])
+    assert (tmp_path / "scratch" / "policies.txt").read_text().count("[mandatory]") >= 1
+
+
+def test_help_documents_the_exit_codes() -> None:
+    result = run_plan("--help")
+    assert result.returncode == 0
+    for code in ("0  planned", "1  planned, but a mandatory", "2  usage or configuration error", "3  the program"):
+        assert code in result.stdout
+
+
+def _plan_on_a_terminal(tmp_path: Path, no_color: bool) -> str:
+    """stdout is a pseudo-terminal, as when a user runs the command in a shell."""
+    env = {key: value for key, value in os.environ.items() if key != "NO_COLOR"} | {"TERM": "xterm"}
+    if no_color:
+        env["NO_COLOR"] = "1"
+    controller, terminal = pty.openpty()
+    args = ["--stack", "dev", "--build-dir", str(tmp_path)]
+    with subprocess.Popen(
+        [sys.executable, "-m", "gke_kpo.plan", *args], cwd=REPO_ROOT, env=env, stdout=terminal
+    ) as run:
+        os.close(terminal)
+        printed = b""
+        while chunk := _read(controller):
+            printed += chunk
+        assert run.wait(timeout=120) == 0
+    os.close(controller)
+    return printed.decode()
+
+
+def _read(fd: int) -> bytes:
+    try:
+        return os.read(fd, 65536)
+    except OSError:  # the terminal's other end closed
+        return b""
+
+
+def test_colour_on_a_terminal_unless_no_color(tmp_path: Path) -> None:
+    assert "\033[32mPASSED\033[0m" in _plan_on_a_terminal(tmp_path, no_color=False)
+    assert "\033[" not in _plan_on_a_terminal(tmp_path, no_color=True)
+
+
+def test_the_real_program_refuses_what_gke_would_refuse_before_declaring_anything() -> None:
+    overrides = {"gke-kpo:private_endpoint": True, "gke-kpo:gpu_accelerator": "nvidia-l4-gpu"}
+    with pytest.raises(ProgramError) as caught:
+        run_program("prod", overrides)
+    message = str(caught.value)
+    assert [resource.type for resource in caught.value.plan.resources if resource.type.startswith("gcp:")] == []
+    assert "gke-kpo:master_authorized_networks: 198.51.100.16/29 is not an internal range" in message
+    assert "gke-kpo:gpu_accelerator: 'nvidia-l4-gpu' is not a GKE accelerator type. Fix: use nvidia-l4" in message

@@ -74,6 +74,32 @@ BAD_VALUES = [
     ("subnetwork", {"network": "shared-vpc"}),
     ("network", {"subnetwork": "nodes"}),
     ("xcom_pushh", {"xcom_pushh": "true"}),
+    # What GKE or Compute Engine would refuse at `pulumi up`:
+    ("master_authorized_networks", {"master_authorized_networks": '["203.0.113.7"]'}),
+    ("master_authorized_networks", {"master_authorized_networks": '["10.0.0.1/8"]'}),
+    ("master_authorized_networks", {"master_authorized_networks": '["34.0.0.0/8"]'}),
+    ("master_authorized_networks", {"master_authorized_networks": '["35.192.0.0/14"]'}),
+    ("master_authorized_networks", {"private_endpoint": "true", "master_authorized_networks": '["198.51.100.16/29"]'}),
+    (
+        "master_authorized_networks",
+        {"private_endpoint": "true", "master_authorized_networks": '["10.0.0.0/8", "8.8.8.8/32"]'},
+    ),
+    ("subnet_cidr", {"subnet_cidr": "10.10.0.0"}),
+    ("pods_cidr", {"pods_cidr": "10.16.0.1/14"}),
+    ("services_cidr", {"services_cidr": "10.20.0.0"}),
+    ("master_cidr", {"master_cidr": "172.16.0.17/28"}),
+    ("gpu_accelerator", {"gpu_count": "1", "gpu_accelerator": "nvidia-l4-gpu"}),
+    ("gpu_accelerator", {"gpu_count": "1", "gpu_accelerator": "tesla-t4"}),
+    ("gpu_machine_type", {"gpu_count": "1", "gpu_accelerator": "nvidia-l4", "gpu_machine_type": "n1-standard-4"}),
+    ("gpu_machine_type", {"gpu_count": "1", "gpu_accelerator": "nvidia-tesla-t4", "gpu_machine_type": "g2-standard-8"}),
+    ("gpu_machine_type", {"gpu_count": "1", "gpu_accelerator": "nvidia-tesla-t4", "gpu_machine_type": "e2-standard-4"}),
+    (
+        "gpu_machine_type",
+        {"gpu_count": "1", "gpu_accelerator": "nvidia-tesla-t4", "gpu_machine_type": "n1-standard-64"},
+    ),
+    ("gpu_count", {"gpu_count": "2", "gpu_accelerator": "nvidia-l4", "gpu_machine_type": "g2-standard-8"}),
+    ("gpu_count", {"gpu_count": "3", "gpu_accelerator": "nvidia-tesla-t4", "gpu_machine_type": "n1-standard-4"}),
+    ("gpu_count", {"gpu_count": "1", "gpu_accelerator": "nvidia-tesla-a100", "gpu_machine_type": "a2-highgpu-8g"}),
 ]
 
 
@@ -107,6 +133,84 @@ def test_every_problem_is_reported_at_once() -> None:
     assert set(error.keys) == {"quota_cpu", "gpu_count", "access_model"}
 
 
+def test_gke_refusals_are_all_reported_together_with_the_other_problems() -> None:
+    error = problems_for(
+        namespace="Bad",
+        master_authorized_networks='["203.0.113.7", "10.0.0.1/8", "34.0.0.0/8"]',
+        pods_cidr="10.16.0.1/14",
+        gpu_count="2",
+        gpu_accelerator="nvidia-l4",
+        gpu_machine_type="g2-standard-8",
+    )
+    assert error.keys.count("master_authorized_networks") == 3
+    assert set(error.keys) == {"namespace", "master_authorized_networks", "pods_cidr", "gpu_count"}
+
+
+def test_gpu_accelerator_typo_and_machine_type_are_reported_together() -> None:
+    error = problems_for(gpu_count="1", gpu_accelerator="nvidia-l4-gpu", master_authorized_networks='["0.0.0.0/0"]')
+    assert set(error.keys) == {"gpu_accelerator", "master_authorized_networks"}
+    assert "Fix: use nvidia-l4" in str(error)
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "corrected"),
+    [
+        ("master_authorized_networks", '["203.0.113.7"]', "203.0.113.7/32"),
+        ("master_authorized_networks", '["10.0.0.1/8"]', "10.0.0.0/8"),
+        ("subnet_cidr", "10.10.0.1/20", "10.10.0.0/20"),
+        ("master_cidr", "172.16.0.17/28", "172.16.0.16/28"),
+    ],
+)
+def test_a_malformed_cidr_is_fixed_by_its_corrected_value(key: str, value: str, corrected: str) -> None:
+    assert f"gke-kpo:{key}: " in str(problems_for(**{key: value}))
+    assert f"Fix: write {corrected}" in str(problems_for(**{key: value}))
+
+
+def test_the_public_bound_is_named_in_the_error() -> None:
+    assert "broader than /16 of public address space" in str(problems_for(master_authorized_networks='["34.0.0.0/8"]'))
+
+
+@pytest.mark.parametrize(
+    ("private_endpoint", "authorized"),
+    [
+        ("false", '["203.0.113.0/24", "198.51.0.0/16"]'),
+        ("false", '["10.0.0.0/8", "203.0.113.7/32"]'),
+        ("true", '["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"]'),
+        ("true", "[]"),
+    ],
+)
+def test_sane_authorized_networks_pass(private_endpoint: str, authorized: str) -> None:
+    settings = parse_settings(
+        {**VALID, "private_endpoint": private_endpoint, "master_authorized_networks": authorized}, "test"
+    )
+    assert settings.cluster.private_endpoint is (private_endpoint == "true")
+
+
+@pytest.mark.parametrize(
+    ("accelerator", "machine_type", "count"),
+    [
+        ("nvidia-tesla-t4", "n1-standard-4", 1),
+        ("nvidia-tesla-t4", "n1-standard-96", 4),
+        ("nvidia-l4", "g2-standard-8", 1),
+        ("nvidia-l4", "g2-standard-24", 2),
+        ("nvidia-h100-80gb", "a3-highgpu-8g", 8),
+    ],
+)
+def test_gpu_pairings_gke_accepts_pass(accelerator: str, machine_type: str, count: int) -> None:
+    raw = {**VALID, "gpu_count": str(count), "gpu_accelerator": accelerator, "gpu_machine_type": machine_type}
+    gpu = parse_settings(raw, "test").gpu
+    assert gpu is not None and (gpu.accelerator, gpu.machine_type, gpu.count) == (accelerator, machine_type, count)
+
+
+def test_a_negative_gpu_count_is_reported_once() -> None:
+    assert problems_for(gpu_count="-1").keys == ["gpu_count"]
+
+
+def test_without_a_gpu_pool_the_unused_gpu_keys_are_not_paired() -> None:
+    raw = {**VALID, "gpu_count": "0", "gpu_accelerator": "nvidia-l4", "gpu_machine_type": "n1-standard-4"}
+    assert parse_settings(raw, "test").gpu is None
+
+
 def test_defaults_come_from_pulumi_yaml() -> None:
     settings = parse_settings(VALID, "test")
     specs = key_specs()
@@ -133,6 +237,17 @@ def test_committed_stack_files_are_valid(stack: str) -> None:
     prefix = "gke-kpo:"
     raw = {key.removeprefix(prefix): value for key, value in stack_config(stack).items()}
     assert parse_settings(raw, stack).stack == stack
+
+
+def test_the_prod_stack_cannot_go_private_with_its_public_cidr_listed() -> None:
+    raw = {key.removeprefix("gke-kpo:"): value for key, value in stack_config("prod").items()}
+    with pytest.raises(ConfigError) as caught:
+        parse_settings({**raw, "private_endpoint": "true"}, "prod")
+    assert caught.value.keys == ["master_authorized_networks"]
+    internal = parse_settings(
+        {**raw, "private_endpoint": "true", "master_authorized_networks": '["10.8.0.0/24"]'}, "prod"
+    )
+    assert internal.cluster.private_endpoint
 
 
 def test_every_declared_key_has_a_description() -> None:

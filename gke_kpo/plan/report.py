@@ -1,0 +1,215 @@
+"""The plan printout: a preview-like tree per component, the policy verdicts, and where the details are."""
+
+from __future__ import annotations
+
+import os
+import sys
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+from gke_kpo.gate import GateResult
+from gke_kpo.gate.verdicts import MANDATORY, Verdict
+from gke_kpo.plan.capture import Plan, PlannedResource
+from gke_kpo.plan.diff import InputChange, Op, ResourceChange
+from gke_kpo.plan.mock_cloud import MOCK_ENDPOINT
+from gke_kpo.plan.stack_file import shown
+from gke_kpo.plan.summary import key_inputs, short_type
+
+LINE_WIDTH = 120
+DETAILS_PER_RESOURCE = 3
+ADVISORIES_SHOWN = 5
+_COLOURS = {Op.CREATE: "32", Op.UPDATE: "33", Op.REPLACE: "35", Op.DELETE: "31", "fail": "1;31", "pass": "32"}
+
+
+def use_colour(stream: TextIO) -> bool:
+    """Colour on a terminal only, and never when NO_COLOR is set (no-color.org) or the terminal is dumb."""
+    return stream.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+
+
+@dataclass
+class Report:
+    plan: Plan
+    stack_file: Path
+    golden: Path
+    golden_entries: list[dict[str, Any]] | None
+    planned: list[dict[str, Any]]
+    """The plan's inventory entries (plain values, as in plan.yaml)."""
+    changes: list[ResourceChange]
+    colour: bool
+
+    def paint(self, text: str, style: Op | str) -> str:
+        return f"\033[{_COLOURS[style]}m{text}\033[0m" if self.colour and style in _COLOURS else text
+
+    def lines(self, verdicts: GateResult, build: Path, airflow_files: list[str]) -> list[str]:
+        header = f"Plan for stack {self.plan.stack} from {shown(self.stack_file)} (Pulumi mock runtime: no cloud calls)"
+        return [
+            header,
+            *self._tree(),
+            self._diff_summary(),
+            "",
+            *self._policies(verdicts, build),
+            "",
+            *_pointers(build, airflow_files),
+        ]
+
+    def _tree(self) -> list[str]:
+        by_key = {(change.type, change.name): change for change in self.changes}
+        groups = _groups(self.plan)
+        deleted = self._deleted_by_parent({group.component.name for group in groups})
+        width = _widths(self.changes)
+        lines: list[str] = []
+        for group in groups:
+            note = "  (declares nothing with this config)" if group.empty else ""
+            kind, name = group.component.type.rpartition(":")[2], group.component.name
+            lines.append(f"{'  ' * group.depth}{kind} {name}{note}")
+            rows = [by_key[(r.type, r.name)] for r in group.members] + deleted.pop(name, [])
+            lines += [line for row in rows for line in self._resource(row, group.depth + 1, width)]
+        orphans = [row for rows in deleted.values() for row in rows]
+        if orphans:
+            lines.append(f"(no longer declared, from {shown(self.golden)})")
+            lines += [line for row in orphans for line in self._resource(row, 1, width)]
+        return lines
+
+    def _deleted_by_parent(self, component_names: set[str]) -> dict[str | None, list[ResourceChange]]:
+        """Deleted resources go under the component of their golden parent's name, when it still exists."""
+        parents = {(entry["type"], entry["name"]): entry.get("parent") for entry in self.golden_entries or []}
+        grouped: dict[str | None, list[ResourceChange]] = {}
+        for change in self.changes:
+            if change.op is Op.DELETE:
+                parent = parents.get((change.type, change.name))
+                grouped.setdefault(parent if parent in component_names else None, []).append(change)
+        return grouped
+
+    def _resource(self, change: ResourceChange, depth: int, width: tuple[int, int]) -> list[str]:
+        lead = "  " * depth
+        row = f"{short_type(change.type):<{width[0]}} {change.name:<{width[1]}}"
+        summary = key_inputs(change.type, self._inputs_of(change))
+        verb = f"{change.op.verb}: " if change.op in (Op.REPLACE, Op.DELETE, Op.UPDATE) else ""
+        # Clipped before painting, so escape codes never count against the width.
+        text = _clip(f"{lead}{change.op.value:<2} {row}  {verb}{summary}".rstrip())[len(lead) + 2 :]
+        line = f"{lead}{self.paint(f'{change.op.value:<2}', change.op)}{text}"
+        indent = "  " * (depth + 2)
+        forcing_first = sorted(change.changes, key=lambda item: not item.replaces)
+        details = [_clip(f"{indent}{_detail(item)}") for item in forcing_first[:DETAILS_PER_RESOURCE]]
+        if len(change.changes) > DETAILS_PER_RESOURCE:
+            details.append(f"{indent}... {len(change.changes) - DETAILS_PER_RESOURCE} more changed inputs")
+        if change.cause:
+            details.append(f"{indent}replaced because {change.cause}")
+        return [line, *details]
+
+    def _inputs_of(self, change: ResourceChange) -> dict[str, Any]:
+        for entry in [*self.planned, *(self.golden_entries or [])]:
+            if (entry["type"], entry["name"]) == (change.type, change.name):
+                inputs: dict[str, Any] = entry.get("inputs", {})
+                return inputs
+        return {}
+
+    def _diff_summary(self) -> str:
+        count = sum(1 for r in self.plan.resources if r.custom)
+        components = len(self.plan.resources) - count
+        total = f"{count} resources in {components} components"
+        if self.golden_entries is None:
+            return f"{total}; no {shown(self.golden)} to compare with, so all are shown as create"
+        tally = {op: sum(1 for c in self.changes if c.op is op) for op in Op if op is not Op.SAME}
+        if not any(tally.values()):
+            return f"{total}: no changes against {shown(self.golden)}"
+        counted = ", ".join(self.paint(f"{n} to {op.verb}", op) for op, n in tally.items() if n)
+        return f"{total}: {counted} against {shown(self.golden)}"
+
+    def _policies(self, result: GateResult, build: Path) -> list[str]:
+        outcome = self.paint("PASSED", "pass") if result.passed else self.paint("FAILED", "fail")
+        levels: dict[str, int] = {}
+        for level in result.levels.values():
+            levels[level] = levels.get(level, 0) + 1
+        counts = ", ".join(f"{n} {level}" for level, n in sorted(levels.items()))
+        failures = len(result.mandatory_failures)
+        lines = [
+            f"Policies {outcome}: {failures} mandatory violation(s), {len(result.verdicts) - failures} other note(s)",
+            _clip(f"  pack {result.pack}, levels {counts}: {result.config}"),
+        ]
+        ordered = sorted(result.verdicts, key=lambda v: (v.level != MANDATORY, v.policy, v.resource))
+        mandatory = [v for v in ordered if v.level == MANDATORY]
+        shown_verdicts = mandatory + [v for v in ordered if v.level != MANDATORY][:ADVISORIES_SHOWN]
+        lines += [line for verdict in shown_verdicts for line in self._verdict(verdict)]
+        if len(shown_verdicts) < len(result.verdicts):
+            lines.append(f"  ... {len(result.verdicts) - len(shown_verdicts)} more")
+        if result.verdicts:
+            lines.append(f"  full messages: {shown(build / 'policies.txt')}")
+        return lines
+
+    def _verdict(self, verdict: Verdict) -> list[str]:
+        """The specific finding: the SDK puts the policy's description on the first line and the finding after it;
+        a mandatory failure shows every finding line, an advisory note its first."""
+        where = verdict.resource.rsplit("::", 1)[-1] if verdict.resource else "(stack)"
+        mandatory = verdict.level == MANDATORY
+        level = self.paint(verdict.level, "fail") if mandatory else verdict.level
+        lines = verdict.message.splitlines() or [""]
+        findings = lines[1:] or lines
+        head = f"  {level} {verdict.policy} @ {where}: "
+        if not mandatory:
+            return [_clip(head + findings[0])]
+        wrapped = textwrap.wrap(" ".join(findings), LINE_WIDTH - 6)
+        return [head.rstrip(), *(f"      {line}" for line in wrapped)]
+
+
+@dataclass(frozen=True)
+class _Group:
+    component: PlannedResource
+    depth: int
+    members: list[PlannedResource]
+    """The custom resources it parents directly."""
+    empty: bool
+    """Declares nothing at all, not even through a child component."""
+
+
+def _groups(plan: Plan) -> list[_Group]:
+    """Components depth-first, siblings sorted by name."""
+    components = {r.urn: r for r in plan.resources if not r.custom}
+    children: dict[str | None, list[PlannedResource]] = {}
+    for resource in plan.resources:
+        children.setdefault(resource.parent if resource.parent in components else None, []).append(resource)
+
+    def walk(urn: str | None, depth: int) -> list[_Group]:
+        found = []
+        for component in sorted((r for r in children.get(urn, []) if not r.custom), key=lambda r: (r.name, r.type)):
+            own = children.get(component.urn, [])
+            members = sorted((r for r in own if r.custom), key=lambda r: (r.type, r.name))
+            found.append(_Group(component, depth, members, empty=not own))
+            found += walk(component.urn, depth + 1)
+        return found
+
+    return walk(None, 0)
+
+
+def _widths(changes: list[ResourceChange]) -> tuple[int, int]:
+    return max((len(short_type(c.type)) for c in changes), default=0), max((len(c.name) for c in changes), default=0)
+
+
+def _detail(change: InputChange) -> str:
+    forced = "  [forces replacement]" if change.replaces else ""
+    note = f"  ({change.note})" if change.note else ""
+    return f"{change.path}: {_value(change.old)} -> {_value(change.new)}{forced}{note}"
+
+
+def _value(value: Any) -> str:
+    return "(none)" if value is None else str(value)
+
+
+def _clip(line: str) -> str:
+    return line if len(line) <= LINE_WIDTH else line[: LINE_WIDTH - 3] + "..."
+
+
+def _pointers(build: Path, airflow_files: list[str]) -> list[str]:
+    airflow = build / "airflow"
+    return [
+        f"Airflow files in {shown(airflow)}/ are derived from MOCK outputs (endpoint {MOCK_ENDPOINT} and the CA are",
+        "  placeholders): for a real cluster render them from `pulumi stack output` with `make render`.",
+        *textwrap.wrap(", ".join(airflow_files), LINE_WIDTH, initial_indent="  ", subsequent_indent="  "),
+        f"Full inventory: {shown(build / 'plan.yaml')}   outputs (MOCK): {shown(build / 'outputs.json')}",
+    ]
+
+
+def print_report(lines: list[str], stream: TextIO = sys.stdout) -> None:
+    stream.write("\n".join(lines) + "\n")

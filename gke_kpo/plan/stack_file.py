@@ -1,0 +1,96 @@
+"""Read ``Pulumi.<stack>.yaml`` as the Pulumi CLI would, turning every way it can be wrong into one clear error."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from gke_kpo.config_schema import parse_all, stack_file_problems, usable_config
+from gke_kpo.errors import CONFIG_NAMESPACE, ConfigError
+from gke_kpo.parse_settings import parse_settings
+
+EXAMPLE = f"config:\n  {CONFIG_NAMESPACE}:project: my-project-id"
+
+
+class StackFileError(Exception):
+    """The stack file cannot be read as a stack file at all: missing, broken YAML, empty, wrong shape."""
+
+
+class MissingStackError(StackFileError, FileNotFoundError):
+    """No such stack file (a FileNotFoundError, which the gate answers with an empty engine config)."""
+
+
+def shown(path: Path) -> str:
+    """The path as a user would type it: relative to the working directory when it lies below it."""
+    try:
+        return os.path.relpath(path) if path.resolve().is_relative_to(Path.cwd()) else str(path)
+    except ValueError:
+        return str(path)
+
+
+def missing_stack_message(stack: str, path: Path, known: list[str]) -> str:
+    existing = ", ".join(known) or "none"
+    if not stack:
+        return f"no stack given: run `make plan STACK=<stack>`; existing stacks: {existing}"
+    template = f"Pulumi.{known[0]}.yaml" if known else "the README's example"
+    return (
+        f"no stack file {shown(path)}; existing stacks: {existing}. "
+        f"To create stack {stack}, copy {template} to {path.name} and edit it"
+    )
+
+
+def read_config(path: Path) -> dict[str, Any]:
+    """The ``config:`` mapping of a stack file that exists."""
+    try:
+        document = yaml.safe_load(path.read_text())
+    except yaml.MarkedYAMLError as error:
+        raise StackFileError(_yaml_error(path, error)) from None
+    except yaml.YAMLError as error:
+        raise StackFileError(f"{shown(path)}: not valid YAML: {error}") from None
+    if document is None:
+        raise StackFileError(
+            f"{shown(path)} is empty: a stack file holds its settings under `config:`, e.g.\n{EXAMPLE}"
+        )
+    if not isinstance(document, dict) or "config" not in document:
+        raise StackFileError(_no_wrapper(path, document))
+    config = document["config"]
+    if config is None:
+        return {}
+    if not isinstance(config, dict):
+        raise StackFileError(f"{shown(path)}: `config:` must be a mapping of keys to values, e.g.\n{EXAMPLE}")
+    return {str(key): value for key, value in config.items()}
+
+
+def _yaml_error(path: Path, error: yaml.MarkedYAMLError) -> str:
+    mark = error.problem_mark or error.context_mark
+    where = f"{shown(path)}:{mark.line + 1}:{mark.column + 1}" if mark else shown(path)
+    what = "; ".join(part for part in (error.context, error.problem) if part)
+    if error.context_mark and mark is not error.context_mark:
+        what += f" (the value starts at line {error.context_mark.line + 1}, column {error.context_mark.column + 1})"
+    return f"{where}: broken YAML: {what}. Check the indentation and quoting on or just before that line"
+
+
+def _no_wrapper(path: Path, document: Any) -> str:
+    keys = list(document) if isinstance(document, dict) else []
+    if any(str(key).partition(":")[1] for key in keys):
+        return (
+            f"{shown(path)} has no top-level `config:` key, so Pulumi would ignore {keys[0]!r} and the rest: "
+            f"put the settings under `config:`, indented by two spaces, e.g.\n{EXAMPLE}"
+        )
+    return f"{shown(path)} has no top-level `config:` key: a stack file holds its settings under it, e.g.\n{EXAMPLE}"
+
+
+def validate(config: dict[str, Any], stack: str) -> None:
+    """Every problem of the file at once: what the CLI refuses (types, keys without a namespace) together with
+    what the program refuses (values, keys in a mistyped namespace), checked on the values the CLI would accept."""
+    problems = stack_file_problems(config)
+    try:
+        parse_all(usable_config(config), lambda keys: parse_settings(keys, stack))
+    except ConfigError as error:
+        reported = {problem.key for problem in problems}
+        problems += [problem for problem in error.problems if problem.key not in reported]
+    if problems:
+        raise ConfigError(problems)

@@ -1,0 +1,43 @@
+"""Keys a stack file could hold by mistake: near-miss namespaces and misspelled names get a "did you mean"."""
+
+from __future__ import annotations
+
+import pytest
+
+from gke_kpo.config_schema import namespace_problems, nearest_key, parse_all, stack_file_problems
+from gke_kpo.errors import ConfigError
+
+
+@pytest.mark.parametrize("key", ["gke_kpo:zone", "gkekpo:zone", "GKE-KPO:zone", "gke-kop:zone"])
+def test_a_near_miss_namespace_is_reported_with_the_right_key(key: str) -> None:
+    (problem,) = namespace_problems({key: "us-central1-a"})
+    assert problem.key == "zone"
+    assert f"`{key}`" in problem.message
+    assert "did you mean gke-kpo:zone?" in problem.fix
+
+
+@pytest.mark.parametrize("key", ["gke-kpo:zone", "gcp:zone", "gcp:project", "kubernetes:context", "pulumi:tags"])
+def test_the_projects_own_and_provider_namespaces_are_left_alone(key: str) -> None:
+    assert namespace_problems({key: "x"}) == []
+
+
+def test_nearest_key_suggests_a_declared_key_or_nothing() -> None:
+    assert nearest_key("zoen") == "zone"
+    assert nearest_key("cluster-name") == "cluster_name"
+    assert nearest_key("completely_unrelated_words") is None
+
+
+def test_a_key_without_namespace_is_refused_like_the_cli_does() -> None:
+    (problem,) = stack_file_problems({"clustr_name": "kpo"})
+    assert problem.key == "cluster_name"
+    assert problem.fix == "write it as gke-kpo:cluster_name"
+
+
+def test_parse_all_reports_stray_keys_with_the_values_problems() -> None:
+    def refuse(keys: dict[str, str]) -> None:
+        raise ConfigError([])
+
+    with pytest.raises(ConfigError) as caught:
+        parse_all({"gke_kpo:zone": "a", "gke-kpo:zone": "b"}, refuse)
+    assert caught.value.keys == ["zone"]
+    assert parse_all({"gke-kpo:zone": "b", "gcp:zone": "c"}, lambda keys: keys) == {"zone": "b"}

@@ -1,0 +1,99 @@
+"""Every way a stack file can be wrong is one clear error and exit status 2, never a traceback."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from gke_kpo.plan.capture import REPO_ROOT, ProgramError, known_stacks, run_program
+from tests.stack.plan_run import run_plan
+
+DEV = (REPO_ROOT / "Pulumi.dev.yaml").read_text()
+
+
+def _plan_file(tmp_path: Path, text: str) -> subprocess.CompletedProcess[str]:
+    stack_file = tmp_path / "Pulumi.scratch.yaml"
+    stack_file.write_text(text)
+    return run_plan("--stack", "scratch", "--stack-file", str(stack_file), "--build-dir", str(tmp_path / "build"))
+
+
+def _refused(result: subprocess.CompletedProcess[str]) -> str:
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stdout == "", "nothing is planned from a bad file"
+    return result.stderr
+
+
+CASES = {
+    "broken YAML": (
+        "config:\n  gke-kpo:project: acme\n   gke-kpo:zone: us-central1-a\n",
+        ["Pulumi.scratch.yaml:3:16: broken YAML: mapping values are not allowed here"],
+    ),
+    "unterminated quote": (
+        'config:\n  gke-kpo:project: "acme\n',
+        ["Pulumi.scratch.yaml:3:1: broken YAML", "quoted scalar", "starts at line 2, column 20"],
+    ),
+    "empty file": ("", ["Pulumi.scratch.yaml is empty", "config:"]),
+    "no config wrapper": (
+        "gke-kpo:project: acme\ngke-kpo:zone: us-central1-a\n",
+        ["has no top-level `config:` key, so Pulumi would ignore 'gke-kpo:project'", "indented by two spaces"],
+    ),
+    "config not a mapping": ("config:\n  - gke-kpo:project\n", ["`config:` must be a mapping"]),
+    "foreign namespace": (
+        DEV.replace("gke-kpo:zone:", "gke_kpo:zone:"),
+        ["is written `gke_kpo:zone`", "did you mean gke-kpo:zone?"],
+    ),
+    "misspelled key": (DEV.replace("gke-kpo:zone:", "gke-kpo:zoen:"), ["gke-kpo:zoen: unknown key", "gke-kpo:zone?"]),
+    "key without namespace": (DEV.replace("gke-kpo:zone:", "zone:"), ["`zone:` without a namespace", "gke-kpo:zone"]),
+}
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_a_bad_stack_file_is_one_clear_error(case: str, tmp_path: Path) -> None:
+    text, expected = CASES[case]
+    printed = _refused(_plan_file(tmp_path, text))
+    for part in expected:
+        assert part in printed
+
+
+def test_a_wrong_yaml_type_is_reported_with_every_other_problem(tmp_path: Path) -> None:
+    text = (
+        DEV.replace("gke-kpo:quota_pods: 10", 'gke-kpo:quota_pods: "10"')
+        .replace("    etl-dev:\n", "    etl-dev:\n      namespace: Not_A_Label\n")
+        .replace("gke-kpo:gpu_spot:", "gke-kpo:gpu_spott:")
+        .replace("gke-kpo:zone:", "gke_kpo:zone:")
+    )
+    printed = _refused(_plan_file(tmp_path, text))
+    assert "(4 problem(s))" in printed
+    for key in (
+        "gke-kpo:quota_pods: '10' is not a YAML integer",
+        "gke-kpo:tenants.etl-dev.namespace: 'Not_A_Label'",
+        "gke-kpo:gpu_spot?",
+        "gke_kpo:zone",
+    ):
+        assert key in printed
+
+
+def test_a_missing_stack_names_the_existing_ones_and_how_to_create_it(tmp_path: Path) -> None:
+    name = "no-such-stack-" + tmp_path.name.lower().replace("_", "-")
+    printed = _refused(run_plan("--stack", name, "--build-dir", str(tmp_path)))
+    assert f"no stack file Pulumi.{name}.yaml; existing stacks: {', '.join(known_stacks())}" in printed
+    assert f"copy Pulumi.{known_stacks()[0]}.yaml to Pulumi.{name}.yaml" in printed
+
+
+def test_make_plan_with_an_empty_stack_says_what_to_type() -> None:
+    result = subprocess.run(["make", "--no-print-directory", "plan", "STACK="], cwd=REPO_ROOT,
+                            capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert result.returncode != 0
+    assert "error: no stack given: run `make plan STACK=<stack>`; existing stacks:" in result.stderr
+    assert "usage:" not in result.stderr
+
+
+def test_the_program_itself_reports_a_foreign_namespace_as_the_cli_runs_it() -> None:
+    """Under the real CLI the program gets its config from the engine: the same check runs in __main__.py."""
+    with pytest.raises(ProgramError) as caught:
+        run_program("dev", {"gke_kpo:zone": "us-central1-b"})
+    assert "did you mean gke-kpo:zone?" in str(caught.value)
+    assert caught.value.plan.resources == []
