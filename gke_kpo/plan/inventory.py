@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from gke_kpo.plan.capture import REPO_ROOT, Plan, PlannedResource
+from gke_kpo.yaml_text import safe_dump
 
 GOLDEN_DIR = REPO_ROOT / "tests" / "golden"
 
@@ -45,13 +44,8 @@ def inventory(plan: Plan) -> list[dict[str, Any]]:
     return sorted(entries, key=lambda entry: (entry["type"], entry["name"]))
 
 
-# libyaml's emitter writes the same text as the pure-Python one, about ten times faster: a hundred tenants
-# make an inventory of some 700 resources (benchmarks/tenant_scale.py).
-_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-
-
 def inventory_yaml(plan: Plan) -> str:
-    return yaml.dump(inventory(plan), Dumper=_DUMPER, sort_keys=False, width=120)
+    return safe_dump(inventory(plan), sort_keys=False, width=120)
 
 
 def golden_path(stack: str) -> Path:
