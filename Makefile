@@ -1,21 +1,36 @@
-# Every target sets up .venv by itself on first use (and again when a requirements file changes).
+# Every target sets up what it needs by itself on first use (and again when a requirements file changes):
+# plan/render/preview/up the lean .venv (requirements-plan.txt); test/lint/benchmark add requirements-dev.txt on top.
+# `make help` lists the public targets from their `##` comments below.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-READY := $(VENV)/.ready
+PIP := $(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt
+LEAN_READY := $(VENV)/.ready
+DEV_READY := $(VENV)/.dev-ready
 STACK ?= dev
 POLICY_CONFIG = policies/config/$(STACK).json
 # Without a config file the pack's own (strictest) default levels apply, in make plan and the CLI alike.
 POLICY_CONFIG_FLAG = $(if $(wildcard $(POLICY_CONFIG)),--policy-pack-config $(POLICY_CONFIG))
 
-.PHONY: venv plan test lint render golden benchmark preview up
+.PHONY: help venv plan render stack preview up test lint golden benchmark cli-check stack-check
 
-$(READY): requirements.txt requirements-dev.txt policies/requirements.txt constraints.txt
+## List the public targets and their options.
+help:
+	@echo "usage: make <target> [VAR=value ...]; start with: make plan, then README.md \"From zero to a running task\""
+	@awk '/^## /{doc = doc (doc ? "\n" : "") "      " substr($$0, 4); next} \
+	     /^[a-z][a-z-]*:/ && doc {sub(/:.*/, ""); print "make " $$0; print doc; doc = ""; next} {doc = ""}' $(MAKEFILE_LIST)
+
+$(LEAN_READY): requirements-plan.txt requirements.txt policies/requirements.txt constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt -c constraints.txt
+	$(PIP) -r requirements-plan.txt
 	touch $@
 
-venv: $(READY)
+$(DEV_READY): $(LEAN_READY) requirements-dev.txt
+	$(PIP) -r requirements-dev.txt
+	touch $@
+
+## Create .venv with the lean path only (what plan, render, preview and up need).
+venv: $(LEAN_READY)
 
 # The policy pack's own interpreter (PulumiPolicy.yaml: virtualenv venv), which the real CLI runs it with.
 PACK_READY := policies/venv/.ready
@@ -24,41 +39,65 @@ $(PACK_READY): policies/requirements.txt constraints.txt
 	policies/venv/bin/python -m pip install --quiet --disable-pip-version-check -r policies/requirements.txt -c constraints.txt
 	touch $@
 
-## Credential-free preview: plan, policy verdicts, rendered Airflow files (build/$(STACK)/).
-plan: $(READY)
+## Credential-free preview: what would be created/updated/replaced against tests/golden/<stack>.yaml, policy
+## verdicts, mock Airflow files in build/<stack>/airflow/<tenant>/. STACK=<name> (default dev).
+## Exit 0 passed, 1 mandatory policy violated, 2 config error, 3 program bug (make itself then exits 2).
+plan: stack-check $(LEAN_READY)
 	$(PY) -m gke_kpo.plan --stack $(STACK)
 
-## Everything CI runs. The gate tests then start the pack with its own venv, as the CLI does.
+## Airflow files from `pulumi stack output --json --show-secrets > outputs.json`, one folder per tenant:
+## <OUT>/<tenant>/ (that tenant's Astro project, say). Safe in existing folders: new files are written, identical
+## ones left alone, requirements/airflow_settings merged, anything else listed and refused unless FORCE=1.
+## Usage: make render OUTPUTS=<outputs.json> OUT=<dir> [TENANT=<name> (that tenant only)] [CONN_ID=<id>]
+##   [FORCE=1] [CHECK=1 (write nothing; exit 1 on drift)] [DEFERRABLE=0 (no triggerer)] [KEEP_FAILED_PODS=1]
+##   [GPU_STARTUP_TIMEOUT=<seconds>] (README "Long GPU tasks")
+render: $(LEAN_READY)
+	@test -n "$(OUTPUTS)" -a -n "$(OUT)" || { echo "usage: make render OUTPUTS=<outputs.json> OUT=<dir> [TENANT=<name>] [CONN_ID=<id>] [FORCE=1] [CHECK=1] [DEFERRABLE=0] [KEEP_FAILED_PODS=1] [GPU_STARTUP_TIMEOUT=<s>]" >&2; exit 2; }
+	@$(PY) -m gke_kpo.render --outputs "$(OUTPUTS)" --out "$(OUT)" $(if $(TENANT),--tenant "$(TENANT)") $(if $(CONN_ID),--conn-id "$(CONN_ID)") \
+		$(if $(FORCE),--force) $(if $(CHECK),--check) $(if $(filter 0,$(DEFERRABLE)),--no-deferrable) $(if $(filter 1,$(KEEP_FAILED_PODS)),--keep-failed-pods) \
+		$(if $(GPU_STARTUP_TIMEOUT),--gpu-startup-timeout "$(GPU_STARTUP_TIMEOUT)")
+
+## Start your own stack: make stack NAME=<name> [POLICY=1] writes Pulumi.<name>.yaml from a commented template
+## (and policies/config/<name>.json with POLICY=1); never overwrites.
+stack:
+	@test -n "$(NAME)" || { echo "usage: make stack NAME=<name> [POLICY=1]"; exit 2; }
+	@$(PYTHON) -m gke_kpo.new_stack --name="$(NAME)" $(if $(POLICY),--policy)
+
+comma := ,
+space := $(subst ,, )
+# `make plan STACK=` would otherwise reach argparse (or the CLI) with an empty name.
+stack-check:
+	@test -n "$(STACK)" || { echo "error: no stack given: run \`make $(MAKECMDGOALS) STACK=<stack>\`; existing stacks: $(subst $(space),$(comma) ,$(sort $(patsubst Pulumi.%.yaml,%,$(wildcard Pulumi.*.yaml))))" >&2; exit 2; }
+
+# Real Pulumi runs need the CLI and the GKE auth plugin; say so before building any venv.
+cli-check:
+	@command -v pulumi >/dev/null || { echo "error: the pulumi CLI is not on PATH; install it: curl -fsSL https://get.pulumi.com | sh (or brew install pulumi/tap/pulumi), then open a new shell" >&2; exit 2; }
+	@command -v gke-gcloud-auth-plugin >/dev/null || { echo "error: gke-gcloud-auth-plugin is not on PATH; install it: gcloud components install gke-gcloud-auth-plugin" >&2; exit 2; }
+
+## Real `pulumi preview` with the policy pack (needs the pulumi CLI, gke-gcloud-auth-plugin, Google credentials).
+preview: stack-check cli-check $(LEAN_READY) $(PACK_READY)
+	pulumi preview --stack $(STACK) --policy-pack policies $(POLICY_CONFIG_FLAG)
+
+## Real `pulumi up` with the policy pack (same needs as preview).
+up: stack-check cli-check $(LEAN_READY) $(PACK_READY)
+	pulumi up --stack $(STACK) --policy-pack policies $(POLICY_CONFIG_FLAG)
+
+## Everything CI runs (lint, types, all tests); adds the test and Airflow tooling to .venv.
 test: lint $(PACK_READY)
 	$(PY) -m pytest
 
-lint: $(READY)
+## ruff, mypy and actionlint only.
+lint: $(DEV_READY)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy
 	$(VENV)/bin/actionlint .github/workflows/*.yml
 
-## Airflow artifacts from `pulumi stack output --json --show-secrets > outputs.json`.
-## One folder per tenant: $(OUT)/<tenant>/. Optional: TENANT=<name> renders that tenant only; CONN_ID=<id>
-## (default gke_kpo); CHECK=1 only lists files that differ (exit 1), for CI drift checks;
-## DEFERRABLE=0 for a deployment without a triggerer; KEEP_FAILED_PODS=1 keeps failed pods for debugging.
-render: $(READY)
-	@test -n "$(OUTPUTS)" -a -n "$(OUT)" || { echo "usage: make render OUTPUTS=<outputs.json> OUT=<dir> [TENANT=<name>] [CONN_ID=<id>] [CHECK=1] [DEFERRABLE=0] [KEEP_FAILED_PODS=1]"; exit 2; }
-	$(PY) -m gke_kpo.render --outputs "$(OUTPUTS)" --out "$(OUT)" $(if $(TENANT),--tenant "$(TENANT)") $(if $(CONN_ID),--conn-id "$(CONN_ID)") $(if $(CHECK),--check) \
-		$(if $(filter 0,$(DEFERRABLE)),--no-deferrable) $(if $(filter 1,$(KEEP_FAILED_PODS)),--keep-failed-pods)
-
-## Rewrite tests/golden/<stack>.yaml after a deliberate change to what a stack creates.
-golden: $(READY)
+## Rewrite tests/golden/<stack>.yaml after a deliberate change to what a stack creates (docs/development.md).
+golden: $(LEAN_READY)
 	$(PY) -m gke_kpo.plan.golden
 
-## Plan speed against the SDK imports, then `make plan` with 1, 10 and 100 generated tenants.
-benchmark: $(READY)
+## Time the mock plan (docs/benchmarks.md).
+benchmark: $(LEAN_READY)
 	$(PY) benchmarks/plan_speed.py
 	$(PY) benchmarks/tenant_scale.py
-
-## Real Pulumi CLI (needs `pulumi` on PATH and Google credentials).
-preview: $(READY) $(PACK_READY)
-	pulumi preview --stack $(STACK) --policy-pack policies $(POLICY_CONFIG_FLAG)
-
-up: $(READY) $(PACK_READY)
-	pulumi up --stack $(STACK) --policy-pack policies $(POLICY_CONFIG_FLAG)

@@ -25,7 +25,9 @@ def fixed_name(
     name, so a replacement must delete the old one first. The bridge already infers this for a ``name`` it could
     have autonamed; saying it here keeps it true for any bridge version and for ``account_id``/``role_id``.
     ``protect`` makes ``pulumi destroy`` (and any replacement) stop before it deletes anything; left None, the
-    resource inherits its component's protection.
+    resource inherits its component's protection. Kubernetes objects with a set ``metadata.name`` (the tenant's
+    namespace, Role, task KSA, ...) need nothing here: pulumi-kubernetes deletes a named object before replacing
+    it itself (its tests/sdk "Cause hard delete-before-replace" steps).
     """
     return pulumi.ResourceOptions(
         parent=parent,

@@ -71,6 +71,8 @@ RESOURCE_QUOTA = "kubernetes:core/v1:ResourceQuota"
 LIMIT_RANGE = "kubernetes:core/v1:LimitRange"
 ROLE = "kubernetes:rbac.authorization.k8s.io/v1:Role"
 ROLE_BINDING = "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding"
+WORKLOAD_IDENTITY_POOL = "gcp:iam/workloadIdentityPool:WorkloadIdentityPool"
+WORKLOAD_IDENTITY_POOL_PROVIDER = "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider"
 
 _TPG = "terraform-provider-google "
 _CLUSTER_SRC = _TPG + "resource_container_cluster.go"
@@ -81,6 +83,10 @@ _NODE_SRC = (
 )
 _K8S_SRC = "pulumi-kubernetes provider/pkg/provider/diff.go forceNew: metadata.name/namespace for every kind"
 _IAM_MEMBER_SRC = _TPG + "tpgiamresource/resource_iam_member.go: role, member, condition ForceNew"
+_WIF_SRC = (
+    _TPG + "services/iamworkloadidentitypool (project and the pool/provider ids immutable; oidc, "
+    "attribute_condition and attribute_mapping update in place; docs/federation.md) "
+)
 _NAMES = ("cluster_name",)
 """The name prefix of every created network resource and of the node service account is the cluster name."""
 
@@ -229,7 +235,7 @@ REVIEW: tuple[InputReview, ...] = (
     *_rows(
         SERVICE_ACCOUNT,
         _TPG + "resource_google_service_account.go",
-        ("accountId", True, ("cluster_name", *_tenant("airflow_gsa_name", "task_service_account"))),
+        ("accountId", True, ("cluster_name", *_tenant("airflow_gsa_name", "task_service_account", "federation"))),
         ("project", True, ("project",)),
         ("displayName", False, ("cluster_name",)),
     ),
@@ -244,7 +250,9 @@ REVIEW: tuple[InputReview, ...] = (
             (
                 "cluster_name",
                 "project",
-                *_tenant("airflow_service_account", "airflow_gsa_name", "identity_mode", "task_service_account"),
+                *_tenant(
+                    "airflow_service_account", "airflow_gsa_name", "identity_mode", "task_service_account", "federation"
+                ),
             ),
         ),
     ),
@@ -252,7 +260,11 @@ REVIEW: tuple[InputReview, ...] = (
         SERVICE_ACCOUNT_IAM_MEMBER,
         _IAM_MEMBER_SRC + "; iam_service_account.go: service_account_id ForceNew",
         # Airflow's and the task account's workloadIdentityUser bindings, and the deployer's actAs on the node account.
-        ("serviceAccountId", True, ("cluster_name", "project", *_tenant("airflow_gsa_name", "task_service_account"))),
+        (
+            "serviceAccountId",
+            True,
+            ("cluster_name", "project", *_tenant("airflow_gsa_name", "task_service_account", "federation")),
+        ),
         ("role", True, ()),
         (
             "member",
@@ -265,7 +277,10 @@ REVIEW: tuple[InputReview, ...] = (
                     "airflow_k8s_service_account",
                     "namespace",
                     "task_service_account",
+                    "federation",
                 ),
+                "project_number",
+                "federation_pool_id",
                 "deployer_member",
             ),
         ),
@@ -311,7 +326,7 @@ REVIEW: tuple[InputReview, ...] = (
                     "access_model",
                     "xcom_push",
                     "gpu_count",
-                    *_tenant("xcom_push", "airflow_service_account", "task_service_account"),
+                    *_tenant("xcom_push", "airflow_service_account", "task_service_account", "federation"),
                 ),
             ),
             ("metadata.name", True, _tenant("namespace", "task_service_account")),
@@ -326,7 +341,9 @@ REVIEW: tuple[InputReview, ...] = (
         (
             "subjects",
             False,
-            _tenant("airflow_service_account", "airflow_gsa_name", "identity_mode", "task_service_account"),
+            _tenant(
+                "airflow_service_account", "airflow_gsa_name", "identity_mode", "task_service_account", "federation"
+            ),
         ),
     ),
     *_rows(
@@ -345,6 +362,27 @@ REVIEW: tuple[InputReview, ...] = (
         ),
     ),
     *_rows(SERVICE_ACCOUNT_K8S, _K8S_SRC, ("automountServiceAccountToken", False, ())),
+    *_rows(
+        WORKLOAD_IDENTITY_POOL,
+        _WIF_SRC + "resource_iam_workload_identity_pool.go",
+        ("workloadIdentityPoolId", True, ("federation_pool_id", "cluster_name")),
+        ("project", True, ("project",)),
+        ("displayName", False, ()),
+        ("description", False, ()),
+    ),
+    *_rows(
+        WORKLOAD_IDENTITY_POOL_PROVIDER,
+        _WIF_SRC + "resource_iam_workload_identity_pool_provider.go",
+        ("workloadIdentityPoolId", True, ("federation_pool_id", "cluster_name")),
+        # The provider id is a digest of the issuer (gke_kpo/federation_build.py): a new issuer, a new provider.
+        ("workloadIdentityPoolProviderId", True, _tenant("federation", named=False)),
+        ("project", True, ("project",)),
+        ("displayName", False, _tenant("federation", named=False)),
+        ("description", False, _tenant("federation", named=False)),
+        ("attributeMapping", False, ()),
+        ("attributeCondition", False, _tenant("federation", named=False)),
+        ("oidc", False, ("project_number", "federation_pool_id", *_tenant("federation", named=False))),
+    ),
 )
 
 

@@ -9,10 +9,11 @@ import pulumi_kubernetes as k8s
 
 from components.cluster import Cluster, ClusterArgs
 from components.cluster_identity import cluster_identifier
+from components.federated_identity import FederationPool, FederationPoolArgs
 from components.iam_access import IamAccess, IamAccessArgs
 from components.network import Network, NetworkArgs
 from components.tenant import Tenant, TenantArgs
-from gke_kpo import outputs
+from gke_kpo import federation_build, outputs
 from gke_kpo.kubeconfig import kubeconfig_yaml
 from gke_kpo.node_config import gpu_summary
 from gke_kpo.permissions import rbac_rules
@@ -55,6 +56,7 @@ def deploy(settings: Settings) -> dict[str, Any]:
         cluster_identifier=cluster_identifier(settings),
         opts=pulumi.ResourceOptions(parent=cluster),
     )
+    pool = _federation_pool(settings)
     for tenant in settings.tenants:
         Tenant(
             f"{prefix}-{tenant.name}",
@@ -68,6 +70,8 @@ def deploy(settings: Settings) -> dict[str, Any]:
                 cluster=cluster,
                 provider=provider,
                 protect_namespace=settings.cluster.deletion_protection,
+                federation_pool=pool,
+                project_number=settings.project_number,
             ),
         )
     for warning in settings.warnings:
@@ -82,12 +86,26 @@ def deploy(settings: Settings) -> dict[str, Any]:
         outputs.IAM_PERMISSIONS: iam.permissions,
         outputs.GPU: gpu_summary(settings.gpu),
         outputs.KUBECONFIG: kubeconfig,
-        outputs.TENANTS: {tenant.name: tenant_output(tenant, settings.gpu is not None) for tenant in settings.tenants},
+        outputs.TENANTS: {tenant.name: tenant_output(tenant, settings) for tenant in settings.tenants},
     }
 
 
-def tenant_output(tenant: TenantSettings, has_gpu_pool: bool) -> dict[str, Any]:
-    task = tenant.task_service_account
+def _federation_pool(settings: Settings) -> FederationPool | None:
+    """One pool per stack, only when a tenant runs Airflow outside Google Cloud."""
+    federated = tuple(t.identity.federation for t in settings.federated_tenants if t.identity.federation)
+    if not federated:
+        return None
+    return FederationPool(
+        f"{settings.cluster.name}-federation",
+        FederationPoolArgs(settings.project, settings.project_number, settings.federation_pool_id, federated),
+        # A destroyed pool keeps its id for 30 days (docs/federation.md): protected with the cluster, like it.
+        pulumi.ResourceOptions(protect=settings.cluster.deletion_protection),
+    )
+
+
+def tenant_output(tenant: TenantSettings, settings: Settings) -> dict[str, Any]:
+    task, federation = tenant.task_service_account, tenant.identity.federation
+    has_gpu_pool = settings.gpu is not None
     return {
         outputs.NAMESPACE: tenant.namespace.name,
         outputs.AIRFLOW_IDENTITY: tenant.identity.email,
@@ -102,4 +120,9 @@ def tenant_output(tenant: TenantSettings, has_gpu_pool: bool) -> dict[str, Any]:
             outputs.GOOGLE_SERVICE_ACCOUNT: task.email,
             outputs.ROLES: list(task.roles),
         },
+        outputs.CREDENTIAL_CONFIG: None
+        if federation is None
+        else federation_build.credential_config(
+            federation, settings.project_number, settings.federation_pool_id, tenant.identity.email
+        ),
     }

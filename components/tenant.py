@@ -8,6 +8,9 @@ import pulumi
 import pulumi_gcp as gcp
 import pulumi_kubernetes as k8s
 
+from components.federated_identity import FederatedAccount, FederatedAccountArgs, FederationPool
+from components.lifecycle import fixed_name
+from gke_kpo.federation import FederatedIdentitySettings
 from gke_kpo.limits import limit_range_item
 from gke_kpo.permissions import AccessModel, rbac_rules
 from gke_kpo.settings import IdentityMode, TaskServiceAccountSettings, TenantSettings
@@ -35,6 +38,9 @@ class TenantArgs:
     cluster: pulumi.Resource
     provider: k8s.Provider
     protect_namespace: bool
+    federation_pool: FederationPool | None = None
+    """The stack's pool, when a tenant is federated; this tenant's grants name its principals."""
+    project_number: str = ""
 
 
 class Tenant(pulumi.ComponentResource):
@@ -66,6 +72,8 @@ class Tenant(pulumi.ComponentResource):
     def _airflow_identity(self, name: str) -> list[pulumi.Resource]:
         """gke mode: a Google SA for self-hosted Airflow that only Airflow's KSA may impersonate; astro: none."""
         identity = self._args.tenant.identity
+        if identity.federation is not None:
+            return self._federated_account(name, identity.federation)
         if identity.mode is not IdentityMode.GKE:
             return []
         account = gcp.serviceaccount.Account(
@@ -73,7 +81,8 @@ class Tenant(pulumi.ComponentResource):
             project=self._args.project,
             account_id=identity.gsa_name,
             display_name=f"Airflow KubernetesPodOperator launcher of tenant {self._args.tenant.name}",
-            opts=pulumi.ResourceOptions(parent=self),
+            # account_id comes from config and Google refuses a second account of that id: delete before replace.
+            opts=fixed_name(self),
         )
         gcp.serviceaccount.IAMMember(
             f"{name}-airflow-workload-identity",
@@ -83,6 +92,17 @@ class Tenant(pulumi.ComponentResource):
             opts=self._waits_for_cluster(),
         )
         return [account]
+
+    def _federated_account(self, name: str, federation: FederatedIdentitySettings) -> list[pulumi.Resource]:
+        """federated mode: a Google SA only the tenant's listed subjects of its issuer may impersonate."""
+        args = self._args
+        assert args.federation_pool is not None, "the stack creates the pool when a tenant is federated"
+        account = FederatedAccount(
+            f"{name}-federated",
+            FederatedAccountArgs(args.project, args.project_number, args.federation_pool, federation),
+            pulumi.ResourceOptions(parent=self),
+        )
+        return account.dependencies
 
     def _on_cluster(self, *depends_on: pulumi.Resource, protect: bool = False) -> pulumi.ResourceOptions:
         return pulumi.ResourceOptions(
@@ -135,7 +155,8 @@ class Tenant(pulumi.ComponentResource):
             project=self._args.project,
             account_id=task.account_id,
             display_name=f"KPO tasks of tenant {self._args.tenant.name}",
-            opts=pulumi.ResourceOptions(parent=self),
+            # account_id comes from config and Google refuses a second account of that id: delete before replace.
+            opts=fixed_name(self),
         )
         k8s.core.v1.ServiceAccount(
             f"{name}-task-ksa",

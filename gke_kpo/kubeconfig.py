@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
 from gke_kpo.yaml_text import safe_dump
 
@@ -21,10 +21,25 @@ def context_name(project: str, location: str, cluster_name: str) -> str:
     return f"gke_{project}_{location}_{cluster_name}"
 
 
+CREDENTIALS_ENV: Final = "GOOGLE_APPLICATION_CREDENTIALS"
+
+
+def exec_env(credentials_path: str | None) -> list[dict[str, str]]:
+    """Federated identities: ADC in the plugin reads this credential file. Set on the exec entry only, so
+    other Google clients in the worker keep their own credentials."""
+    return [{"name": CREDENTIALS_ENV, "value": credentials_path}] if credentials_path else []
+
+
 def kubeconfig_dict(
-    project: str, location: str, cluster_name: str, endpoint: str, ca_certificate: str
+    project: str,
+    location: str,
+    cluster_name: str,
+    endpoint: str,
+    ca_certificate: str,
+    credentials_path: str | None = None,
 ) -> dict[str, Any]:
     name = context_name(project, location, cluster_name)
+    env = exec_env(credentials_path)
     return {
         "apiVersion": "v1",
         "kind": "Config",
@@ -51,6 +66,7 @@ def kubeconfig_dict(
                         "provideClusterInfo": True,
                         "interactiveMode": "Never",
                         "installHint": INSTALL_HINT,
+                        **({"env": env} if env else {}),
                     }
                 },
             }
@@ -58,6 +74,13 @@ def kubeconfig_dict(
     }
 
 
-def kubeconfig_yaml(project: str, location: str, cluster_name: str, endpoint: str, ca_certificate: str) -> str:
-    config = kubeconfig_dict(project, location, cluster_name, endpoint, ca_certificate)
+def kubeconfig_yaml(
+    project: str,
+    location: str,
+    cluster_name: str,
+    endpoint: str,
+    ca_certificate: str,
+    credentials_path: str | None = None,
+) -> str:
+    config = kubeconfig_dict(project, location, cluster_name, endpoint, ca_certificate, credentials_path)
     return safe_dump(config, sort_keys=False, default_flow_style=False)

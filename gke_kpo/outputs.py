@@ -39,6 +39,10 @@ TASK_SERVICE_ACCOUNT: Final = "task_service_account"
 """``null`` when the tenant has none: the Python SDK keeps a None nested in a dict as JSON null (it drops only
 top-level None exports: pulumi.runtime.rpc serialize_properties skips them, serialize_property does not)."""
 
+CREDENTIAL_CONFIG: Final = "credential_config"
+"""identity_mode federated: the ``external_account`` file the renderer writes as gcp-credentials.json (no secret:
+it names the provider, the token file and the service account to impersonate); ``null`` otherwise."""
+
 TENANT_FIELDS: Final = (
     NAMESPACE,
     AIRFLOW_IDENTITY,
@@ -47,6 +51,7 @@ TENANT_FIELDS: Final = (
     RBAC_RULES,
     GPU_QUOTA,
     TASK_SERVICE_ACCOUNT,
+    CREDENTIAL_CONFIG,
 )
 
 # The fields of a non-null TASK_SERVICE_ACCOUNT.

@@ -3,15 +3,28 @@
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Callable
 
-from gke_kpo import accelerators, artifact_registry, deployer, names
+from gke_kpo import accelerators, artifact_registry, deployer, federation, federation_build, names
 from gke_kpo.config_reader import ConfigReader
 from gke_kpo.config_schema import resolve
 from gke_kpo.errors import ConfigError
 from gke_kpo.parse_tenants import TENANTS_KEY, TenantInput, parse_tenant, read_tenant_inputs
 from gke_kpo.permissions import AccessModel
-from gke_kpo.settings import ClusterSettings, GpuPoolSettings, NetworkSettings, Settings, SystemPoolSettings
-from gke_kpo.tenant_checks import access_model_fences_tenants, gpu_quotas, unique_namespaces_and_identities
+from gke_kpo.settings import (
+    ClusterSettings,
+    GpuPoolSettings,
+    NetworkSettings,
+    Settings,
+    SystemPoolSettings,
+    TenantSettings,
+)
+from gke_kpo.tenant_checks import (
+    access_model_fences_tenants,
+    gpu_quotas,
+    unique_federated_subjects,
+    unique_namespaces_and_identities,
+)
 
 RELEASE_CHANNELS = ("RAPID", "REGULAR", "STABLE", "EXTENDED")
 GPU_DRIVER_VERSIONS = ("DEFAULT", "LATEST", "INSTALLATION_DISABLED")
@@ -32,6 +45,7 @@ def parse_settings(raw_values: dict[str, str], stack: str) -> Settings:
     tenants = tuple(parse_tenant(tenant, values, project, problems) for tenant in inputs)
     gpu, access_model = _gpu_pool(read), read.member("access_model", AccessModel)
     unique_namespaces_and_identities(tenants, problems)
+    unique_federated_subjects(tenants, problems)
     access_model_fences_tenants(tenants, access_model, problems)
     warnings = gpu_quotas(tenants, gpu, bool(zone), _quota_gpus_keys(inputs, stack_values), problems)
     settings = Settings(
@@ -46,6 +60,8 @@ def parse_settings(raw_values: dict[str, str], stack: str) -> Settings:
         tenants=tenants,
         access_model=access_model,
         custom_role_id=_custom_role_id(read),
+        project_number=_project_number(read, project, tenants),
+        federation_pool_id=_federation_pool_id(read),
         artifact_registry_repositories=_artifact_registry_repositories(read),
         warnings=tuple(warnings),
     )
@@ -231,3 +247,26 @@ def _artifact_registry_repositories(read: ConfigReader) -> tuple[artifact_regist
         read.fail(key, f"{value!r} is listed twice", "list each repository once")
     valid = dict.fromkeys(value for value in values if not artifact_registry.repository_problem(value))
     return tuple(artifact_registry.parse_repository(value) for value in valid)
+
+
+def _project_number(read: ConfigReader, project: str, tenants: tuple[TenantSettings, ...]) -> str:
+    fix = federation.PROJECT_NUMBER_FIX.replace("PROJECT", project or "PROJECT")
+    number = read.text("project_number", _unless_empty(federation.project_number_problem), fix)
+    federated = [tenant.name for tenant in tenants if tenant.identity.federation is not None]
+    if federated and not number:
+        read.fail(
+            "project_number",
+            f"is required because tenant {', '.join(federated)} is federated: every principal:// member names it",
+            f"set it (quoted) to the output of {fix}",
+        )
+    return number
+
+
+def _federation_pool_id(read: ConfigReader) -> str:
+    explicit = read.text("federation_pool_id", _unless_empty(federation.pool_id_problem), "e.g. kpo-gpu-airflow-2")
+    return explicit or federation_build.pool_id(str(read.values.get("cluster_name", "")))
+
+
+def _unless_empty(rule: Callable[[str], str | None]) -> Callable[[str], str | None]:
+    """An optional key whose empty default means 'not used' or 'derive it'."""
+    return lambda value: rule(value) if value else None

@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
-from gke_kpo import names
+from gke_kpo import federation, names
 from gke_kpo.config_reader import ConfigReader
 from gke_kpo.config_schema import ConfigValue, has_declared_type, yaml_fix
 from gke_kpo.errors import Problem
+from gke_kpo.federation import FederatedIdentitySettings
 from gke_kpo.settings import (
     IdentityMode,
     IdentitySettings,
@@ -160,14 +161,16 @@ def _identity(read: ConfigReader, tenant: TenantInput, project: str) -> Identity
     read.text("airflow_k8s_namespace", names.dns1123_label_problem, "Airflow's namespace, e.g. airflow")
     read.text("airflow_k8s_service_account", names.dns1123_label_problem, "e.g. airflow-worker")
     email = read.text("airflow_service_account")
-    if mode is IdentityMode.GKE:
+    federated = _federation(tenant, mode, read.problems)
+    if mode is not IdentityMode.ASTRO:
         if email:
+            created_from = "airflow_gsa_name" if mode is IdentityMode.GKE else "federation.account_id"
             read.fail(
                 "airflow_service_account",
-                "is only used with identity_mode astro; identity_mode gke creates the account from airflow_gsa_name",
+                f"is only used with identity_mode astro; identity_mode {mode} creates the account from {created_from}",
                 "remove airflow_service_account, or set identity_mode to astro",
             )
-        email = names.service_account_email(gsa_name, project)
+        email = names.service_account_email(federated.account_id if federated else gsa_name, project)
     elif not email:
         problem = Problem(
             tenant.path("airflow_service_account"),
@@ -181,7 +184,30 @@ def _identity(read: ConfigReader, tenant: TenantInput, project: str) -> Identity
             names.service_account_email_problem,
             "use the service account e-mail, e.g. name@project.iam.gserviceaccount.com",
         )
-    return IdentitySettings(mode, email, gsa_name, wi_project, k8s_namespace, ksa)
+    return IdentitySettings(mode, email, gsa_name, wi_project, k8s_namespace, ksa, federated)
+
+
+FEDERATION_EXAMPLE = (
+    "e.g. federation: {preset: eks, issuer: https://oidc.eks.<region>.amazonaws.com/id/<id>, "
+    "subjects: [system:serviceaccount:airflow:airflow-worker]} (README, Airflow outside Google Cloud)"
+)
+
+
+def _federation(tenant: TenantInput, mode: IdentityMode, problems: list[Problem]) -> FederatedIdentitySettings | None:
+    body, path = tenant.fields.get("federation"), tenant.path("federation")
+    if mode is not IdentityMode.FEDERATED:
+        if body is not None:
+            problems.append(
+                Problem(path, "is only used with identity_mode federated", "set identity_mode: federated, or remove it")
+            )
+        return None
+    if body is None:
+        if not any(problem.key == path for problem in problems):  # else it is there, but no mapping
+            problems.append(Problem(path, "is required with identity_mode federated", FEDERATION_EXAMPLE))
+        return None
+    settings, found = federation.from_fields(body, path, derived_account_id("airflow", tenant.name))
+    problems.extend(found)
+    return settings
 
 
 def _task_service_account(

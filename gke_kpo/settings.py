@@ -6,12 +6,14 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from gke_kpo.artifact_registry import Repository
+from gke_kpo.federation import FederatedIdentitySettings
 from gke_kpo.permissions import AccessModel
 
 
 class IdentityMode(StrEnum):
     ASTRO = "astro"
     GKE = "gke"
+    FEDERATED = "federated"
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,8 @@ class IdentitySettings:
     wi_project: str
     k8s_namespace: str
     k8s_service_account: str
+    federation: FederatedIdentitySettings | None = None
+    """federated mode: the issuer and subjects that may become the Google SA ``email``."""
 
     @property
     def workload_identity_member(self) -> str:
@@ -123,10 +127,18 @@ class Settings:
     tenants: tuple[TenantSettings, ...]
     access_model: AccessModel
     custom_role_id: str
+    project_number: str = ""
+    """Needed (and required) only when a tenant is federated: it is part of every principal:// member."""
+    federation_pool_id: str = ""
+    """The Workload Identity Pool federated tenants share (created only when a tenant is federated)."""
     artifact_registry_repositories: tuple[Repository, ...] = ()
     """Repositories the node service account may read (private task images); each is granted on its own."""
     warnings: tuple[str, ...] = ()
     """Problems worth telling but not refusing (e.g. GPU quotas over-subscribing the shared pool)."""
+
+    @property
+    def federated_tenants(self) -> tuple[TenantSettings, ...]:
+        return tuple(tenant for tenant in self.tenants if tenant.identity.federation is not None)
 
     @property
     def location(self) -> str:

@@ -20,8 +20,35 @@ def _path(tenant: TenantSettings, field: str) -> str:
     return f"tenants.{tenant.name}.{field}"
 
 
+_IDENTITY_FIELDS = {
+    IdentityMode.ASTRO: "airflow_service_account",
+    IdentityMode.GKE: "airflow_gsa_name",
+    IdentityMode.FEDERATED: "federation.account_id",
+}
+
+
 def _identity_field(tenant: TenantSettings) -> str:
-    return "airflow_gsa_name" if tenant.identity.mode is IdentityMode.GKE else "airflow_service_account"
+    return _IDENTITY_FIELDS[tenant.identity.mode]
+
+
+def unique_federated_subjects(tenants: tuple[TenantSettings, ...], problems: list[Problem]) -> None:
+    """One workload (issuer + subject) is one identity: listed in two tenants, it could act as both."""
+    owner: dict[tuple[str, str], str] = {}
+    for tenant in tenants:
+        identity = tenant.identity.federation
+        if identity is None:
+            continue
+        for subject in identity.subjects:
+            first = owner.setdefault((identity.issuer, subject), tenant.name)
+            if first != tenant.name:
+                problems.append(
+                    Problem(
+                        _path(tenant, "federation.subjects"),
+                        f"{subject} of {identity.issuer} is tenant {first}'s Airflow too: one workload would "
+                        "act as both tenants",
+                        "give each Airflow deployment its own service accounts, and list each in one tenant only",
+                    )
+                )
 
 
 def unique_namespaces_and_identities(tenants: tuple[TenantSettings, ...], problems: list[Problem]) -> None:

@@ -29,7 +29,12 @@ def _stack_default(key: str, description: str, type_: str = "string") -> TenantF
 
 TENANT_FIELDS: Final = (
     TenantField("namespace", "string", "the tenant name", "Kubernetes namespace the tenant's KPO pods run in."),
-    TenantField("identity_mode", "string", "`astro`", "astro: an Astro Deployment's e-mail is given; gke: create one."),
+    TenantField(
+        "identity_mode",
+        "string",
+        "`astro`",
+        "astro: an Astro Deployment's e-mail is given; gke: create one; federated: Airflow outside Google Cloud.",
+    ),
     TenantField(
         "airflow_service_account", "string", "(required in astro mode)", "astro: the Deployment's identity e-mail."
     ),
@@ -54,6 +59,24 @@ TENANT_FIELDS: Final = (
         "none",
         "A Google SA the tenant's pods run as: `{roles: [..], kubernetes_service_account, account_id}`.",
     ),
+    TenantField(
+        "federation",
+        "object",
+        "(required in federated mode)",
+        "federated: the Airflow cluster's OIDC issuer and the service accounts it may act for (below).",
+    ),
+)
+
+FEDERATION_FIELDS: Final = (
+    TenantField("preset", "string", "none", "astro-aws, eks, aks or kubernetes: fills token_path and audience."),
+    TenantField("issuer", "string", "(required)", "https:// OIDC issuer of Airflow's cluster (the token's `iss`)."),
+    TenantField(
+        "subjects", "array", "(required)", "Exact `system:serviceaccount:<ns>:<sa>` of the workers and triggerer."
+    ),
+    TenantField("audience", "string", "the preset's", "The token's `aud` (the provider accepts only it)."),
+    TenantField("token_path", "string", "the preset's", "Absolute path of the token file in the Airflow containers."),
+    TenantField("account_id", "string", "`airflow-<tenant>`", "Account id of the Google SA Airflow becomes."),
+    TenantField("kubernetes_issuer", "boolean", "`true`", "false: subjects need not be Kubernetes service accounts."),
 )
 
 TASK_SERVICE_ACCOUNT_FIELDS: Final = (
@@ -107,9 +130,9 @@ def markdown_table() -> str:
     rows = ["| tenant field | type | default | description |", "| --- | --- | --- | --- |"]
     for field in TENANT_FIELDS:
         rows.append(f"| `{field.name}` | {field.type} | {field.default} | {field.description} |")
-    for field in TASK_SERVICE_ACCOUNT_FIELDS:
-        name = f"task_service_account.{field.name}"
-        rows.append(f"| `{name}` | {field.type} | {field.default} | {field.description} |")
+    for prefix, fields in (("task_service_account", TASK_SERVICE_ACCOUNT_FIELDS), ("federation", FEDERATION_FIELDS)):
+        for field in fields:
+            rows.append(f"| `{prefix}.{field.name}` | {field.type} | {field.default} | {field.description} |")
     return "\n".join(rows)
 
 

@@ -33,7 +33,9 @@ EXIT_CODES = f"""exit status:
   (`make plan` exits 2 on any failure and prints this status as "Error <n>")
 
 examples:
-  make plan STACK=dev
+  make plan                                    # the dev stack
+  make plan STACK=prod
+  make stack NAME=staging && make plan STACK=staging
   python -m gke_kpo.plan --stack dev --stack-file /tmp/Pulumi.dev.yaml   # try an edit without touching the repo"""
 
 

@@ -46,4 +46,6 @@ class MockCloud(pulumi.runtime.Mocks):
         return f"{args.name}-id", {**args.inputs, **computed}
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[Any, Any], list[tuple[str, str]] | None]:
-        return {}, None
+        """Data sources answer nothing (values only Google knows stay unset); the mock monitor iterates
+        the failures, so they are an empty list, never None."""
+        return {}, []

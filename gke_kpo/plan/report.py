@@ -48,9 +48,7 @@ class Report:
             header,
             *self._tree(),
             self._diff_summary(),
-            "",
             *self._policies(verdicts, build),
-            "",
             *_pointers(build, airflow_files),
         ]
 
@@ -150,7 +148,7 @@ class Report:
         head = f"  {level} {verdict.policy} @ {where}: "
         if not mandatory:
             return [_clip(head + findings[0])]
-        wrapped = textwrap.wrap(" ".join(findings), LINE_WIDTH - 6)
+        wrapped = textwrap.wrap(" ".join(findings), LINE_WIDTH - 6, break_on_hyphens=False)
         return [head.rstrip(), *(f"      {line}" for line in wrapped)]
 
 
@@ -201,12 +199,24 @@ def _clip(line: str) -> str:
     return line if len(line) <= LINE_WIDTH else line[: LINE_WIDTH - 3] + "..."
 
 
+def _files_by_tenant(airflow_files: list[str]) -> list[tuple[list[str], list[str]]]:
+    """Tenants with the same set of files share a line: a hundred tenants stay a few lines."""
+    files: dict[str, list[str]] = {}
+    for path in airflow_files:
+        tenant, _, relative = path.partition("/")
+        files.setdefault(f"{tenant}/", []).append(relative)
+    groups: dict[tuple[str, ...], list[str]] = {}
+    for tenant, relatives in files.items():
+        groups.setdefault(tuple(relatives), []).append(tenant)
+    return [(tenants, list(relatives)) for relatives, tenants in groups.items()]
+
+
 def _pointers(build: Path, airflow_files: list[str]) -> list[str]:
     airflow = build / "airflow"
     return [
-        f"Airflow files in {shown(airflow)}/ are derived from MOCK outputs (endpoint {MOCK_ENDPOINT} and the CA are",
-        "  placeholders): for a real cluster render them from `pulumi stack output` with `make render`.",
-        *textwrap.wrap(", ".join(airflow_files), LINE_WIDTH, initial_indent="  ", subsequent_indent="  "),
+        f"Airflow files in {shown(airflow)}/<tenant>/ are derived from MOCK outputs (endpoint {MOCK_ENDPOINT},",
+        "  placeholder CA): for a real cluster render them from `pulumi stack output` with `make render`.",
+        *(_clip(f"  {', '.join(tenants)}: {', '.join(files)}") for tenants, files in _files_by_tenant(airflow_files)),
         f"Full inventory: {shown(build / 'plan.yaml')}   outputs (MOCK): {shown(build / 'outputs.json')}",
     ]
 

@@ -35,11 +35,10 @@ def missing_stack_message(stack: str, path: Path, known: list[str]) -> str:
     existing = ", ".join(known) or "none"
     if not stack:
         return f"no stack given: run `make plan STACK=<stack>`; existing stacks: {existing}"
-    template = f"Pulumi.{known[0]}.yaml" if known else "the README's example"
-    return (
-        f"no stack file {shown(path)}; existing stacks: {existing}. "
-        f"To create stack {stack}, copy {template} to {path.name} and edit it"
-    )
+    missing = f"no stack file {shown(path)}; existing stacks: {existing}"
+    if stack in known or path.name != f"Pulumi.{stack}.yaml":
+        return missing  # a --stack-file that is not there: nothing to create
+    return f"{missing}. To create stack {stack}: make stack NAME={stack} (a commented {path.name} to edit)"
 
 
 def read_config(path: Path) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -49,10 +50,12 @@ def _quota(inputs: Inputs) -> str:
 
 def _limit_range(inputs: Inputs) -> str:
     limits = (inputs.get("spec", {}).get("limits") or [{}])[0]
-    request, limit, most = limits.get("defaultRequest", {}), limits.get("default", {}), limits.get("max", {})
+    request, most = limits.get("defaultRequest", {}), limits.get("max", {})
+    # Without a default limit, LimitRanger makes max the limit of a container that sets none.
+    default_limit, source = (limits["default"], "default") if limits.get("default") else (most, "max")
     return (
-        f"default cpu {request.get('cpu')}/{limit.get('cpu')} mem {request.get('memory')}/{limit.get('memory')}, "
-        f"max cpu {most.get('cpu')} mem {most.get('memory')}"
+        f"request cpu {request.get('cpu')} mem {request.get('memory')}, "
+        f"limit cpu {default_limit.get('cpu')} mem {default_limit.get('memory')} ({source})"
     )
 
 
@@ -70,6 +73,26 @@ def _member(inputs: Inputs) -> str:
     return f"{role.rpartition('/roles/')[2] if '/roles/' in role else role} -> {inputs.get('member')}"
 
 
+def _account_member(inputs: Inputs) -> str:
+    """Who may act as the account, in the few characters the table leaves: namespace/service account."""
+    member = str(inputs.get("member", ""))
+    federated = re.match(r"^principal://.*/subject/system:serviceaccount:([^:]+):(.+)$", member)
+    if federated:
+        return f"federated {federated[1]}/{federated[2]}"
+    gke = re.match(r"^serviceAccount:[^\[]+\.svc\.id\.goog\[(.+)\]$", member)
+    if gke:
+        return f"gke {gke[1]}"
+    return f"{str(inputs.get('role', '')).removeprefix('roles/')} -> {member}"
+
+
+def _pool_provider(inputs: Inputs) -> str:
+    """The condition and audiences in full are in plan.yaml; here: that it pins subjects, and to how many."""
+    condition, oidc = str(inputs.get("attributeCondition", "")), inputs.get("oidc", {})
+    pinned = re.fullmatch(r"assertion\.sub in \[(.*)\]", condition)
+    subjects = f"sub in {len(pinned[1].split(', '))} subject(s)" if pinned else f"condition {condition or 'NONE'}"
+    return f"{subjects}, aud {','.join(oidc.get('allowedAudiences', [])) or 'NONE'}"
+
+
 def _router_nat(inputs: Inputs) -> str:
     return f"{inputs.get('router')}, ips {inputs.get('natIpAllocateOption')}"
 
@@ -84,6 +107,9 @@ KEY_INPUTS: dict[str, Callable[[Inputs], str]] = {
     "gcp:serviceaccount/account:Account": lambda i: f"{i.get('accountId')}@{i.get('project')}",
     "gcp:projects/iAMCustomRole:IAMCustomRole": _custom_role,
     "gcp:projects/iAMMember:IAMMember": _member,
+    "gcp:serviceaccount/iAMMember:IAMMember": _account_member,
+    "gcp:iam/workloadIdentityPool:WorkloadIdentityPool": lambda i: f"pool {i.get('workloadIdentityPoolId')}",
+    "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider": _pool_provider,
     "kubernetes:core/v1:Namespace": _namespace,
     "kubernetes:core/v1:ResourceQuota": _quota,
     "kubernetes:core/v1:LimitRange": _limit_range,

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from gke_kpo.render.files import changed_files, write_files
+from gke_kpo.render.files import write_files
 from gke_kpo.render.long_tasks import DagOptions
+from gke_kpo.render.place import place_files
 from gke_kpo.render.render import DEFAULT_CONN_ID, render_files
 from gke_kpo.render.validate import OutputsError
 
-__all__ = ["DEFAULT_CONN_ID", "DagOptions", "OutputsError", "changed_files", "render_files", "write_files"]
+__all__ = ["DEFAULT_CONN_ID", "DagOptions", "OutputsError", "place_files", "render_files", "write_files"]

@@ -1,4 +1,4 @@
-"""``python -m gke_kpo.render --outputs FILE --out DIR [--conn-id ID] [--check] [DAG options]``."""
+"""``python -m gke_kpo.render --outputs FILE --out DIR [--tenant NAME] [--force | --check] [options]``."""
 
 from __future__ import annotations
 
@@ -7,8 +7,31 @@ import json
 import sys
 from pathlib import Path
 
-from gke_kpo.render import DEFAULT_CONN_ID, DagOptions, OutputsError, changed_files, render_files, write_files
+from gke_kpo.federation_build import CREDENTIALS_PATH_IN_IMAGE
+from gke_kpo.render import DEFAULT_CONN_ID, DagOptions, OutputsError, render_files
 from gke_kpo.render.long_tasks import GPU_STARTUP_TIMEOUT_SECONDS
+from gke_kpo.render.place import place_files
+from gke_kpo.render.validate import UnknownTenantError, check_conn_id
+
+EXAMPLES = """\
+examples:
+  pulumi stack output --stack dev --json --show-secrets > outputs.json
+  make render OUTPUTS=outputs.json OUT=~/astro                       # every tenant, each into ~/astro/<tenant>/
+  make render OUTPUTS=outputs.json OUT=~/astro TENANT=ml-dev         # only ~/astro/ml-dev/ (your Astro project)
+  make render OUTPUTS=outputs.json OUT=~/astro CHECK=1               # only say what would change (exit 1 if any)
+  make render OUTPUTS=outputs.json OUT=~/astro FORCE=1               # overwrite the files listed as "differs"
+  make render OUTPUTS=outputs.json OUT=~/astro DEFERRABLE=0          # a deployment without a triggerer
+  python -m gke_kpo.render --outputs build/dev/outputs.json --out /tmp/mock --conn-id remote_gke
+
+what happens to each file (one line per file is always printed):
+  written / would write   it did not exist
+  unchanged               it already holds exactly this
+  merged / would merge    requirements.txt: your lines kept, missing pins added;
+                          airflow_settings.yaml: the connection set by conn_id, your other entries kept
+  differs                 anything else that differs: nothing at all is written (exit 1) unless --force
+  overwritten             --force replaced it (requirements/settings are still merged, never replaced)
+exit codes: 0 done (or nothing to change), 1 refused or --check found changes, 2 bad outputs, --conn-id or --tenant
+"""
 
 
 def _positive_seconds(text: str) -> int:
@@ -20,13 +43,23 @@ def _positive_seconds(text: str) -> int:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m gke_kpo.render",
-        description="Render the Airflow artifacts from `pulumi stack output --json --show-secrets`.",
+        description="Render each tenant's Airflow files (kubeconfig, connection, Dockerfile, requirements, DAG) from "
+        "`pulumi stack output --json --show-secrets` into <out>/<tenant>/, which may be that tenant's Astro project.",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--outputs", required=True, type=Path, help="the stack outputs JSON file")
-    parser.add_argument("--out", required=True, type=Path, help="the folder to write into")
-    parser.add_argument("--conn-id", default=DEFAULT_CONN_ID, help="Airflow connection id")
+    parser.add_argument("--out", required=True, type=Path, help="the folder to write into (created if missing)")
+    parser.add_argument("--conn-id", default=DEFAULT_CONN_ID, help=f"Airflow connection id (default {DEFAULT_CONN_ID})")
     parser.add_argument("--tenant", help="render only this tenant (default: every tenant, each in <out>/<tenant>/)")
-    parser.add_argument("--check", action="store_true", help="write nothing; exit 1 listing the files that differ")
+    parser.add_argument(
+        "--credentials-path",
+        default=CREDENTIALS_PATH_IN_IMAGE,
+        help="federated tenants: where the image holds gcp-credentials.json (default: %(default)s)",
+    )
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--force", action="store_true", help="overwrite files that differ (make: FORCE=1)")
+    mode.add_argument("--check", action="store_true", help="write nothing; exit 1 if any file would change")
     parser.add_argument(
         "--deferrable",
         action=argparse.BooleanOptionalAction,
@@ -54,23 +87,40 @@ def _dag_options(args: argparse.Namespace) -> DagOptions:
     )
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+def _render(args: argparse.Namespace) -> dict[str, str] | None:
+    try:
+        check_conn_id(args.conn_id)
+    except OutputsError as error:
+        print(f"error: --conn-id (make: CONN_ID): {error}", file=sys.stderr)
+        return None
     try:
         outputs = json.loads(args.outputs.read_text(encoding="utf-8"))
         if not isinstance(outputs, dict):
             raise OutputsError("the outputs file must hold one JSON object")
-        files = render_files(outputs, args.conn_id, args.tenant, _dag_options(args))
+        return render_files(outputs, args.conn_id, args.tenant, _dag_options(args), args.credentials_path)
+    except UnknownTenantError as error:
+        print(f"error: --tenant (make: TENANT): {error}", file=sys.stderr)
+        return None
     except (OSError, json.JSONDecodeError, OutputsError) as error:
         print(f"error: {args.outputs}: {error}", file=sys.stderr)
+        return None
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    files = _render(args)
+    if files is None:
         return 2
-    if not args.check:
-        write_files(files, args.out)
-        return 0
-    stale = changed_files(files, args.out)
-    for relative in stale:
-        print(f"differs: {args.out / relative}", file=sys.stderr)
-    return 1 if stale else 0
+    outcome = place_files(files, args.out, force=args.force, dry_run=args.check)
+    print("\n".join(outcome.lines))
+    if outcome.refused:
+        print(
+            "refused: the files marked 'differs' are not what this render produces, so nothing was written.\n"
+            "Compare them (--check), then rerun with --force (make: FORCE=1) to overwrite them.",
+            file=sys.stderr,
+        )
+        return 1
+    return 1 if args.check and outcome.pending else 0
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ import json
 import shlex
 from typing import Any
 
+from gke_kpo.federation_build import CREDENTIALS_FILE_NAME, credential_file
 from gke_kpo.kubeconfig import context_name, kubeconfig_dict, kubeconfig_yaml
 from gke_kpo.render import pins
 from gke_kpo.render.long_tasks import DagOptions
@@ -27,13 +28,14 @@ def _kubeconfig_args(stack: TenantOutputs) -> tuple[str, str, str, str, str]:
     )
 
 
-def kubeconfig_file(stack: TenantOutputs) -> str:
-    return kubeconfig_yaml(*_kubeconfig_args(stack))
+def kubeconfig_file(stack: TenantOutputs, credentials_path: str | None = None) -> str:
+    """``credentials_path``: a federated identity's credential file in the image (see gke_kpo.federation)."""
+    return kubeconfig_yaml(*_kubeconfig_args(stack), credentials_path)
 
 
-def connection_extra(stack: TenantOutputs) -> dict[str, Any]:
+def connection_extra(stack: TenantOutputs, credentials_path: str | None = None) -> dict[str, Any]:
     return {
-        "kube_config": kubeconfig_dict(*_kubeconfig_args(stack)),
+        "kube_config": kubeconfig_dict(*_kubeconfig_args(stack), credentials_path),
         "namespace": stack.namespace,
         # A JSON boolean: the string "false" is truthy and would select in-cluster config.
         "in_cluster": False,
@@ -44,23 +46,29 @@ def _compact_json(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"))
 
 
-def connection(stack: TenantOutputs) -> dict[str, Any]:
-    return {"conn_type": "kubernetes", "extra": connection_extra(stack)}
+def connection(
+    stack: TenantOutputs, credentials_path: str | None = None, description: str | None = None
+) -> dict[str, Any]:
+    # Airflow's connection JSON accepts a description (shown in the UI): the one mark JSON can carry.
+    described = {"description": description} if description else {}
+    return {"conn_type": "kubernetes", "extra": connection_extra(stack, credentials_path), **described}
 
 
-def connection_json(stack: TenantOutputs) -> str:
-    return json.dumps(connection(stack), indent=2, sort_keys=True) + "\n"
+def connection_json(stack: TenantOutputs, credentials_path: str | None = None, description: str | None = None) -> str:
+    return json.dumps(connection(stack, credentials_path, description), indent=2, sort_keys=True) + "\n"
 
 
 def env_var_name(conn_id: str) -> str:
     return f"AIRFLOW_CONN_{conn_id.upper()}"
 
 
-def connection_env(stack: TenantOutputs, conn_id: str) -> str:
-    return f"{env_var_name(conn_id)}={shlex.quote(_compact_json(connection(stack)))}\n"
+def connection_env(
+    stack: TenantOutputs, conn_id: str, credentials_path: str | None = None, description: str | None = None
+) -> str:
+    return f"{env_var_name(conn_id)}={shlex.quote(_compact_json(connection(stack, credentials_path, description)))}\n"
 
 
-def airflow_settings(stack: TenantOutputs, conn_id: str) -> str:
+def airflow_settings(stack: TenantOutputs, conn_id: str, credentials_path: str | None = None) -> str:
     settings = {
         "airflow": {
             "connections": [
@@ -68,7 +76,7 @@ def airflow_settings(stack: TenantOutputs, conn_id: str) -> str:
                     "conn_id": conn_id,
                     "conn_type": "kubernetes",
                     # A string: the Astro CLI lowercases nested YAML keys (apiVersion -> apiversion).
-                    "conn_extra": _compact_json(connection_extra(stack)),
+                    "conn_extra": _compact_json(connection_extra(stack, credentials_path)),
                 }
             ],
             "pools": [],
@@ -78,8 +86,16 @@ def airflow_settings(stack: TenantOutputs, conn_id: str) -> str:
     return safe_dump(settings, sort_keys=False, width=1_000_000)
 
 
-def dockerfile() -> str:
-    return render_template("Dockerfile.j2", pins=pins)
+def dockerfile(credentials_path: str | None = None) -> str:
+    """With ``credentials_path``, the image also carries the federated identity's credential file there."""
+    return render_template(
+        "Dockerfile.j2", pins=pins, credentials_file=CREDENTIALS_FILE_NAME, credentials_path=credentials_path
+    )
+
+
+def gcp_credentials(config: dict[str, Any]) -> str:
+    """The ``external_account`` file built by ``gke_kpo.federation_build.credential_config``."""
+    return credential_file(config)
 
 
 def requirements() -> str:

@@ -14,10 +14,16 @@ from gke_kpo import outputs as names
 _DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
 _HOST = re.compile(r"^[A-Za-z0-9.\-\[\]:]+$")
 _CONN_ID = re.compile(r"^[A-Za-z0-9_]+$")
+FEDERATED = "federated"
+"""The identity mode whose tenant entry carries a credential configuration."""
 
 
 class OutputsError(ValueError):
     """An output is missing or malformed; the message names the key and the fix."""
+
+
+class UnknownTenantError(OutputsError):
+    """The tenant asked for (``--tenant``) is not in the outputs: the option is wrong, not the file."""
 
 
 @dataclass(frozen=True)
@@ -50,6 +56,8 @@ class TenantOutputs:
     """The cluster's GPU pool when this tenant may use it (gpu_quota > 0), else None."""
     service_account_name: str | None
     """The tenant's task Kubernetes service account, when it has one."""
+    credential_config: dict[str, Any] | None = None
+    """identity_mode federated: the ``external_account`` file the auth plugin reads (gcp-credentials.json)."""
 
 
 def _text(raw: dict[str, Any], key: str, where: str = "") -> str:
@@ -122,6 +130,27 @@ def _service_account_name(raw: dict[str, Any], where: str) -> str | None:
     return account
 
 
+def _credential_config(raw: dict[str, Any], where: str) -> dict[str, Any] | None:
+    """Present exactly for a federated tenant; checked for what the auth plugin needs, so a hand-edited outputs
+    file fails here rather than in the plugin inside a worker."""
+    label = where + names.CREDENTIAL_CONFIG
+    config = raw.get(names.CREDENTIAL_CONFIG)
+    federated = raw.get(names.IDENTITY_MODE) == FEDERATED
+    if config is None:
+        if federated:
+            raise OutputsError(f"missing output {label!r}: a federated tenant needs its credential configuration")
+        return None
+    config = _mapping(config, label)
+    if config.get("type") != "external_account":
+        raise OutputsError(f"output {label + '.type'!r} must be 'external_account', got {config.get('type')!r}")
+    for key in ("audience", "subject_token_type", "token_url", "service_account_impersonation_url"):
+        _text(config, key, label + ".")
+    source = _mapping(config.get("credential_source"), label + ".credential_source")
+    if not str(source.get("file", "")).startswith("/"):
+        raise OutputsError(f"output {label + '.credential_source.file'!r} must be the token's absolute path")
+    return config
+
+
 def _mapping(value: Any, label: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise OutputsError(f"output {label!r} must be an object, got {value!r}")
@@ -176,6 +205,7 @@ def parse_outputs(raw: dict[str, Any]) -> dict[str, TenantOutputs]:
             xcom_push=_xcom_push(fields, where),
             gpu=gpu if _gpu_quota(fields, where) > 0 else None,
             service_account_name=_service_account_name(fields, where),
+            credential_config=_credential_config(fields, where),
         )
     return parsed
 

@@ -14,14 +14,22 @@ from pulumi_policy import EnforcementLevel, ResourceValidationPolicy, Severity
 from gke_kpo.names import authorized_networks_problem, cidr_problem
 
 from . import resource_types as types
+from .config_hints import limit, relax, set_key
 from .policy_kit import Requirement, requirement_checks, resource_validation
 from .props import is_false, is_true, items, lookup, strings
-from .settings import HARDENING_SCHEMA, deletion_protection_required
+from .settings import HARDENING_SCHEMA, REQUIRE_DELETION_PROTECTION, deletion_protection_required
 from .verdicts import Subject
 
+POLICY_NAME: Final = "gke-hardening"
 GKE_METADATA: Final = "GKE_METADATA"
 DEFAULT_COMPUTE_SA_SUFFIX: Final = "-compute@developer.gserviceaccount.com"
-_AIRFLOW_CIDRS_FIX: Final = "list only the Airflow egress CIDRs in masterAuthorizedNetworksConfig.cidrBlocks."
+
+
+def _airflow_cidrs_fix() -> str:
+    return (
+        f"{set_key('master_authorized_networks', 'only the Airflow egress CIDRs')} "
+        "(the cluster's masterAuthorizedNetworksConfig.cidrBlocks)."
+    )
 
 
 def _authorized_cidrs(props: Any) -> list[str]:
@@ -42,10 +50,10 @@ def _authorized_network_ranges(subject: Subject, _config: Mapping[str, Any]) -> 
     for cidr in cidrs:
         invalid = cidr_problem(cidr)
         if invalid:
-            yield subject.says(f"master authorized network {invalid}.", _AIRFLOW_CIDRS_FIX)
+            yield subject.says(f"master authorized network {invalid}.", _airflow_cidrs_fix())
     too_broad = authorized_networks_problem([cidr for cidr in cidrs if not cidr_problem(cidr)])
     if too_broad:
-        yield subject.says(f"master authorized networks are too broad: {too_broad}.", _AIRFLOW_CIDRS_FIX)
+        yield subject.says(f"master authorized networks are too broad: {too_broad}.", _airflow_cidrs_fix())
 
 
 def _components_disabled(props: Any, service: str, config_key: str) -> bool:
@@ -95,7 +103,7 @@ CLUSTER_REQUIREMENTS: Final = [
     Requirement(
         lambda p, _: lookup(p, "releaseChannel", "channel") in (None, "UNSPECIFIED"),
         "no release channel is set, so security patches are not applied automatically.",
-        "set releaseChannel.channel to 'REGULAR' or 'STABLE'.",
+        lambda _p, _c: f"{set_key('release_channel', 'REGULAR or STABLE')} (the cluster's releaseChannel.channel).",
     ),
     Requirement(
         lambda p, _: not is_true(lookup(p, "privateClusterConfig", "enablePrivateNodes")),
@@ -105,7 +113,7 @@ CLUSTER_REQUIREMENTS: Final = [
     Requirement(
         lambda p, _: lookup(p, "masterAuthorizedNetworksConfig") is None,
         "the control plane accepts connections from any address (no master authorized networks).",
-        "set masterAuthorizedNetworksConfig.cidrBlocks to the Airflow egress ranges.",
+        lambda _p, _c: _airflow_cidrs_fix(),
     ),
     Requirement(
         lambda p, _: is_true(lookup(p, "masterAuthorizedNetworksConfig", "gcpPublicCidrsAccessEnabled")),
@@ -116,8 +124,11 @@ CLUSTER_REQUIREMENTS: Final = [
         lambda p, _: _empty_authorized_networks_on_public_endpoint(p),
         "master authorized networks list no CIDR block while the control plane keeps its public endpoint, "
         "so nothing outside the VPC (not even Airflow) can reach it.",
-        "list the Airflow egress CIDRs in masterAuthorizedNetworksConfig.cidrBlocks, or set "
-        "privateClusterConfig.enablePrivateEndpoint to true.",
+        lambda _p, _c: (
+            f"{set_key('master_authorized_networks', 'the Airflow egress CIDRs')}, or "
+            f"{set_key('private_endpoint', 'true')} (masterAuthorizedNetworksConfig.cidrBlocks, "
+            "privateClusterConfig.enablePrivateEndpoint)."
+        ),
     ),
     Requirement(
         lambda p, _: (
@@ -145,8 +156,14 @@ CLUSTER_REQUIREMENTS: Final = [
     ),
     Requirement(
         lambda p, config: deletion_protection_required(config) and is_false(lookup(p, "deletionProtection")),
-        "deletion protection is off on a stack that requires it.",
-        "set deletionProtection to true (the pulumi-gcp default).",
+        lambda _p, config: (
+            "deletion protection is off (the cluster's deletionProtection) on a stack that requires it: "
+            f"{limit(POLICY_NAME, REQUIRE_DELETION_PROTECTION, deletion_protection_required(config))}."
+        ),
+        lambda _p, _c: (
+            f"{set_key('deletion_protection', 'true')}; or, if this stack may be deleted, relax the policy with "
+            f"{relax(POLICY_NAME, REQUIRE_DELETION_PROTECTION, False)}."
+        ),
     ),
 ]
 
@@ -190,7 +207,7 @@ NODE_POOL_REQUIREMENTS: Final = [
 
 
 POLICY: Final = ResourceValidationPolicy(
-    name="gke-hardening",
+    name=POLICY_NAME,
     description=(
         "GKE cluster and node pools: Workload Identity, GKE metadata server, no legacy ABAC or client "
         "certificate, shielded nodes with secure boot, release channel, private nodes, authorized networks "
@@ -200,7 +217,11 @@ POLICY: Final = ResourceValidationPolicy(
     severity=Severity.HIGH,
     enforcement_level=EnforcementLevel.MANDATORY,
     config_schema=HARDENING_SCHEMA,
-    remediation_steps="Each violation names the property to set; see the policy table in README.md.",
+    remediation_steps=(
+        "Each violation names what to set: the gke-kpo:<key> in Pulumi.<stack>.yaml where the value comes from "
+        "the stack config (else the resource property), and, where the stack may relax the rule, the property of "
+        "policies/config/<stack>.json."
+    ),
     validate=resource_validation(
         {
             types.CLUSTER: [*requirement_checks(CLUSTER_REQUIREMENTS), _authorized_network_ranges],

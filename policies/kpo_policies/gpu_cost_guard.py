@@ -9,11 +9,13 @@ from pulumi_policy import EnforcementLevel, ResourceValidationPolicy, Severity
 from gke_kpo.outputs import GPU_TAINT, GPU_TAINT_GKE_EFFECT
 
 from . import resource_types as types
+from .config_hints import limit, relax, set_key
 from .gpu import is_gpu_pool
 from .policy_kit import Predicate, Requirement, requirement_checks, resource_validation
 from .props import items, lookup, number
-from .settings import GPU_SCHEMA, max_gpu_nodes
+from .settings import GPU_SCHEMA, MAX_GPU_NODES, MAX_GPU_NODES_DEFAULT, max_gpu_nodes
 
+POLICY_NAME: Final = "gpu-cost-guard"
 _TAINT: Final = f"{GPU_TAINT['key']}={GPU_TAINT['value']}:{GPU_TAINT['effect']}"
 
 
@@ -33,6 +35,10 @@ def _max_nodes(props: Any) -> float | None:
     return _first_number(props, "maxNodeCount", "totalMaxNodeCount")
 
 
+def _shown(count: float | None) -> int | str:
+    return "none" if count is None else int(count)
+
+
 def _has_gpu_taint(props: Any) -> bool:
     return any(
         lookup(taint, "key") == GPU_TAINT["key"] and lookup(taint, "effect") == GPU_TAINT_GKE_EFFECT
@@ -49,7 +55,7 @@ REQUIREMENTS: Final = [
     Requirement(
         _gpu(lambda p, _: lookup(p, "autoscaling") is None or _min_nodes(p) != 0),
         "the GPU pool does not autoscale from 0, so idle GPUs are billed.",
-        "set autoscaling.minNodeCount (or totalMinNodeCount) to 0.",
+        lambda _p, _c: f"{set_key('gpu_min_nodes', '0')} (the pool's autoscaling.minNodeCount).",
     ),
     Requirement(
         _gpu(
@@ -60,8 +66,18 @@ REQUIREMENTS: Final = [
     ),
     Requirement(
         _gpu(lambda p, config: (_max_nodes(p) or float("inf")) > max_gpu_nodes(config)),
-        "the GPU pool's autoscaling maximum is missing or above this stack's maxGpuNodes.",
-        "set autoscaling.maxNodeCount (or totalMaxNodeCount) to at most the maxGpuNodes of the stack's policy config.",
+        lambda p, config: (
+            "the GPU pool's autoscaling maximum is missing or above this stack's maxGpuNodes "
+            f"(maximum {_shown(_max_nodes(p))}; limit {limit(POLICY_NAME, MAX_GPU_NODES, max_gpu_nodes(config))})."
+        ),
+        lambda p, config: (
+            f"{set_key('gpu_max_nodes', f'at most {max_gpu_nodes(config)}')} (the pool's autoscaling.maxNodeCount)"
+            + (
+                f"; or raise the limit with {relax(POLICY_NAME, MAX_GPU_NODES, _shown(_max_nodes(p)))}."
+                if _max_nodes(p)
+                else "."
+            )
+        ),
     ),
     Requirement(
         _gpu(lambda p, _: not _has_gpu_taint(p)),
@@ -73,13 +89,17 @@ REQUIREMENTS: Final = [
 
 
 POLICY: Final = ResourceValidationPolicy(
-    name="gpu-cost-guard",
+    name=POLICY_NAME,
     description=(
         "A GPU node pool autoscales from 0 to a bounded maximum and carries the nvidia.com/gpu NoSchedule taint."
     ),
     severity=Severity.MEDIUM,
     enforcement_level=EnforcementLevel.MANDATORY,
     config_schema=GPU_SCHEMA,
-    remediation_steps="Set autoscaling min 0 / max <= maxGpuNodes, initialNodeCount 0 and the nvidia.com/gpu taint.",
+    remediation_steps=(
+        "Set gke-kpo:gpu_min_nodes to 0 and gke-kpo:gpu_max_nodes to at most gpu-cost-guard.maxGpuNodes "
+        f"(policies/config/<stack>.json, default {MAX_GPU_NODES_DEFAULT}); initialNodeCount 0 and the "
+        "nvidia.com/gpu taint come with the program."
+    ),
     validate=resource_validation({types.NODE_POOL: requirement_checks(REQUIREMENTS)}),
 )

@@ -22,6 +22,12 @@ WORKLOAD_IDENTITY_MEMBER: Final = re.compile(
 )
 """``serviceAccount:<pool>.svc.id.goog[<namespace>/<kubernetes service account>]``: one KSA only."""
 
+FEDERATED_SUBJECT_MEMBER: Final = re.compile(
+    r"^principal://iam\.googleapis\.com/projects/[0-9]+/locations/global/workloadIdentityPools/"
+    r"[a-z][a-z0-9-]{2,30}[a-z0-9]/subject/[^*\s]+$"
+)
+"""One federated identity (Workload Identity Federation): a single subject of a pool, never a set."""
+
 FORBIDDEN_AT_PROJECT: Final = {
     **{role: "a basic role reaches every service of the project" for role in BASIC_ROLES},
     **{role: "it administers every cluster and every pod of the project" for role in BROAD_GKE_ROLES},
@@ -77,10 +83,13 @@ cannot see which account the pools run as, so the name is what it can check."""
 
 def _workload_identity_user(subject: Subject, members: tuple[str, ...]) -> Iterator[str]:
     for member in members:
-        if not WORKLOAD_IDENTITY_MEMBER.match(member):
+        if not (WORKLOAD_IDENTITY_MEMBER.match(member) or FEDERATED_SUBJECT_MEMBER.match(member)):
             yield subject.says(
-                f"grants {WORKLOAD_IDENTITY_USER} to {member!r}, which is not one Kubernetes service account.",
-                "use the member serviceAccount:<project>.svc.id.goog[<namespace>/<ksa>].",
+                f"grants {WORKLOAD_IDENTITY_USER} to {member!r}, which is not one Kubernetes service "
+                "account (nor one federated subject).",
+                "use the member serviceAccount:<project>.svc.id.goog[<namespace>/<ksa>], or for a federated "
+                "identity principal://iam.googleapis.com/projects/<number>/locations/global/"
+                "workloadIdentityPools/<pool>/subject/<subject>.",
             )
 
 

@@ -12,6 +12,7 @@ from typing import Final
 from pulumi_policy import EnforcementLevel, Severity, StackValidationPolicy
 
 from . import resource_types as types
+from .config_hints import relax, set_key
 from .iam import POD_PERMISSION_PREFIX, PREDEFINED_POD_ROLES, grants
 from .policy_kit import stack_validation
 from .stack_facts import StackFacts
@@ -32,8 +33,9 @@ def _project_grant(subject: Subject, facts: StackFacts) -> Iterator[str]:
             yield subject.says(
                 f"grants {', '.join(pod_permissions)} at project level to {', '.join(grant.members)}; this "
                 "reaches every namespace of every cluster in the project.",
-                "use the namespaced access model (pod permissions in the namespaced Role, only "
-                "container.clusters.get in IAM), or accept it knowingly in the project model.",
+                f"{set_key('access_model', 'namespaced')} (pod permissions in the namespaced Role, only "
+                "container.clusters.get in IAM), or accept it knowingly in the project model (this policy is "
+                f"advisory; {relax('no-project-wide-pod-access', 'enforcementLevel', 'disabled')} silences it).",
             )
 
 
@@ -42,6 +44,6 @@ POLICY: Final = StackValidationPolicy(
     description="Reports project-level IAM grants that carry container.pods.* (they reach every namespace).",
     severity=Severity.HIGH,
     enforcement_level=EnforcementLevel.ADVISORY,
-    remediation_steps="Prefer access_model=namespaced; see 'Access models' in README.md.",
+    remediation_steps="Prefer gke-kpo:access_model: namespaced (Pulumi.<stack>.yaml); see 'Access models', README.md.",
     validate=stack_validation({grant_type: [_project_grant] for grant_type in types.PROJECT_GRANTS}),
 )

@@ -8,6 +8,7 @@ from pulumi_policy import Policy
 
 from . import (
     custom_role_least_privilege,
+    federation_pinned,
     gke_hardening,
     gpu_cost_guard,
     namespace_guardrails,
@@ -30,4 +31,5 @@ POLICIES: Final[list[Policy]] = [
     namespace_guardrails.POLICY,
     stack_complete.POLICY,
     tenant_isolation.POLICY,
+    federation_pinned.POLICY,
 ]

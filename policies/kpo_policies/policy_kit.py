@@ -56,17 +56,24 @@ def stack_validation(
     return validate
 
 
+Wording = str | Callable[[Any, Mapping[str, Any]], str]
+"""A fixed text, or one built from (props, policy config): to name a value, a limit and where it is set."""
+
+
 class Requirement:
     """One property-level rule: when ``violated(props, config)``, report ``problem`` and ``fix``."""
 
-    def __init__(self, violated: Predicate, problem: str, fix: str) -> None:
+    def __init__(self, violated: Predicate, problem: Wording, fix: Wording) -> None:
         self.violated = violated
         self.problem = problem
         self.fix = fix
 
     def check(self, subject: Subject, config: Mapping[str, Any]) -> Iterable[str]:
         if self.violated(subject.props, config):
-            yield subject.says(self.problem, self.fix)
+            problem, fix = (
+                text(subject.props, config) if callable(text) else text for text in (self.problem, self.fix)
+            )
+            yield subject.says(problem, fix)
 
 
 def requirement_checks(requirements: Sequence[Requirement]) -> list[ResourceCheck]:

@@ -19,6 +19,9 @@ SA_IAM_POLICY: Final = "gcp:serviceaccount/iAMPolicy:IAMPolicy"
 SERVICE_ACCOUNT_GRANTS: Final = frozenset({SA_IAM_MEMBER, SA_IAM_BINDING, SA_IAM_POLICY})
 SERVICE_ACCOUNT_KEY: Final = "gcp:serviceaccount/key:Key"
 
+WORKLOAD_IDENTITY_POOL: Final = "gcp:iam/workloadIdentityPool:WorkloadIdentityPool"
+WORKLOAD_IDENTITY_POOL_PROVIDER: Final = "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider"
+
 _RBAC: Final = "kubernetes:rbac.authorization.k8s.io/v1:"
 NAMESPACE: Final = "kubernetes:core/v1:Namespace"
 RESOURCE_QUOTA: Final = "kubernetes:core/v1:ResourceQuota"

@@ -24,8 +24,14 @@ GPU_POOL: dict[str, Any] = {
 
 
 def loopback_outputs(
-    endpoint: str, ca_base64: str, service_account: str, xcom_push: bool = False, gpu: dict[str, Any] | None = None
+    endpoint: str,
+    ca_base64: str,
+    service_account: str,
+    xcom_push: bool = False,
+    gpu: dict[str, Any] | None = None,
+    credential_config: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
+    """``credential_config``: a federated tenant's (its Google URLs may point at loopback emulations)."""
     return {
         names.PROJECT: PROJECT,
         names.LOCATION: LOCATION,
@@ -40,11 +46,12 @@ def loopback_outputs(
             TENANT: {
                 names.NAMESPACE: NAMESPACE,
                 names.AIRFLOW_IDENTITY: service_account,
-                names.IDENTITY_MODE: "astro",
+                names.IDENTITY_MODE: "astro" if credential_config is None else "federated",
                 names.XCOM_PUSH: xcom_push,
                 names.RBAC_RULES: rbac_rules(xcom_push),
                 names.GPU_QUOTA: gpu["count"] if gpu else 0,
                 names.TASK_SERVICE_ACCOUNT: None,
+                names.CREDENTIAL_CONFIG: credential_config,
             }
         },
     }

@@ -110,8 +110,9 @@ def run_gpu_dag(
 
 
 def _stack_rules(server_tls: ServerTls) -> list[dict[str, Any]]:
-    outputs = loopback_outputs("127.0.0.1:0", server_tls.ca_base64, SERVICE_ACCOUNT)
-    rules: list[dict[str, Any]] = outputs[names.TENANTS][TENANT][names.RBAC_RULES]
+    rules: list[dict[str, Any]] = loopback_outputs("127.0.0.1:0", server_tls.ca_base64, SERVICE_ACCOUNT)[names.TENANTS][
+        TENANT
+    ][names.RBAC_RULES]
     return rules
 
 

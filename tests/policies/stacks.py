@@ -249,3 +249,44 @@ def with_extra(resources: list[Resource], *extra: Resource) -> list[Resource]:
 
 def without(resources: list[Resource], type_: str) -> list[Resource]:
     return [r for r in copy.deepcopy(resources) if r.type != type_]
+
+
+PROJECT_NUMBER: Final = "123456789012"
+POOL: Final = "kpo-airflow"
+ISSUER: Final = "https://oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"
+FEDERATED_SUBJECTS: Final = (
+    "system:serviceaccount:astro-x:astro-x-worker",
+    "system:serviceaccount:astro-x:astro-x-triggerer",
+)
+
+
+def federated_resources() -> list[Resource]:
+    """A pool, its pinned OIDC provider and one subject-level grant per subject, as gke-kpo declares them."""
+    member = f"principal://iam.googleapis.com/projects/{PROJECT_NUMBER}/locations/global/workloadIdentityPools/{POOL}/subject/"
+    listed = ", ".join(f'"{subject}"' for subject in FEDERATED_SUBJECTS)
+    return [
+        Resource(types.WORKLOAD_IDENTITY_POOL, "pool", {"workloadIdentityPoolId": POOL, "project": PROJECT}),
+        Resource(
+            types.WORKLOAD_IDENTITY_POOL_PROVIDER,
+            "provider",
+            {
+                "workloadIdentityPoolId": POOL,
+                "workloadIdentityPoolProviderId": "oidc-0123456789abcdef",
+                "attributeMapping": {"google.subject": "assertion.sub"},
+                "attributeCondition": f"assertion.sub in [{listed}]",
+                "oidc": {"issuerUri": ISSUER, "allowedAudiences": ["sts.amazonaws.com"]},
+            },
+        ),
+        *[
+            Resource(
+                types.SA_IAM_MEMBER,
+                f"federated-{index}",
+                {
+                    "serviceAccountId": "projects/p/serviceAccounts/airflow-fed",
+                    "role": "roles/iam.workloadIdentityUser",
+                    "member": member + subject,
+                },
+            )
+            for index, subject in enumerate(FEDERATED_SUBJECTS)
+        ],
+    ]

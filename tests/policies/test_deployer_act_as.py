@@ -52,7 +52,6 @@ def test_anything_wider_is_refused(grant: Resource, expected: str) -> None:
 @pytest.mark.parametrize("stack", ["dev", "prod"])
 def test_the_stacks_own_grant_passes_the_whole_pack(analyzer: AnalyzerSession, stack: str) -> None:
     plan = run_program(stack, {"gke-kpo:deployer_member": CI})
-    # dev also binds workloadIdentityUser (a gke tenant, a task service account): only the act-as grant is CI's.
     act_as = [r for r in plan.of_type(t.SA_IAM_MEMBER) if r.inputs["role"] == "roles/iam.serviceAccountUser"]
     assert [r.inputs["member"] for r in act_as] == [CI]
     result = run_gate(plan, stack, analyzer)

@@ -15,6 +15,7 @@ from gke_kpo.gate.policy_config import level_name, reconcile
 from gke_kpo.plan.capture import Plan, PlannedResource
 from policies.kpo_policies import resource_types as t
 from policies.kpo_policies.pack import POLICIES
+from tests.stacks import free_stack_name
 
 STACK_POLICIES = {
     "custom-role-least-privilege",
@@ -58,11 +59,12 @@ def test_stack_config_sets_levels(analyzer: AnalyzerSession) -> None:
 
 
 def test_missing_config_falls_back_to_the_pack_defaults(analyzer: AnalyzerSession) -> None:
-    result = run_gate(Plan("staging"), "staging", analyzer)
+    missing = free_stack_name()
+    result = run_gate(Plan(missing), missing, analyzer)
     defaults = {policy.name: level_name(policy.enforcementLevel) for policy in analyzer.info.policies}
     assert result.levels == defaults
     assert "mandatory" in result.levels.values()
-    assert "no policies/config/staging.json" in result.format()
+    assert f"no policies/config/{missing}.json" in result.format()
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,7 @@ from gke_kpo.gate import AnalyzerSession, run_gate
 from gke_kpo.permissions import AccessModel
 from gke_kpo.plan.capture import Plan, run_program
 from policies.kpo_policies import resource_types as t
+from tests.stacks import SHIPPED_STACKS
 
 from .stacks import DELETE, set_path
 
@@ -26,7 +27,7 @@ ONE_DEV_TENANT = {"ml-dev": {"airflow_service_account": "astro-ml-dev@acme-airfl
 
 
 @pytest.mark.parametrize("access_model", list(AccessModel))
-@pytest.mark.parametrize("stack", ["dev", "prod"])
+@pytest.mark.parametrize("stack", SHIPPED_STACKS)
 def test_own_stacks_pass(analyzer: AnalyzerSession, stack: str, access_model: AccessModel) -> None:
     """Not only no mandatory failure: no verdict at all, bar the project model's deliberate report."""
     overrides: dict[str, object] = {"gke-kpo:access_model": access_model.value}

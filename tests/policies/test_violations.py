@@ -12,6 +12,7 @@ from pulumi_policy import Policy
 from gke_kpo.permissions import AccessModel, rbac_rules
 from policies.kpo_policies import (
     custom_role_least_privilege,
+    federation_pinned,
     gke_hardening,
     gpu_cost_guard,
     namespace_guardrails,
@@ -25,7 +26,19 @@ from policies.kpo_policies import resource_types as t
 from policies.kpo_policies.pack import POLICIES
 
 from .harness import run_policy
-from .stacks import DELETE, IDENTITY, PROJECT, Resource, good_stack, mutated, role_binding, user, with_extra, without
+from .stacks import (
+    DELETE,
+    IDENTITY,
+    PROJECT,
+    Resource,
+    federated_resources,
+    good_stack,
+    mutated,
+    role_binding,
+    user,
+    with_extra,
+    without,
+)
 
 Stack = list[Resource]
 
@@ -655,6 +668,20 @@ CASES = [
         stack_complete.POLICY,
         _m(t.NAMESPACE, "tasks", "metadata.annotations", {}),
         "annotation gke-kpo/airflow-identity is missing",
+    ),
+    # federation-pinned (every case: tests/policies/test_federation_policy.py)
+    Case(
+        "unpinned-provider",
+        federation_pinned.POLICY,
+        lambda: mutated(
+            with_extra(good_stack(), *federated_resources()),
+            t.WORKLOAD_IDENTITY_POOL_PROVIDER,
+            "provider",
+            "attributeCondition",
+            "true",
+        ),
+        "does not pin subjects",
+        "'provider'",
     ),
 ]
 

@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 from dockerfile_parse import DockerfileParser
 
-from gke_kpo.render import pins
+from gke_kpo.federation_build import CREDENTIALS_FILE_NAME, CREDENTIALS_PATH_IN_IMAGE
+from gke_kpo.render import artifacts, pins
 
 from .conftest import load_gpu_xcom_outputs, one_tenant_files
 
@@ -55,3 +56,12 @@ def test_final_stage_is_astro_runtime_copying_only_the_plugin(instructions: list
 
 def test_nothing_is_installed_with_apt(instructions: list[dict[str, Any]]) -> None:
     assert not [step for step in instructions if step["instruction"] == "RUN"]
+
+
+def test_federated_image_also_copies_the_credential_file_before_dropping_root(tmp_path: Path) -> None:
+    parser = DockerfileParser(path=str(tmp_path))
+    parser.content = artifacts.dockerfile(credentials_path=CREDENTIALS_PATH_IN_IMAGE)
+    final = _final_stage([step for step in parser.structure if step["instruction"] != "COMMENT"])
+
+    assert [step["instruction"] for step in final] == ["FROM", "COPY", "COPY", "USER"]
+    assert final[2]["value"] == f"{CREDENTIALS_FILE_NAME} {CREDENTIALS_PATH_IN_IMAGE}"

@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from gke_kpo.render import DagOptions
+from gke_kpo.render import DagOptions, render_files
 from gke_kpo.render.long_tasks import GPU_STARTUP_TIMEOUT_SECONDS, KPO_DEFAULT_STARTUP_TIMEOUT_SECONDS
 
-from .conftest import GPU_XCOM_OUTPUTS_FILE, TENANT, one_tenant_files
+from .conftest import GPU_XCOM_OUTPUTS_FILE
 
 
 def _long_task(dag_text: str) -> dict[str, Any]:
@@ -27,8 +27,14 @@ def _long_task(dag_text: str) -> dict[str, Any]:
     raise AssertionError("the rendered DAG has no LONG_TASK")
 
 
+def _dag(files: dict[str, str]) -> str:
+    """The DAG of the outputs' one tenant (every fixture has exactly one)."""
+    (dag_text,) = [text for path, text in files.items() if path.endswith("/dags/remote_kpo.py")]
+    return dag_text
+
+
 def test_defaults_cover_a_cold_gpu_pool_defer_reattach_and_delete_every_pod(any_outputs: dict[str, Any]) -> None:
-    assert _long_task(one_tenant_files(any_outputs)["dags/remote_kpo.py"]) == {
+    assert _long_task(_dag(render_files(any_outputs))) == {
         "startup_timeout_seconds": GPU_STARTUP_TIMEOUT_SECONDS,
         "deferrable": True,
         "durable": True,
@@ -39,7 +45,7 @@ def test_defaults_cover_a_cold_gpu_pool_defer_reattach_and_delete_every_pod(any_
 
 def test_options_flip_deferral_failed_pods_and_the_timeout(gpu_outputs: dict[str, Any]) -> None:
     options = DagOptions(deferrable=False, keep_failed_pods=True, gpu_startup_timeout_seconds=600)
-    dag_text = one_tenant_files(gpu_outputs, dag_options=options)["dags/remote_kpo.py"]
+    dag_text = _dag(render_files(gpu_outputs, dag_options=options))
 
     assert _long_task(dag_text) == {
         "startup_timeout_seconds": 600,
@@ -51,7 +57,7 @@ def test_options_flip_deferral_failed_pods_and_the_timeout(gpu_outputs: dict[str
 
 
 def test_only_the_gpu_task_takes_the_long_task_settings(gpu_outputs: dict[str, Any]) -> None:
-    dag_text = one_tenant_files(gpu_outputs)["dags/remote_kpo.py"]
+    dag_text = _dag(render_files(gpu_outputs))
     assert dag_text.count("        **LONG_TASK,\n") == 1
     assert dag_text.index("        **LONG_TASK,\n") > dag_text.index('task_id="run_on_gpu"')
 
@@ -71,7 +77,8 @@ def test_cli_flags_reach_the_dag(tmp_path: Path) -> None:
     result = _cli(tmp_path, "--no-deferrable", "--keep-failed-pods", "--gpu-startup-timeout", "900")
 
     assert result.returncode == 0, result.stderr
-    assert _long_task((tmp_path / TENANT / "dags" / "remote_kpo.py").read_text()) == {
+    (dag_file,) = tmp_path.glob("*/dags/remote_kpo.py")
+    assert _long_task(dag_file.read_text()) == {
         "startup_timeout_seconds": 900,
         "deferrable": False,
         "durable": True,

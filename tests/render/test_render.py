@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from gke_kpo import outputs as names
-from gke_kpo.render import OutputsError, changed_files, pins, render_files, write_files
+from gke_kpo.render import OutputsError, pins, place_files, render_files, write_files
 
 from .conftest import GPU_XCOM_OUTPUTS_FILE, TENANT, one_tenant_files, tenant_of
 
@@ -59,11 +59,13 @@ def test_check_lists_exactly_the_files_that_drifted(tmp_path: Path) -> None:
     result = _cli("--out", str(tmp_path), "--check")
 
     assert result.returncode == 1
-    assert result.stderr.splitlines() == [
-        f"differs: {tmp_path / TENANT / 'Dockerfile'}",
-        f"differs: {tmp_path / TENANT / 'dags' / 'remote_kpo.py'}",
+    changed = [line for line in result.stdout.splitlines() if not line.startswith("unchanged")]
+    assert changed == [
+        f"differs     {tmp_path / TENANT / 'Dockerfile'}",
+        f"would write {tmp_path / TENANT / 'dags' / 'remote_kpo.py'}",
     ]
     assert (tmp_path / TENANT / "Dockerfile").read_text() == "FROM scratch\n"  # --check writes nothing
+    assert not (tmp_path / TENANT / "dags" / "remote_kpo.py").exists()
 
 
 def test_cli_reports_bad_outputs_naming_the_key(tmp_path: Path) -> None:
@@ -82,10 +84,10 @@ def test_cli_reports_bad_outputs_naming_the_key(tmp_path: Path) -> None:
     assert not (tmp_path / "out").exists()
 
 
-def test_write_then_changed_files_is_empty(tmp_path: Path, any_outputs: dict[str, Any]) -> None:
-    files = one_tenant_files(any_outputs)
+def test_written_files_are_then_unchanged(tmp_path: Path, any_outputs: dict[str, Any]) -> None:
+    files = render_files(any_outputs)
     write_files(files, tmp_path)
-    assert changed_files(files, tmp_path) == []
+    assert not place_files(files, tmp_path, dry_run=True).pending
 
 
 @pytest.mark.parametrize(
@@ -241,7 +243,11 @@ def test_cli_tenant_and_check_cover_every_tenant(tmp_path: Path, gpu_outputs: di
     assert subprocess.run([*cli, "--tenant", "team-b"], check=False).returncode == 0
     assert {path.name for path in (tmp_path / "out").iterdir()} == {"team-b"}
     check = subprocess.run([*cli, "--check"], capture_output=True, text=True, check=False)
-    assert check.returncode == 1 and f"out/{TENANT}/Dockerfile" in check.stderr and "team-b/" not in check.stderr
+    assert check.returncode == 1
+    pending = [line for line in check.stdout.splitlines() if not line.startswith("unchanged")]
+    assert f"would write {tmp_path / 'out' / TENANT / 'Dockerfile'}" in pending
+    assert not [line for line in pending if "/team-b/" in line]
+    assert len(check.stdout.splitlines()) == 2 * len(SEVEN_FILES), "one line per file of every tenant"
 
 
 def test_absent_and_null_task_service_account_render_alike(gpu_outputs: dict[str, Any]) -> None:

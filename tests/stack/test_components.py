@@ -235,7 +235,8 @@ def test_workload_identity_bindings_sit_on_accounts_and_wait_for_the_cluster(pla
     assert "roles/iam.workloadIdentityUser" not in project_roles
     gke_tenants = [t for t in tenants(plan).values() if t[outputs.IDENTITY_MODE] == "gke"]
     task_tenants = [t for t in tenants(plan).values() if t[outputs.TASK_SERVICE_ACCOUNT]]
-    bindings = plan.of_type(SA_MEMBER)
+    # Federated grants (principal://) wait for the pool, not the cluster: test_federated_component.py.
+    bindings = [b for b in plan.of_type(SA_MEMBER) if not b.inputs["member"].startswith("principal://")]
     assert len(bindings) == len(gke_tenants) + len(task_tenants)
     cluster = one(plan, CLUSTER).urn
     for binding in bindings:
@@ -288,11 +289,13 @@ def test_outputs_have_the_contract_shape(plan: Plan) -> None:
         assert all(set(rule) == {"apiGroups", "resources", "verbs"} for rule in tenant[outputs.RBAC_RULES])
         task = tenant[outputs.TASK_SERVICE_ACCOUNT]
         assert task is None or set(task) == {"kubernetes_service_account", "google_service_account", "roles"}
+        federated = tenant[outputs.IDENTITY_MODE] == "federated"
+        assert (tenant[outputs.CREDENTIAL_CONFIG] is not None) is federated
 
 
 def test_dev_has_an_ml_tenant_with_gpu_xcom_and_task_identity_and_an_etl_tenant_without(plan_for: PlanFor) -> None:
     dev = tenants(plan_for("dev"))
-    assert set(dev) == {"ml-dev", "etl-dev"}
+    assert set(dev) == {"ml-dev", "etl-dev", "ext-dev"}
     assert (dev["ml-dev"][outputs.GPU_QUOTA], dev["ml-dev"][outputs.XCOM_PUSH]) == (1, True)
     assert dev["ml-dev"][outputs.TASK_SERVICE_ACCOUNT] is not None
     assert (dev["etl-dev"][outputs.GPU_QUOTA], dev["etl-dev"][outputs.XCOM_PUSH]) == (0, False)

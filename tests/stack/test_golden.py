@@ -2,15 +2,22 @@ from __future__ import annotations
 
 import pytest
 
-from gke_kpo.plan.capture import known_stacks
+from gke_kpo.plan.capture import known_stacks, stack_file
 from gke_kpo.plan.inventory import golden_path, inventory_yaml
 from tests.stack.conftest import PlanFor
+from tests.stacks import SHIPPED_STACKS, golden_stacks
 
 
-@pytest.mark.parametrize("stack", known_stacks())
+@pytest.mark.parametrize("stack", SHIPPED_STACKS)
+def test_shipped_stacks_have_a_stack_file_and_a_golden_inventory(stack: str) -> None:
+    assert stack_file(stack).exists(), f"{stack_file(stack).name} is shipped and missing"
+    assert golden_path(stack).exists(), f"{golden_path(stack)} is missing: run `make golden` and review it"
+
+
+@pytest.mark.parametrize("stack", golden_stacks())
 def test_inventory_matches_the_reviewed_golden_file(stack: str, plan_for: PlanFor) -> None:
     golden = golden_path(stack)
-    assert golden.exists(), f"{golden} is missing: run `make golden` and review it"
+    assert stack in known_stacks(), f"{golden} has no Pulumi.{stack}.yaml: delete it or restore the stack"
     assert inventory_yaml(plan_for(stack)) == golden.read_text(), (
         f"stack {stack} would now create something else than {golden.name} says; "
         "if that is intended, run `make golden` and commit the reviewed diff"

@@ -35,7 +35,7 @@ def test_plan_prints_a_tree_the_verdict_and_where_the_files_are(stack: str, tmp_
     written = json.loads((tmp_path / stack / "outputs.json").read_text())
     assert set(written) | {GPU} == set(OUTPUT_NAMES)
     for tenant, entry in written[TENANTS].items():
-        assert (tmp_path / stack / "airflow" / tenant / "dags" / "remote_kpo.py").is_file()
+        assert (tmp_path / stack / "airflow" / tenant / "dags" / "remote_kpo.py").read_text().startswith("# MOCK: ")
         assert TASK_SERVICE_ACCOUNT in entry, "a None inside an object stays (as null) in the outputs"
     assert {path.name for path in (tmp_path / stack / "airflow").iterdir()} == set(written[TENANTS])
     assert all(op == "" for op in operations(printed).values())
@@ -138,12 +138,12 @@ def test_quota_edit_is_an_update_in_place(tmp_path: Path) -> None:
     result = plan_edited(tmp_path, "dev", {"gke-kpo:quota_pods: 10": "gke-kpo:quota_pods: 12"})
     assert result.returncode == 0, result.stderr
     ops = operations(result.stdout)
-    # The stack-level key is every tenant's default: both tenants' quotas change, nothing else.
-    for tenant in ("etl-dev", "ml-dev"):
+    # The stack-level key is every tenant's default: every tenant's quota changes, nothing else.
+    for tenant in ("etl-dev", "ext-dev", "ml-dev"):
         assert ops[("k8s:ResourceQuota", f"kpo-dev-{tenant}-quota")] == "~"
     assert "spec.hard.pods: 10 -> 12" in result.stdout
-    assert "2 to update against" in result.stdout
-    assert [op for op in ops.values() if op] == ["~", "~"]
+    assert "3 to update against" in result.stdout
+    assert [op for op in ops.values() if op] == ["~", "~", "~"]
 
 
 def test_a_stack_without_golden_inventory_shows_everything_as_create(tmp_path: Path) -> None:

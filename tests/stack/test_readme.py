@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from gke_kpo import tenant_schema
@@ -19,3 +21,44 @@ def test_readme_tables_are_generated(marker: str, table: object, command: str) -
     section = readme.split(f"<!-- {marker}:start -->\n")[1].split(f"<!-- {marker}:end -->")[0]
     assert callable(table)
     assert section.strip() == table(), f"regenerate it with: .venv/bin/python {command.removeprefix('python ')}"
+
+
+def _slug(heading: str) -> str:
+    """GitHub's anchor for a heading: lowercase, punctuation dropped, spaces to hyphens."""
+    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+
+
+def _headings(text: str) -> list[str]:
+    prose = re.sub(r"```.*?```", "", text, flags=re.DOTALL)
+    return re.findall(r"^#{1,6} (.+)$", prose, flags=re.MULTILINE)
+
+
+def test_readme_and_docs_links_resolve() -> None:
+    for document in [REPO_ROOT / "README.md", *sorted((REPO_ROOT / "docs").glob("*.md"))]:
+        text = document.read_text()
+        for target in re.findall(r"\]\(([^)\s]+)\)", text):
+            if target.startswith("http"):
+                continue
+            path, _, anchor = target.partition("#")
+            linked = (document.parent / path).resolve() if path else document
+            assert linked.exists(), f"{document.name}: broken link {target}"
+            if anchor:
+                assert anchor in {_slug(h) for h in _headings(linked.read_text())}, f"{document.name}: no #{anchor}"
+
+
+def test_readme_starts_with_the_two_commands_then_the_path_then_reference_and_troubleshooting() -> None:
+    readme = (REPO_ROOT / "README.md").read_text()
+    top_level = re.findall(r"^## (.+)$", re.sub(r"```.*?```", "", readme, flags=re.DOTALL), flags=re.MULTILINE)
+    assert top_level == ["The two commands", "From zero to a running task", "Reference", "Troubleshooting"]
+    first_screen = "\n".join(readme.splitlines()[:25])
+    assert "make plan" in first_screen and "make test" in first_screen
+    for symptom in ("403", "time out", "plugin not found", "Pending"):
+        assert symptom in readme.split("## Troubleshooting")[1], symptom
+
+
+def test_every_make_command_the_readme_shows_exists() -> None:
+    readme = (REPO_ROOT / "README.md").read_text()
+    makefile = (REPO_ROOT / "Makefile").read_text()
+    [phony] = re.findall(r"^\.PHONY:(.*)$", makefile, flags=re.MULTILINE)
+    shown = set(re.findall(r"`make ([a-z][a-z-]*)", readme)) | set(re.findall(r"^make ([a-z][a-z-]*)", readme, re.M))
+    assert shown and shown <= set(phony.split()), shown - set(phony.split())

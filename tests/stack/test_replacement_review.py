@@ -122,6 +122,10 @@ def test_machine_and_disk_changes_say_they_roll_the_nodes() -> None:
         (review.NAMESPACE, "metadata.name"),
         (review.ROLE, "metadata.namespace"),
         (review.KUBERNETES_PROVIDER, "clusterIdentifier"),
+        (review.WORKLOAD_IDENTITY_POOL, "workloadIdentityPoolId"),
+        (review.WORKLOAD_IDENTITY_POOL_PROVIDER, "workloadIdentityPoolProviderId"),
+        (review.WORKLOAD_IDENTITY_POOL_PROVIDER, "project"),
+        (review.SERVICE_ACCOUNT_IAM_MEMBER, "member"),
     ],
 )
 def test_replace_forcing_inputs(resource_type: str, path: str) -> None:
@@ -141,6 +145,9 @@ def test_replace_forcing_inputs(resource_type: str, path: str) -> None:
         (review.NAMESPACE, "metadata.labels"),
         (review.RESOURCE_QUOTA, "spec.hard"),
         (review.KUBERNETES_PROVIDER, "kubeconfig"),
+        (review.WORKLOAD_IDENTITY_POOL_PROVIDER, "attributeCondition"),
+        (review.WORKLOAD_IDENTITY_POOL_PROVIDER, "oidc.issuerUri"),
+        (review.WORKLOAD_IDENTITY_POOL_PROVIDER, "oidc.allowedAudiences[0]"),
     ],
 )
 def test_in_place_inputs(resource_type: str, path: str) -> None:

@@ -19,9 +19,6 @@ FIXED_NAME_TYPES = (
     review.CUSTOM_ROLE,
 )
 NODE_IDENTITY_GRANTS = (review.PROJECT_IAM_MEMBER, review.REPOSITORY_IAM_MEMBER)
-NOT_YET = {(review.SERVICE_ACCOUNT, "-airflow-gsa"), (review.SERVICE_ACCOUNT, "-task-gsa")}
-"""A tenant's Airflow and task service accounts (components/tenant.py) have fixed account ids and need
-delete_before_replace like the node account; left to the tenant work. The dev stack's tenants declare both."""
 IMAGES = {"artifact_registry_repositories": ["projects/acme-images/locations/us/repositories/tasks"]}
 
 
@@ -82,8 +79,6 @@ def test_fixed_names_delete_before_replace_and_nothing_else_does(options_for: Op
     options = options_for(stack, **IMAGES)
     custom = {key: declared for key, declared in options.items() if not key[0].startswith("gke-kpo:")}
     for (type_, name), declared in custom.items():
-        if any(type_ == gap_type and name.endswith(suffix) for gap_type, suffix in NOT_YET):
-            continue
         assert declared.delete_before_replace is (type_ in FIXED_NAME_TYPES), (type_, name)
 
 

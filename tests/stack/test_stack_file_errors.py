@@ -61,7 +61,7 @@ def test_a_bad_stack_file_is_one_clear_error(case: str, tmp_path: Path) -> None:
 def test_a_wrong_yaml_type_is_reported_with_every_other_problem(tmp_path: Path) -> None:
     text = (
         DEV.replace("gke-kpo:quota_pods: 10", 'gke-kpo:quota_pods: "10"')
-        .replace("    etl-dev:\n", "    etl-dev:\n      namespace: Not_A_Label\n")
+        .replace("      identity_mode: gke\n", "      identity_mode: gke\n      namespace: Not_A_Label\n")
         .replace("gke-kpo:gpu_spot:", "gke-kpo:gpu_spott:")
         .replace("gke-kpo:zone:", "gke_kpo:zone:")
     )
@@ -69,7 +69,7 @@ def test_a_wrong_yaml_type_is_reported_with_every_other_problem(tmp_path: Path) 
     assert "(4 problem(s))" in printed
     for key in (
         "gke-kpo:quota_pods: '10' is not a YAML integer",
-        "gke-kpo:tenants.etl-dev.namespace: 'Not_A_Label'",
+        "gke-kpo:tenants.etl-dev.namespace:",
         "gke-kpo:gpu_spot?",
         "gke_kpo:zone",
     ):
@@ -80,7 +80,7 @@ def test_a_missing_stack_names_the_existing_ones_and_how_to_create_it(tmp_path: 
     name = "no-such-stack-" + tmp_path.name.lower().replace("_", "-")
     printed = _refused(run_plan("--stack", name, "--build-dir", str(tmp_path)))
     assert f"no stack file Pulumi.{name}.yaml; existing stacks: {', '.join(known_stacks())}" in printed
-    assert f"copy Pulumi.{known_stacks()[0]}.yaml to Pulumi.{name}.yaml" in printed
+    assert f"make stack NAME={name}" in printed
 
 
 def test_make_plan_with_an_empty_stack_says_what_to_type() -> None:

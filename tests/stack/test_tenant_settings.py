@@ -168,4 +168,4 @@ def test_the_over_subscription_warning_is_logged_through_pulumi(caplog: pytest.L
     """pulumi.log.warn: a diagnostic under the CLI; under make plan's mocks a logging warning on stderr."""
     run_program("dev", {"gke-kpo:quota_gpus": 1})
     warnings = [record.getMessage() for record in caplog.records if record.levelname == "WARNING"]
-    assert any("tenant GPU quotas add up to 2 (ml-dev 1, etl-dev 1)" in message for message in warnings)
+    assert any("tenant GPU quotas add up to 3 (ml-dev 1, etl-dev 1, ext-dev 1)" in message for message in warnings)

@@ -1,0 +1,92 @@
+"""``make stack NAME=<name> [POLICY=1]``: start an own stack from the commented templates in templates/.
+
+Standard library only: it runs with the system Python, before any venv exists.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+from string import Template
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+TEMPLATES = REPO_ROOT / "templates"
+# Pulumi allows periods too, but Pulumi.<name>.yaml must split back into its name on "." (make plan, tests).
+_STACK_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$")
+
+
+class StackExistsError(Exception):
+    """A file the command would create is already there; it never overwrites."""
+
+
+def tenant_name(stack: str) -> str:
+    """The template's one tenant, named after the stack as far as a DNS-1123 label allows (My_Stack: my-stack)."""
+    return re.sub(r"[^a-z0-9-]", "-", stack.lower())[:63].strip("-") or "airflow"
+
+
+def stack_files(name: str, root: Path, policy: bool) -> dict[Path, str]:
+    """The files to create, with their text."""
+    template = Template((TEMPLATES / "Pulumi.stack.yaml").read_text())
+    files = {root / f"Pulumi.{name}.yaml": template.substitute(name=name, tenant=tenant_name(name))}
+    if policy:
+        files[root / "policies" / "config" / f"{name}.json"] = (TEMPLATES / "policy-config.json").read_text()
+    return files
+
+
+def create_stack(name: str, root: Path = REPO_ROOT, policy: bool = False) -> list[Path]:
+    if not _STACK_NAME.match(name):
+        raise ValueError(f"stack name {name!r}: use letters, digits, '-' and '_' (no '.'), e.g. staging")
+    files = stack_files(name, root, policy)
+    existing = [path for path in files if path.exists()]
+    if existing:
+        raise StackExistsError(", ".join(str(path.relative_to(root)) for path in existing))
+    for path, text in files.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return list(files)
+
+
+def next_steps(name: str, policy: bool) -> str:
+    relax = (
+        f"  - policies/config/{name}.json sets each policy's level (mandatory/advisory/disabled) and limits\n"
+        if policy
+        else f"  - without policies/config/{name}.json the pack's strictest defaults apply; to relax a rule, copy "
+        f"templates/policy-config.json to policies/config/{name}.json and edit it\n"
+    )
+    return (
+        f"next steps:\n"
+        f"  1. edit Pulumi.{name}.yaml: the REPLACE values (project, authorized networks, tenant service account)\n"
+        f"  2. make plan STACK={name}            # credential-free plan and policy verdicts\n"
+        f"  3. pulumi stack init {name}          # once, with the real CLI; then make preview STACK={name}\n"
+        f"{relax}"
+        f"  - make golden adds tests/golden/{name}.yaml if you want make test to pin what this stack creates"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="make stack",
+        description="Create Pulumi.<name>.yaml (and policies/config/<name>.json) from templates/.",
+        epilog="example: make stack NAME=staging POLICY=1",
+    )
+    parser.add_argument("--name", required=True, help="the stack name (make: NAME=)")
+    parser.add_argument("--policy", action="store_true", help="also write policies/config/<name>.json (POLICY=1)")
+    args = parser.parse_args(argv)
+    try:
+        created = create_stack(args.name, policy=args.policy)
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except StackExistsError as exists:
+        print(f"error: {exists} already exists; nothing was written (pick another NAME or edit it)", file=sys.stderr)
+        return 2
+    for path in created:
+        print(f"created {path.relative_to(REPO_ROOT)}")
+    print(next_steps(args.name, args.policy))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
