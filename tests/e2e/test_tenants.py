@@ -17,6 +17,7 @@ import pytest
 from kubernetes import client, config
 from kubernetes.stream import stream
 
+from gke_kpo.permissions import rbac_rules
 from policies.kpo_policies import tenant_isolation
 from tests.policies.harness import run_policy
 from tests.policies.stacks import Resource
@@ -208,17 +209,34 @@ def _api_for(tenant: Tenant, cluster: Cluster, tls: ServerTls, home: Path, monke
     return client.CoreV1Api(client.ApiClient(configuration))
 
 
+def _exec_statuses(cluster: Cluster, tenant: Tenant, tls: ServerTls, home: Path, mp: pytest.MonkeyPatch) -> set[int]:
+    """Try to exec into a pod of the tenant's namespace with its rendered kubeconfig; the API's answers to it."""
+    api = _api_for(tenant, cluster, tls, home, mp)
+    api.list_namespaced_pod(tenant.namespace)  # its token works in its namespace
+    # The fake serves no exec stream: even an authorized upgrade fails on the client (its error text varies).
+    with pytest.raises(Exception):  # noqa: B017
+        stream(api.connect_get_namespaced_pod_exec, "any-pod", tenant.namespace, command=["cat", "/airflow/xcom/r"])
+    return {r.status for r in cluster.state.audit if r.user == tenant.identity and r.attributes.resource == "pods/exec"}
+
+
 def test_a_tenant_without_xcom_cannot_exec(
     fenced: Cluster, auth_plugin: str, server_tls: ServerTls, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert not ETL.xcom_push
-    api = _api_for(ETL, fenced, server_tls, tmp_path, monkeypatch)
-    api.list_namespaced_pod(ETL.namespace)  # its token works in its namespace...
+    assert _exec_statuses(fenced, ETL, server_tls, tmp_path, monkeypatch) == {403}
 
-    # ...but its Role has no pods/exec: the API refuses the upgrade (the client's error text varies by version).
-    with pytest.raises(Exception):  # noqa: B017
-        stream(
-            api.connect_get_namespaced_pod_exec, "any-pod", ETL.namespace, command=["cat", "/airflow/xcom/return.json"]
-        )
-    exec_requests = [r for r in fenced.state.audit if r.user == ETL.identity and r.attributes.resource == "pods/exec"]
-    assert exec_requests and all(r.status == 403 for r in exec_requests)
+
+def test_the_same_tenant_with_xcom_gets_past_authorization(
+    metadata_hosts: dict[str, str],
+    auth_plugin: str,
+    server_tls: ServerTls,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The control: with its Role built for XCom, the same exec is authorized (the fake then answers 405)."""
+    with_xcom = [
+        {**m, "rules": rbac_rules(True)} if m["kind"] == "Role" and m["metadata"]["namespace"] == ETL.namespace else m
+        for m in cluster_manifests()
+    ]
+    for cluster in _serve(with_xcom, server_tls, metadata_hosts):
+        assert _exec_statuses(cluster, ETL, server_tls, tmp_path, monkeypatch) == {405}
