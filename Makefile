@@ -100,3 +100,4 @@ golden: $(LEAN_READY)
 ## Time the mock plan (docs/benchmarks.md).
 benchmark: $(LEAN_READY)
 	$(PY) benchmarks/plan_speed.py
+	$(PY) benchmarks/tenant_scale.py

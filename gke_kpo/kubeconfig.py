@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-import yaml
+from gke_kpo.yaml_text import safe_dump
 
 AUTH_PLUGIN = "gke-gcloud-auth-plugin"
 AUTH_PLUGIN_ARGS = ["--use_application_default_credentials"]
@@ -83,4 +83,4 @@ def kubeconfig_yaml(
     credentials_path: str | None = None,
 ) -> str:
     config = kubeconfig_dict(project, location, cluster_name, endpoint, ca_certificate, credentials_path)
-    return yaml.safe_dump(config, sort_keys=False, default_flow_style=False)
+    return safe_dump(config, sort_keys=False, default_flow_style=False)

@@ -5,6 +5,7 @@ pack, and writes build/<stack>/: plan.yaml (every input), outputs.json and airfl
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -109,4 +110,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    # A one-shot process: no cyclic collection at all, as in run_program, also while judging and rendering.
+    gc.disable()
     sys.exit(main())

@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from gke_kpo.plan.capture import REPO_ROOT, Plan, PlannedResource
+from gke_kpo.yaml_text import safe_dump
 
 GOLDEN_DIR = REPO_ROOT / "tests" / "golden"
 
@@ -46,7 +45,7 @@ def inventory(plan: Plan) -> list[dict[str, Any]]:
 
 
 def inventory_yaml(plan: Plan) -> str:
-    return yaml.safe_dump(inventory(plan), sort_keys=False, width=120)
+    return safe_dump(inventory(plan), sort_keys=False, width=120)
 
 
 def golden_path(stack: str) -> Path:

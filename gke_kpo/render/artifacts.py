@@ -6,14 +6,13 @@ import json
 import shlex
 from typing import Any
 
-import yaml
-
 from gke_kpo.federation_build import CREDENTIALS_FILE_NAME, credential_file
 from gke_kpo.kubeconfig import context_name, kubeconfig_dict, kubeconfig_yaml
 from gke_kpo.render import pins
 from gke_kpo.render.long_tasks import DagOptions
 from gke_kpo.render.templates import render_template
 from gke_kpo.render.validate import TenantOutputs
+from gke_kpo.yaml_text import safe_dump
 
 SEED_IMAGE = "ubuntu:latest"
 """The image of the source document's example task, kept so its DAG is recognisable."""
@@ -84,7 +83,7 @@ def airflow_settings(stack: TenantOutputs, conn_id: str, credentials_path: str |
             "variables": [],
         }
     }
-    return yaml.safe_dump(settings, sort_keys=False, width=1_000_000)
+    return safe_dump(settings, sort_keys=False, width=1_000_000)
 
 
 def dockerfile(credentials_path: str | None = None) -> str:

@@ -3,39 +3,49 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
-from typing import Final
+from typing import Final, NamedTuple
 
 from pulumi_policy import EnforcementLevel, Severity, StackValidationPolicy
 
-from gke_kpo.permissions import PERMISSION_TABLE, custom_role_permissions
+from gke_kpo.permissions import PERMISSION_TABLE, AccessModel, custom_role_permissions
 
 from . import resource_types as types
-from .iam import grants
 from .policy_kit import stack_validation
 from .props import lookup, strings
 from .stack_facts import StackFacts
-from .stack_intent import STRICTEST, StackIntent
+from .stack_intent import TenantIntent
 from .verdicts import Subject
 
 _BY_IAM: Final = {permission.iam: permission for permission in PERMISSION_TABLE}
 _DERIVE: Final = "derive permissions from gke_kpo.permissions.custom_role_permissions(access_model, xcom_push)"
 
 
-def _bound_tenants(role: Subject, facts: StackFacts) -> list[StackIntent]:
-    """The tenants whose Airflow identity holds ``role``; a tenant without a known identity counts (strictest)."""
-    members = {
-        member
-        for binding in facts.of_type(*types.PROJECT_GRANTS)
-        for grant in grants(binding)
-        if (bound := facts.custom_role_for(grant.role)) is not None and bound.urn == role.urn
-        for member in grant.members
-    }
-    tenants = facts.intents.tenants or (STRICTEST,)
-    return [t for t in tenants if t.airflow_member is None or t.airflow_member in members]
+class RoleIntent(NamedTuple):
+    """What the shared custom role may hold: XCom only when every tenant holding it pushes XCom."""
+
+    access_model: AccessModel
+    xcom_push: bool
 
 
-def _why_not(permission: str, intent: StackIntent) -> tuple[str, str]:
+def _holders(role: Subject, facts: StackFacts) -> list[TenantIntent] | None:
+    """The tenants whose Airflow identity holds ``role``; None when it is no tenant's role.
+
+    Without any known identity every custom role counts as a tenant's (strictest reading); an
+    unknown member defers the check rather than guess who holds the role.
+    """
+    intent = facts.intent()
+    identified = [tenant for tenant in intent.tenants if tenant.airflow_member]
+    if not identified:
+        return list(intent.tenants)
+    members = facts.custom_role_members(role)
+    holders = [tenant for tenant in identified if tenant.airflow_member in members]
+    unknown = facts.unknown_grant()
+    if not holders and unknown is not None:
+        raise unknown
+    return holders or None
+
+
+def _why_not(permission: str, intent: RoleIntent) -> tuple[str, str]:
     entry = _BY_IAM.get(permission)
     if entry is None:
         return "is outside the seed permission list (gke_kpo.permissions.SEED_PERMISSIONS)", "remove it"
@@ -52,11 +62,10 @@ def _why_not(permission: str, intent: StackIntent) -> tuple[str, str]:
 
 
 def _custom_role(role: Subject, facts: StackFacts) -> Iterator[str]:
-    bound = _bound_tenants(role, facts)
-    if not bound:
+    holders = _holders(role, facts)
+    if holders is None:
         return
-    # One role for every tenant; the project model admits a single tenant, so its XCom choice is the role's.
-    intent = replace(bound[0], xcom_push=any(t.xcom_push for t in bound), access_model=facts.intents.access_model)
+    intent = RoleIntent(facts.intent().access_model, bool(holders) and all(t.xcom_push for t in holders))
     allowed = set(custom_role_permissions(intent.access_model, intent.xcom_push))
     for permission in sorted(set(strings(lookup(role.props, "permissions"))) - allowed):
         problem, fix = _why_not(permission, intent)

@@ -1,4 +1,4 @@
-"""namespace-guardrails: every tenant namespace caps what KPO pods can consume."""
+"""namespace-guardrails: every tenant namespace caps what its KPO pods can consume."""
 
 from __future__ import annotations
 
@@ -13,48 +13,48 @@ from . import resource_types as types
 from .policy_kit import stack_validation
 from .props import lookup, mapping
 from .stack_facts import StackFacts
+from .stack_intent import read_tenant
 from .verdicts import Subject
 
 GPU_QUOTA_KEY: Final = f"requests.{GPU_TAINT['key']}"
 """Kubernetes only quotas extended resources such as GPUs through the ``requests.`` prefix."""
 
 
-def _in_namespace(facts: StackFacts, resource_type: str, namespace: str) -> list[Subject]:
-    return [r for r in facts.of_type(resource_type) if lookup(r.props, "metadata", "namespace") == namespace]
-
-
-def _task_namespace(subject: Subject, facts: StackFacts) -> Iterator[str]:
-    tenant = next(
-        (t for t in facts.intents.tenants if t.namespace is not None and t.namespace.urn == subject.urn), None
-    )
+def _tenant_namespace(subject: Subject, facts: StackFacts) -> Iterator[str]:
+    """Each tenant's namespace has its own caps: a tenant without them can starve every other tenant."""
+    tenant = read_tenant(subject)
     if tenant is None:
         return
     name = tenant.namespace_name
-    quotas = _in_namespace(facts, types.RESOURCE_QUOTA, str(name))
+    quotas = facts.in_namespace(types.RESOURCE_QUOTA, name)
     if not quotas:
         yield subject.says(
-            f"the task namespace {name!r} has no ResourceQuota, so one DAG can exhaust the cluster.",
+            f"the tenant namespace {name!r} has no ResourceQuota, so one DAG can exhaust the cluster "
+            "the other tenants share.",
             f"declare a ResourceQuota in {name!r} (cpu, memory, pods).",
         )
     elif (tenant.gpu_pool or facts.has_gpu_pool()) and not any(
         GPU_QUOTA_KEY in mapping(lookup(quota.props, "spec", "hard")) for quota in quotas
     ):
         yield subject.says(
-            f"the stack has a GPU pool but no ResourceQuota in {name!r} caps {GPU_QUOTA_KEY}.",
-            f"add '{GPU_QUOTA_KEY}' to the ResourceQuota's spec.hard.",
+            f"the stack has a GPU pool but no ResourceQuota in {name!r} caps {GPU_QUOTA_KEY}, so this tenant "
+            "can take every GPU of the shared pool.",
+            f"add '{GPU_QUOTA_KEY}' to the spec.hard of the ResourceQuota in {name!r} (0 for a tenant without GPUs).",
         )
-    if not _in_namespace(facts, types.LIMIT_RANGE, str(name)):
+    if not facts.in_namespace(types.LIMIT_RANGE, name):
         yield subject.says(
-            f"the task namespace {name!r} has no LimitRange, so pods without requests are unbounded.",
-            f"declare a LimitRange in {name!r} with default requests and limits.",
+            f"the tenant namespace {name!r} has no LimitRange, so pods without requests are unbounded.",
+            f"declare a LimitRange in {name!r} with default requests and container maximums.",
         )
 
 
 POLICY: Final = StackValidationPolicy(
     name="namespace-guardrails",
-    description="Every tenant namespace has a ResourceQuota (with a GPU cap when a GPU pool exists) and a LimitRange.",
+    description=(
+        "Every tenant namespace has a ResourceQuota (with a GPU cap when a GPU pool exists) and a LimitRange."
+    ),
     severity=Severity.MEDIUM,
     enforcement_level=EnforcementLevel.MANDATORY,
     remediation_steps="Declare a ResourceQuota (incl. requests.nvidia.com/gpu with a GPU pool) and a LimitRange.",
-    validate=stack_validation({types.NAMESPACE: [_task_namespace]}),
+    validate=stack_validation({types.NAMESPACE: [_tenant_namespace]}),
 )

@@ -54,7 +54,8 @@ def forbidden_at_project(role: str) -> str | None:
     reason = FORBIDDEN_AT_PROJECT.get(role)
     if reason is not None:
         return reason
-    if role.startswith("roles/iam."):
+    if role.startswith(("roles/iam.", "roles/resourcemanager.")):
+        # Resource Manager roles edit the project's (or folder's) IAM policy itself: projectIamAdmin, folderAdmin...
         return "IAM roles at project level manage identities, grant access or mint tokens"
     if role.startswith("roles/") and role.rsplit(".", 1)[-1].lower().endswith("admin"):
         return "an admin role administers a whole service (and often its IAM policy) across the project"

@@ -16,6 +16,7 @@ from . import (
     no_project_wide_pod_access,
     rbac_least_privilege,
     stack_complete,
+    tenant_isolation,
 )
 
 PACK_NAME: Final = "gke-kpo"
@@ -29,5 +30,6 @@ POLICIES: Final[list[Policy]] = [
     rbac_least_privilege.POLICY,
     namespace_guardrails.POLICY,
     stack_complete.POLICY,
+    tenant_isolation.POLICY,
     federation_pinned.POLICY,
 ]

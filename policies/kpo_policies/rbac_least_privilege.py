@@ -20,6 +20,7 @@ from . import resource_types as types
 from .policy_kit import stack_validation
 from .props import items, lookup, strings
 from .stack_facts import StackFacts
+from .stack_intent import StackIntent, TenantIntent
 from .verdicts import Subject
 
 RBAC_API_GROUP: Final = "rbac.authorization.k8s.io"
@@ -108,17 +109,29 @@ def _excess_by_reason(rule: object, xcom_push: bool) -> dict[Reason, list[Grant]
 
 def _cluster_scoped(subject: Subject, _facts: StackFacts) -> Iterator[str]:
     yield subject.says(
-        "is cluster-scoped; the Airflow identity must only reach its task namespace.",
+        "is cluster-scoped, so whatever it grants reaches every tenant's namespace (one team reading another "
+        "team's pods and logs); an Airflow identity must only reach its own task namespace.",
         "replace it with a namespaced Role and RoleBinding in the task namespace.",
     )
 
 
+def _namespace(subject: Subject) -> str | None:
+    namespace = lookup(subject.props, "metadata", "namespace")
+    return str(namespace) if namespace else None
+
+
 def _rules(subject: Subject, facts: StackFacts) -> Iterator[str]:
-    xcom_push = facts.intents.for_namespace(lookup(subject.props, "metadata", "namespace")).xcom_push
+    """A Role is judged by the XCom choice of the tenant owning its namespace (none: strictest)."""
+    namespace = _namespace(subject)
+    owner = facts.intent().owner_of(namespace)
+    xcom_push = owner is not None and owner.xcom_push
+    where = f" (namespace {namespace!r})" if namespace else ""
     for index, rule in enumerate(items(lookup(subject.props, "rules"))):
         for (problem, fix), excess in _excess_by_reason(rule, xcom_push).items():
             listed = ", ".join(str(grant) for grant in excess)
-            yield subject.says(f"rule {index} {problem}: it allows {listed}, outside the permission table.", f"{fix}.")
+            yield subject.says(
+                f"rule {index}{where} {problem}: it allows {listed}, outside the permission table.", f"{fix}."
+            )
 
 
 def _role_ref(subject: Subject) -> Iterator[str]:
@@ -129,13 +142,16 @@ def _role_ref(subject: Subject) -> Iterator[str]:
         )
 
 
-def _subject_problem(entry: object, identity: str | None) -> str | None:
+def _subject_problem(entry: object, owner: TenantIntent | None, intent: StackIntent) -> str | None:
     name, kind, api_group = (lookup(entry, key) for key in ("name", "kind", "apiGroup"))
     if name in PUBLIC_SUBJECTS:
         return f"binds {kind} {name}, i.e. everyone who can reach the API server."
-    if name != identity:
-        owner = f"the Airflow identity of the tenant owning this namespace ({identity!r})"
-        return f"binds {kind} {name!r}, which is not {owner}."
+    if name in intent.by_identity and (owner is None or name != owner.airflow_identity):
+        return None  # another tenant's identity: tenant-isolation reports it, with the cross-tenant cost.
+    if owner is None or name != owner.airflow_identity:
+        expected = owner.airflow_identity if owner else None
+        owning = f"the Airflow identity of the tenant owning this namespace ({expected!r})"
+        return f"binds {kind} {name!r}, which is not {owning}."
     # GKE authenticates the Google service account as a User; a Group or ServiceAccount that merely
     # carries the same name is a different principal, whoever controls it.
     if kind != "User" or api_group != RBAC_API_GROUP:
@@ -145,15 +161,15 @@ def _subject_problem(entry: object, identity: str | None) -> str | None:
 
 def _binding(subject: Subject, facts: StackFacts) -> Iterator[str]:
     yield from _role_ref(subject)
-    # Only the identity of the tenant that owns the namespace: another tenant's would reach pods it must not.
-    identity = facts.intents.for_namespace(lookup(subject.props, "metadata", "namespace")).airflow_identity
+    intent = facts.intent()
+    owner = None if subject.type == types.CLUSTER_ROLE_BINDING else intent.owner_of(_namespace(subject))
     for entry in items(lookup(subject.props, "subjects")):
-        problem = _subject_problem(entry, identity)
+        problem = _subject_problem(entry, owner, intent)
         if problem is not None:
             yield subject.says(
                 problem,
-                f"bind only kind User, apiGroup {RBAC_API_GROUP}, with the Airflow service account e-mail "
-                "(namespace annotation gke-kpo/airflow-identity).",
+                f"bind only kind User, apiGroup {RBAC_API_GROUP}, with the Airflow service account e-mail of the "
+                "tenant owning the namespace (its namespace annotation gke-kpo/airflow-identity).",
             )
 
 
@@ -162,7 +178,8 @@ POLICY: Final = StackValidationPolicy(
     description=(
         "No ClusterRole/ClusterRoleBinding; every (apiGroup, resource, verb) of every rule is one that "
         "gke_kpo.permissions.rbac_rules(xcom_push) grants (so no wildcard, secrets, nodes/proxy, bind, escalate, "
-        "impersonate, pods/exec without XCom); RoleBinding subjects only the Airflow identity as a User."
+        "impersonate, pods/exec without XCom, judged per tenant namespace); RoleBinding subjects only the Airflow "
+        "identity of the tenant owning the namespace, as a User."
     ),
     severity=Severity.CRITICAL,
     enforcement_level=EnforcementLevel.MANDATORY,

@@ -1,16 +1,14 @@
-"""The stack's intent, read from every tenant Namespace's labels and annotation (see gke_kpo.intent).
+"""The stack's intent, read from each tenant Namespace's labels and annotation (see gke_kpo.intent).
 
-Each tenant namespace says what it meant to grant there. Where the intent is missing or malformed (or a resource
-sits in a namespace no tenant owns), the strictest reading applies (no XCom, namespaced access, no identity) and
-``problems`` says why; stack-complete reports those problems.
+Every Namespace carrying the intent labels is one tenant. When a tenant's intent is malformed, the
+strictest reading applies to it (no XCom, namespaced access, no identity) and ``problems`` says why;
+stack-complete reports those problems.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cached_property
-from typing import Final
 
 from gke_kpo import intent
 from gke_kpo.permissions import AccessModel
@@ -20,9 +18,9 @@ from .verdicts import Subject
 
 
 @dataclass(frozen=True)
-class StackIntent:
-    namespace: Subject | None
-    namespace_name: str | None
+class TenantIntent:
+    namespace: Subject
+    namespace_name: str
     xcom_push: bool
     access_model: AccessModel
     gpu_pool: bool
@@ -31,8 +29,26 @@ class StackIntent:
 
     @property
     def airflow_member(self) -> str | None:
-        """The IAM member string of the Airflow identity."""
+        """The IAM member string of the tenant's Airflow identity."""
         return f"serviceAccount:{self.airflow_identity}" if self.airflow_identity else None
+
+
+@dataclass(frozen=True)
+class StackIntent:
+    """All tenants, indexed once: by namespace name and by Airflow identity."""
+
+    tenants: tuple[TenantIntent, ...]
+    by_namespace: dict[str, TenantIntent]
+    by_identity: dict[str, TenantIntent]
+    access_model: AccessModel
+    problems: tuple[str, ...]
+
+    def owner_of(self, namespace: object) -> TenantIntent | None:
+        return self.by_namespace.get(str(namespace)) if namespace else None
+
+    @property
+    def gpu_pool(self) -> bool:
+        return any(tenant.gpu_pool for tenant in self.tenants)
 
 
 def _flag(labels: dict[str, str], key: str, problems: list[str]) -> bool:
@@ -57,62 +73,52 @@ def _carries_intent(namespace: Subject) -> bool:
     return intent.ACCESS_MODEL_LABEL in mapping(lookup(namespace.props, "metadata", "labels"))
 
 
-STRICTEST: Final = StackIntent(None, None, False, AccessModel.NAMESPACED, False, None, ())
-
-
-@dataclass(frozen=True)
-class StackIntents:
-    """One intent per tenant namespace, and the problems reading them."""
-
-    tenants: tuple[StackIntent, ...]
-    problems: tuple[str, ...]
-
-    def for_namespace(self, namespace: object) -> StackIntent:
-        """The intent of the tenant owning ``namespace``; a cluster-scoped object (no namespace) in a one-tenant
-        stack reads that tenant's; anything else the strictest."""
-        if namespace is None and len(self.tenants) == 1:
-            return self.tenants[0]
-        return self._by_namespace.get(str(namespace), STRICTEST)
-
-    @cached_property
-    def _by_namespace(self) -> dict[str, StackIntent]:
-        """A dict, not a scan: the pack asks once per Role and RoleBinding, and a stack may hold a hundred tenants."""
-        return {str(tenant.namespace_name): tenant for tenant in self.tenants if tenant.namespace_name}
-
-    @property
-    def access_model(self) -> AccessModel:
-        models = {tenant.access_model for tenant in self.tenants}
-        return models.pop() if len(models) == 1 else AccessModel.NAMESPACED
-
-    @property
-    def gpu_pool(self) -> bool:
-        return any(tenant.gpu_pool for tenant in self.tenants)
-
-
-def read_intents(namespaces: Sequence[Subject]) -> StackIntents:
-    tenants = tuple(_read_intent(namespace) for namespace in namespaces if _carries_intent(namespace))
-    problems = [problem for tenant in tenants for problem in tenant.problems]
-    if not tenants:
-        problems.append("no Namespace carries the gke-kpo intent labels")
-    if len({tenant.access_model for tenant in tenants}) > 1:
-        problems.append(f"tenant Namespaces disagree on label {intent.ACCESS_MODEL_LABEL}; it is one per stack")
-    return StackIntents(tenants, tuple(problems))
-
-
-def _read_intent(namespace: Subject) -> StackIntent:
+def read_tenant(namespace: Subject) -> TenantIntent | None:
+    """The tenant a Namespace declares, or None for a Namespace without the intent labels."""
+    if not _carries_intent(namespace):
+        return None
     labels = {key: str(value) for key, value in mapping(lookup(namespace.props, "metadata", "labels")).items()}
     annotations = mapping(lookup(namespace.props, "metadata", "annotations"))
     problems: list[str] = []
     identity = annotations.get(intent.AIRFLOW_IDENTITY_ANNOTATION)
     if not identity:
         problems.append(f"annotation {intent.AIRFLOW_IDENTITY_ANNOTATION} is missing")
-    name = lookup(namespace.props, "metadata", "name")
-    return StackIntent(
+    name = str(lookup(namespace.props, "metadata", "name") or namespace.name)
+    return TenantIntent(
         namespace=namespace,
-        namespace_name=str(name) if name else None,
+        namespace_name=name,
         xcom_push=_flag(labels, intent.XCOM_PUSH_LABEL, problems),
         access_model=_access_model(labels, problems),
         gpu_pool=_flag(labels, intent.GPU_POOL_LABEL, problems),
         airflow_identity=str(identity) if identity else None,
-        problems=tuple(problems),
+        problems=tuple(f"namespace {name!r}: {problem}" for problem in problems),
     )
+
+
+def _stack_access_model(tenants: Sequence[TenantIntent], problems: list[str]) -> AccessModel:
+    """One cluster, one custom role: every tenant must state the same model (else the strictest applies)."""
+    models = {tenant.access_model for tenant in tenants}
+    if len(models) > 1:
+        problems.append(f"tenants disagree on {intent.ACCESS_MODEL_LABEL} ({', '.join(sorted(models))})")
+        return AccessModel.NAMESPACED
+    return next(iter(models), AccessModel.NAMESPACED)
+
+
+def read_intent(namespaces: Sequence[Subject]) -> StackIntent:
+    tenants = [tenant for tenant in map(read_tenant, namespaces) if tenant is not None]
+    problems = [problem for tenant in tenants for problem in tenant.problems]
+    if not tenants:
+        problems.append("no Namespace carries the gke-kpo intent labels")
+    by_namespace: dict[str, TenantIntent] = {}
+    by_identity: dict[str, TenantIntent] = {}
+    for tenant in tenants:
+        if by_namespace.setdefault(tenant.namespace_name, tenant) is not tenant:
+            problems.append(f"namespace {tenant.namespace_name!r} is declared by two Namespace resources")
+        identity = tenant.airflow_identity
+        if identity and by_identity.setdefault(identity, tenant) is not tenant:
+            problems.append(
+                f"identity {identity!r} is the Airflow identity of namespaces "
+                f"{by_identity[identity].namespace_name!r} and {tenant.namespace_name!r}; it could reach both"
+            )
+    access_model = _stack_access_model(tenants, problems)
+    return StackIntent(tuple(tenants), by_namespace, by_identity, access_model, tuple(problems))

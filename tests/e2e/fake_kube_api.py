@@ -1,9 +1,11 @@
 """A loopback TLS Kubernetes API that authenticates like GKE and authorizes like the stack's Role.
 
-It accepts only the bearer tokens the fake metadata server hands out (with a ``TokenLedger``: only
-those not yet expired, refusing the others with 401 as GKE does), applies exactly the
-``rbac_rules`` output in the stack's namespace (403 otherwise) and logs every request with its
-verdict, so a test can say "every request was allowed" and look at the pod that was created.
+It accepts only the bearer tokens the fake metadata servers hand out, each standing for one user
+(as GKE maps a Google access token to the service account e-mail); with a ``TokenLedger``, only those
+not yet expired, refusing the others with 401 as GKE does. It applies exactly the RoleBindings it was
+given: one user with the ``rbac_rules`` output in the stack's namespace, or one binding per tenant
+namespace (403 otherwise). It logs every request with its user and verdict, so a test can say "every
+request was allowed" and look at the pod that was created.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from urllib.parse import parse_qs, urlsplit
 from .cold_gpu import ColdGpuWorkload
 from .http_reply import send_body, send_stream, serving
 from .pods import FakePod, PodStore
-from .rbac import RequestAttributes, is_allowed, query_flag, request_attributes
+from .rbac import RequestAttributes, RoleBinding, is_allowed_for, query_flag, request_attributes
 from .tls import ServerTls
 from .tokens import TokenLedger, Verdict
 
@@ -33,37 +35,53 @@ class AuditRecord:
     path: str
     attributes: RequestAttributes
     status: int
+    user: str | None = None
 
     @property
     def allowed(self) -> bool:
         return self.status not in (401, 403)
 
 
+SINGLE_USER = "airflow"
+"""The user a single-identity cluster (``token``, ``namespace``, ``rules``) authenticates its token as."""
+
+
 @dataclass
 class ClusterState:
-    token: str
-    namespace: str
-    rules: list[dict[str, Any]]
+    """Either one identity (``token`` allowed ``rules`` in ``namespace``) or ``users`` (token -> user)
+    with ``bindings`` (several tenants); the single identity is stored as one more user and binding."""
+
+    token: str = ""
+    namespace: str = ""
+    rules: list[dict[str, Any]] = field(default_factory=list)
     pods: PodStore = field(default_factory=PodStore)
     audit: list[AuditRecord] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
-    # Short-lived tokens: when set, it (not ``token``) decides who is authenticated.
+    users: dict[str, str] = field(default_factory=dict)
+    bindings: list[RoleBinding] = field(default_factory=list)
+    # Short-lived tokens: when set, it (not ``token``) decides who is authenticated (as the single user).
     ledger: TokenLedger | None = None
     # How GPU pods behave: a cold pool and a long run; None keeps them quick like the seed's pod.
     gpu_workload: ColdGpuWorkload | None = None
     project: str = "e2e-project"  # named in the autoscaler's scale-up event
 
+    def __post_init__(self) -> None:
+        if self.token:
+            self.users = {**self.users, self.token: SINGLE_USER}
+            self.bindings = [*self.bindings, RoleBinding(self.namespace, SINGLE_USER, self.rules)]
+
     def record(self, record: AuditRecord) -> None:
         with self.lock:
             self.audit.append(record)
 
-    def authenticates(self, authorization: str | None) -> bool:
+    def user_for(self, authorization: str | None) -> str | None:
+        """The user a bearer token authenticates as; None for a missing, unknown or expired token (401)."""
         scheme, _, token = (authorization or "").partition(" ")
         if scheme != "Bearer":
-            return False
-        if self.ledger is None:
-            return token == self.token
-        return self.ledger.check(token) is Verdict.VALID
+            return None
+        if self.ledger is not None:
+            return SINGLE_USER if self.ledger.check(token) is Verdict.VALID else None
+        return self.users.get(token)
 
 
 def _status(code: int, reason: str, message: str) -> dict[str, Any]:
@@ -161,16 +179,17 @@ def _handler_for(state: ClusterState) -> type[BaseHTTPRequestHandler]:
             url = urlsplit(self.path)
             query = parse_qs(url.query)
             attributes = request_attributes(self.command, url.path, query)
-            reply = self._authorize(attributes) or _serve(state, self.command, attributes, query, self._body())
-            state.record(AuditRecord(self.command, self.path, attributes, reply.status))
+            user = state.user_for(self.headers.get("Authorization"))
+            reply = self._authorize(user, attributes) or _serve(state, self.command, attributes, query, self._body())
+            state.record(AuditRecord(self.command, self.path, attributes, reply.status, user))
             self._send(reply)
 
-        def _authorize(self, attributes: RequestAttributes) -> _Reply | None:
-            if not state.authenticates(self.headers.get("Authorization")):
+        def _authorize(self, user: str | None, attributes: RequestAttributes) -> _Reply | None:
+            if user is None:
                 return _Reply(401, _status(401, "Unauthorized", "Unauthorized"))
-            if not is_allowed(state.rules, state.namespace, attributes):
+            if not is_allowed_for(state.bindings, user, attributes):
                 message = (
-                    f'User cannot {attributes.verb} resource "{attributes.resource}" '
+                    f'User "{user}" cannot {attributes.verb} resource "{attributes.resource}" '
                     f'in the namespace "{attributes.namespace}"'
                 )
                 return _Reply(403, _status(403, "Forbidden", message))

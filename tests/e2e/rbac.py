@@ -1,4 +1,5 @@
-"""Kubernetes-style request attributes and an RBAC authorizer over the stack's ``rbac_rules``."""
+"""Kubernetes-style request attributes and an RBAC authorizer over the stack's ``rbac_rules``,
+for one identity in one namespace or for RoleBindings of several users (tenants) across namespaces."""
 
 from __future__ import annotations
 
@@ -58,3 +59,36 @@ def is_allowed(rules: list[dict[str, Any]], namespace: str, attributes: RequestA
     if attributes.namespace != namespace:
         return False
     return any(_grants(rule, attributes) for rule in rules)
+
+
+@dataclass(frozen=True)
+class RoleBinding:
+    """A Role's rules bound to one user in one namespace: what the API server's RBAC authorizer sees."""
+
+    namespace: str
+    user: str
+    rules: list[dict[str, Any]]
+
+
+def bindings_from_resources(resources: list[tuple[str, dict[str, Any]]]) -> list[RoleBinding]:
+    """RoleBindings (User subjects) joined to their Role by namespace and name, from (kind, manifest) pairs
+    in the stack's own shape (``metadata``, ``rules``, ``roleRef``, ``subjects``)."""
+    roles = {
+        (manifest["metadata"]["namespace"], manifest["metadata"]["name"]): manifest["rules"]
+        for kind, manifest in resources
+        if kind == "Role"
+    }
+    return [
+        RoleBinding(namespace, subject["name"], roles.get((namespace, manifest["roleRef"]["name"]), []))
+        for kind, manifest in resources
+        if kind == "RoleBinding"
+        for namespace in [manifest["metadata"]["namespace"]]
+        for subject in manifest["subjects"]
+        if subject.get("kind") == "User"
+    ]
+
+
+def is_allowed_for(bindings: list[RoleBinding], user: str, attributes: RequestAttributes) -> bool:
+    """Like RBAC: allowed when any binding of ``user`` allows it (bindings only ever add)."""
+    mine = (binding for binding in bindings if binding.user == user)
+    return any(is_allowed(binding.rules, binding.namespace, attributes) for binding in mine)

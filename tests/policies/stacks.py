@@ -84,10 +84,82 @@ def cluster() -> Resource:
     )
 
 
-def good_stack(
-    access_model: AccessModel = AccessModel.NAMESPACED, xcom_push: bool = False, gpu: bool = True
-) -> list[Resource]:
-    """A stack every policy accepts (no-project-wide-pod-access reports the project model)."""
+@dataclass(frozen=True)
+class Tenant:
+    """One tenant of a hand-written stack: its namespace, Airflow identity and intent."""
+
+    namespace: str
+    identity: str
+    xcom_push: bool = False
+    access_model: AccessModel = AccessModel.NAMESPACED
+    gpu: bool = True
+
+    @property
+    def member(self) -> str:
+        return f"serviceAccount:{self.identity}"
+
+
+def tenant_named(name: str, **intent: Any) -> Tenant:
+    return Tenant(name, f"astro-{name}@{PROJECT}.iam.gserviceaccount.com", **intent)
+
+
+def role_binding(name: str, namespace: str, *subjects: dict[str, Any]) -> Resource:
+    return Resource(
+        types.ROLE_BINDING,
+        name,
+        {
+            "metadata": {"namespace": namespace},
+            "roleRef": {"kind": "Role", "name": "kpo-launcher", "apiGroup": "rbac.authorization.k8s.io"},
+            "subjects": list(subjects),
+        },
+    )
+
+
+def user(identity: str) -> dict[str, str]:
+    return {"kind": "User", "name": identity, "apiGroup": "rbac.authorization.k8s.io"}
+
+
+def tenant_resources(tenant: Tenant, prefix: str = "") -> list[Resource]:
+    """What one Tenant component declares; ``prefix`` keeps resource names unique across tenants."""
+    flag = intent.TRUE if tenant.xcom_push else intent.FALSE
+    ns = tenant.namespace
+    return [
+        Resource(
+            types.PROJECT_IAM_MEMBER,
+            f"{prefix}binding",
+            {"project": PROJECT, "role": f"projects/{PROJECT}/roles/{ROLE_ID}", "member": tenant.member},
+        ),
+        Resource(
+            types.NAMESPACE,
+            f"{prefix}tasks",
+            {
+                "metadata": {
+                    "name": ns,
+                    "labels": {
+                        intent.XCOM_PUSH_LABEL: flag,
+                        intent.ACCESS_MODEL_LABEL: tenant.access_model.value,
+                        intent.GPU_POOL_LABEL: intent.TRUE if tenant.gpu else intent.FALSE,
+                    },
+                    "annotations": {intent.AIRFLOW_IDENTITY_ANNOTATION: tenant.identity},
+                }
+            },
+        ),
+        Resource(types.ROLE, f"{prefix}role", {"metadata": {"namespace": ns}, "rules": rbac_rules(tenant.xcom_push)}),
+        role_binding(f"{prefix}binding", ns, user(tenant.identity)),
+        Resource(
+            types.RESOURCE_QUOTA,
+            f"{prefix}quota",
+            {
+                "metadata": {"namespace": ns},
+                "spec": {"hard": {"pods": "20", **({"requests.nvidia.com/gpu": "2"} if tenant.gpu else {})}},
+            },
+        ),
+        Resource(types.LIMIT_RANGE, f"{prefix}limits", {"metadata": {"namespace": ns}, "spec": {"limits": []}}),
+    ]
+
+
+def shared_resources(access_model: AccessModel, xcom_push: bool, gpu: bool) -> list[Resource]:
+    """The cluster, pools, node identity and the one custom role every tenant shares."""
     resources = [
         cluster(),
         _node_pool("system", gpu=False),
@@ -96,11 +168,6 @@ def good_stack(
             types.CUSTOM_ROLE,
             "role",
             {"roleId": ROLE_ID, "project": PROJECT, "permissions": custom_role_permissions(access_model, xcom_push)},
-        ),
-        Resource(
-            types.PROJECT_IAM_MEMBER,
-            "binding",
-            {"project": PROJECT, "role": f"projects/{PROJECT}/roles/{ROLE_ID}", "member": f"serviceAccount:{IDENTITY}"},
         ),
         Resource(
             types.PROJECT_IAM_MEMBER,
@@ -120,69 +187,33 @@ def good_stack(
                 "member": WI_MEMBER,
             },
         ),
-        *tenant_resources("", NAMESPACE, IDENTITY, access_model, xcom_push, gpu),
     ]
     if gpu:
         resources.append(_node_pool("gpu", gpu=True))
     return resources
 
 
-def tenant_resources(
-    prefix: str, namespace: str, identity: str, access_model: AccessModel, xcom_push: bool, gpu: bool
+def good_stack(
+    access_model: AccessModel = AccessModel.NAMESPACED, xcom_push: bool = False, gpu: bool = True
 ) -> list[Resource]:
-    """One tenant's namespace (with its intent), Role, RoleBinding, quota and limits; names start with ``prefix``."""
-    return [
-        Resource(
-            types.NAMESPACE,
-            f"{prefix}tasks",
-            {
-                "metadata": {
-                    "name": namespace,
-                    "labels": {
-                        intent.XCOM_PUSH_LABEL: intent.TRUE if xcom_push else intent.FALSE,
-                        intent.ACCESS_MODEL_LABEL: access_model.value,
-                        intent.GPU_POOL_LABEL: intent.TRUE if gpu else intent.FALSE,
-                    },
-                    "annotations": {intent.AIRFLOW_IDENTITY_ANNOTATION: identity},
-                }
-            },
-        ),
-        Resource(types.ROLE, f"{prefix}role", {"metadata": {"namespace": namespace}, "rules": rbac_rules(xcom_push)}),
-        Resource(
-            types.ROLE_BINDING,
-            f"{prefix}binding",
-            {
-                "metadata": {"namespace": namespace},
-                "roleRef": {"kind": "Role", "name": "kpo-launcher", "apiGroup": "rbac.authorization.k8s.io"},
-                "subjects": [{"kind": "User", "name": identity, "apiGroup": "rbac.authorization.k8s.io"}],
-            },
-        ),
-        Resource(
-            types.RESOURCE_QUOTA,
-            f"{prefix}quota",
-            {
-                "metadata": {"namespace": namespace},
-                "spec": {"hard": {"pods": "20", **({"requests.nvidia.com/gpu": "2"} if gpu else {})}},
-            },
-        ),
-        Resource(types.LIMIT_RANGE, f"{prefix}limits", {"metadata": {"namespace": namespace}, "spec": {"limits": []}}),
-    ]
+    """A one-tenant stack every policy accepts (no-project-wide-pod-access reports the project model)."""
+    tenant = Tenant(NAMESPACE, IDENTITY, xcom_push, access_model, gpu)
+    return [*shared_resources(access_model, xcom_push, gpu), *tenant_resources(tenant)]
+
+
+def tenants_stack(*tenants: Tenant, gpu: bool = True) -> list[Resource]:
+    """A stack with several tenants (resource names prefixed ``<namespace>-``) every policy accepts."""
+    resources = shared_resources(AccessModel.NAMESPACED, xcom_push=False, gpu=gpu)
+    for tenant in tenants:
+        resources.extend(tenant_resources(tenant, f"{tenant.namespace}-"))
+    return resources
 
 
 def two_tenant_stack(xcom_push: bool = True, gpu: bool = True) -> list[Resource]:
-    """good_stack's tenant (XCom as given) plus team-b (no XCom) with its project binding and a read-only task SA."""
+    """good_stack's tenant (XCom as given) plus team-b (no XCom, names prefixed ``b-``) with a read-only task SA."""
     return [
         *good_stack(AccessModel.NAMESPACED, xcom_push, gpu),
-        *tenant_resources("b-", OTHER_NAMESPACE, OTHER_IDENTITY, AccessModel.NAMESPACED, False, gpu),
-        Resource(
-            types.PROJECT_IAM_MEMBER,
-            "b-binding",
-            {
-                "project": PROJECT,
-                "role": f"projects/{PROJECT}/roles/{ROLE_ID}",
-                "member": f"serviceAccount:{OTHER_IDENTITY}",
-            },
-        ),
+        *tenant_resources(Tenant(OTHER_NAMESPACE, OTHER_IDENTITY, gpu=gpu), "b-"),
         Resource(
             types.PROJECT_IAM_MEMBER,
             "b-task-role",

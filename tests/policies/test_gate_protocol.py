@@ -23,6 +23,7 @@ STACK_POLICIES = {
     "rbac-least-privilege",
     "namespace-guardrails",
     "stack-complete",
+    "tenant-isolation",
 }
 
 

@@ -151,7 +151,7 @@ def test_a_binding_to_another_tenants_identity_fails_dev(analyzer: AnalyzerSessi
     result = run_gate(dataclasses.replace(plan, resources=[changed if r is binding else r for r in plan.resources]),
                       "dev", analyzer)  # fmt: skip
     [verdict] = result.verdicts
-    assert verdict.policy == "rbac-least-privilege" and etl in verdict.message
+    assert verdict.policy == "tenant-isolation" and etl in verdict.message and "namespace 'ml-dev'" in verdict.message
 
 
 def test_private_endpoint_without_authorized_cidrs_passes_prod(analyzer: AnalyzerSession) -> None:

@@ -20,12 +20,25 @@ from policies.kpo_policies import (
     no_project_wide_pod_access,
     rbac_least_privilege,
     stack_complete,
+    tenant_isolation,
 )
 from policies.kpo_policies import resource_types as t
 from policies.kpo_policies.pack import POLICIES
 
 from .harness import run_policy
-from .stacks import DELETE, IDENTITY, PROJECT, Resource, federated_resources, good_stack, mutated, with_extra, without
+from .stacks import (
+    DELETE,
+    IDENTITY,
+    PROJECT,
+    Resource,
+    federated_resources,
+    good_stack,
+    mutated,
+    role_binding,
+    user,
+    with_extra,
+    without,
+)
 
 Stack = list[Resource]
 
@@ -486,7 +499,7 @@ CASES = [
         "wildcard-verbs-last-rule",
         rbac_least_privilege.POLICY,
         _m(t.ROLE, "role", "rules.2.verbs", ["*"]),
-        "rule 2 has the wildcard '*' in verbs",
+        "rule 2 (namespace 'airflow-kpo') has the wildcard '*' in verbs",
         "'role'",
     ),
     Case(
@@ -558,7 +571,7 @@ CASES = [
             f"creep-{id_}",
             rbac_least_privilege.POLICY,
             partial(_role_with, rule),
-            f"rule 3 {NOT_NEEDED} (XCom push off): it allows {listed},",
+            f"rule 3 (namespace 'airflow-kpo') {NOT_NEEDED} (XCom push off): it allows {listed},",
             "'role'",
         )
         for id_, rule, listed in PERMISSION_CREEP
@@ -567,7 +580,7 @@ CASES = [
         "exec-extra-verb-with-xcom",
         rbac_least_privilege.POLICY,
         lambda: _role_with(_rule("", "pods/exec", "update"), xcom_push=True),
-        f"rule 4 {NOT_NEEDED} (XCom push on): it allows pods/exec update",
+        f"rule 4 (namespace 'airflow-kpo') {NOT_NEEDED} (XCom push on): it allows pods/exec update",
         "'role'",
     ),
     *[
@@ -619,6 +632,14 @@ CASES = [
         lambda: without(good_stack(), t.LIMIT_RANGE),
         "has no LimitRange",
         "'tasks'",
+    ),
+    # tenant-isolation (more cases with two tenants in test_isolation.py)
+    Case(
+        "identity-bound-outside-its-namespace",
+        tenant_isolation.POLICY,
+        lambda: with_extra(good_stack(), role_binding("stray", "default", user(IDENTITY))),
+        "in namespace 'default', which no tenant owns",
+        "'stray'",
     ),
     # stack-complete
     *[

@@ -1,0 +1,129 @@
+"""How `make plan` scales with the number of tenants: 1, 10 and 100 generated tenants on one cluster.
+
+Each size is a temporary stack file ``Pulumi.<prefix><n>.yaml`` in the repository root (the place
+`make plan` reads stacks from), built from the dev stack's cluster keys plus ``n`` generated tenants
+in the tenant shape (astro and gke identities, XCom on every other tenant, a task service account
+on every tenth, a GPU quota on every fifth). Every run is a fresh `make plan` process
+(program under mocks + policy gate over gRPC + rendering of every tenant); the median of ``--runs``
+is reported with the resource count of its plan.yaml and the ratio to one tenant, for wall time and for
+CPU time (make and everything under it).
+The files (and their build/ folders) are removed afterwards, also on failure.
+
+Run from the repository root: ``python benchmarks/tenant_scale.py [--runs N] [--tenants 1 10 100]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+BASE_STACK = "dev"
+STACK_PREFIX = "bench-tenants-"
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def generated_tenant(index: int, project: str) -> tuple[str, dict[str, Any]]:
+    """Tenant ``index``: a mix of what real tenants declare, so every per-tenant resource kind is present."""
+    name = f"team-{index:03d}"
+    tenant: dict[str, Any] = {"xcom_push": index % 2 == 0}
+    if index % 3 == 2:
+        tenant["identity_mode"] = "gke"
+    else:
+        tenant["airflow_service_account"] = f"astro-{name}@{project}.iam.gserviceaccount.com"
+    if index % 5 == 0:
+        tenant["quota_gpus"] = 1
+    if index % 10 == 0:
+        tenant["task_service_account"] = {"roles": ["roles/storage.objectViewer"]}
+    return name, tenant
+
+
+def stack_document(tenant_count: int) -> dict[str, Any]:
+    base = yaml.safe_load((REPO_ROOT / f"Pulumi.{BASE_STACK}.yaml").read_text())
+    config = dict(base["config"])
+    project = str(config["gke-kpo:project"])
+    # No policy config file exists for a generated stack, so the pack's defaults (prod levels) apply.
+    config["gke-kpo:deletion_protection"] = True
+    config["gke-kpo:tenants"] = dict(generated_tenant(index, project) for index in range(tenant_count))
+    return {"config": config}
+
+
+@contextmanager
+def generated_stack(tenant_count: int) -> Iterator[str]:
+    stack = f"{STACK_PREFIX}{tenant_count}"
+    path = REPO_ROOT / f"Pulumi.{stack}.yaml"
+    path.write_text(yaml.safe_dump(stack_document(tenant_count), sort_keys=False))
+    try:
+        yield stack
+    finally:
+        path.unlink(missing_ok=True)
+        shutil.rmtree(REPO_ROOT / "build" / stack, ignore_errors=True)
+
+
+@dataclass(frozen=True)
+class Sample:
+    wall: float
+    cpu: float
+    """User + system seconds of make and everything it ran (program, pack), less sensitive to a busy machine."""
+    resources: int
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def plan_once(stack: str) -> Sample:
+    """One fresh `make plan`; the resource count is read from the plan.yaml it wrote."""
+    cpu, start = _children_cpu(), time.perf_counter()
+    result = subprocess.run(["make", "plan", f"STACK={stack}"], cwd=REPO_ROOT, capture_output=True, text=True)
+    wall, cpu = time.perf_counter() - start, _children_cpu() - cpu
+    if result.returncode != 0:
+        sys.exit(
+            f"make plan STACK={stack} failed ({result.returncode}):\n{result.stdout[-3000:]}{result.stderr[-3000:]}"
+        )
+    inventory = yaml.load((REPO_ROOT / "build" / stack / "plan.yaml").read_text(), Loader=SAFE_LOADER)
+    return Sample(wall, cpu, len(inventory))
+
+
+def measure(tenant_count: int, runs: int) -> Sample:
+    """Medians of ``runs`` fresh runs."""
+    with generated_stack(tenant_count) as stack:
+        samples = [plan_once(stack) for _ in range(runs)]
+    return Sample(
+        statistics.median(s.wall for s in samples), statistics.median(s.cpu for s in samples), samples[0].resources
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--tenants", type=int, nargs="+", default=[1, 10, 100])
+    args = parser.parse_args()
+    plan_once(BASE_STACK)  # warm caches and .venv
+    results = {count: measure(count, args.runs) for count in args.tenants}
+    baseline = results[min(results)]
+    print(f"make plan, median of {args.runs} fresh runs each (ratios against {min(results)} tenant(s))")
+    print("| tenants | resources | wall time | ratio | CPU time | ratio |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    for count, sample in results.items():
+        print(
+            f"| {count} | {sample.resources} | {sample.wall:.2f} s | {sample.wall / baseline.wall:.2f}x "
+            f"| {sample.cpu:.2f} s | {sample.cpu / baseline.cpu:.2f}x |"
+        )
+
+
+if __name__ == "__main__":
+    main()
