@@ -12,15 +12,13 @@ from components.lifecycle import fixed_name
 from gke_kpo import artifact_registry, deployer, names
 from gke_kpo.node_config import (
     NODE_POOL_IGNORED_CHANGES,
+    NODE_SERVICE_ACCOUNT_ROLE,
     SYSTEM_POOL_INITIAL_NODES,
     hardened_node_config,
     node_account_id,
     self_healing_autoscaling,
 )
 from gke_kpo.settings import Settings
-
-NODE_SERVICE_ACCOUNT_ROLE = "roles/container.defaultNodeServiceAccount"
-"""Google's minimal role for node service accounts (logging, monitoring, metadata); nothing more."""
 
 DEFAULT_POOL_IGNORED_CHANGES = ["nodeConfig", "initialNodeCount"]
 """Both only shape the default pool GKE creates and removeDefaultNodePool deletes. Once it is gone GKE reports the

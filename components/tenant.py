@@ -8,7 +8,12 @@ import pulumi
 import pulumi_gcp as gcp
 import pulumi_kubernetes as k8s
 
-from components.federated_identity import FederatedAccount, FederatedAccountArgs, FederationPool
+from components.federated_identity import (
+    WORKLOAD_IDENTITY_USER,
+    FederatedAccount,
+    FederatedAccountArgs,
+    FederationPool,
+)
 from components.lifecycle import fixed_name
 from components.pre_tenant import tenant_child_aliases
 from gke_kpo import names
@@ -24,7 +29,6 @@ from gke_kpo.tenant_spec import (
     snake_case_rule,
 )
 
-WORKLOAD_IDENTITY_USER = "roles/iam.workloadIdentityUser"
 RBAC_GROUP = "rbac.authorization.k8s.io"
 
 

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from gke_kpo import names
-from gke_kpo.node_config import node_account_id
+from gke_kpo.node_config import NODE_SERVICE_ACCOUNT_ROLE, node_account_id
 from gke_kpo.settings import Settings
 
 
@@ -98,7 +98,8 @@ GRANTS: tuple[Grant, ...] = (
     Grant(
         "roles/resourcemanager.projectIamAdmin",
         "project",
-        "the two project IAM members (node role, custom role to Airflow); narrow it with the condition below",
+        "the project IAM members (node role, custom role to each Airflow identity, tenants' task roles); "
+        "narrow it with the condition below",
     ),
     Grant(
         "roles/compute.networkAdmin",
@@ -136,9 +137,10 @@ def missing_apis(enabled: Iterable[str]) -> list[str]:
     return [name for name in required_apis() if name not in enabled_names]
 
 
-def project_iam_condition(project: str, custom_role_id: str) -> str:
-    """An IAM condition for roles/resourcemanager.projectIamAdmin: only the two roles the stack grants."""
-    roles = ["roles/container.defaultNodeServiceAccount", f"projects/{project}/roles/{custom_role_id}"]
+def project_iam_condition(project: str, custom_role_id: str, task_roles: Iterable[str] = ()) -> str:
+    """An IAM condition for roles/resourcemanager.projectIamAdmin: only the roles the stack grants at project level
+    (the node role, the custom role, and the roles tenants list for their task service accounts)."""
+    roles = [NODE_SERVICE_ACCOUNT_ROLE, f"projects/{project}/roles/{custom_role_id}", *sorted(set(task_roles))]
     listed = ", ".join(f"'{role}'" for role in roles)
     return f"api.getAttribute('iam.googleapis.com/modifiedGrantsByRole', []).hasOnly([{listed}])"
 
@@ -189,7 +191,13 @@ def main(argv: list[str] | None = None) -> int:
         print(_stack_settings(arguments.project_of).project)
     elif arguments.condition_for:
         settings = _stack_settings(arguments.condition_for)
-        print(project_iam_condition(settings.project, settings.custom_role_id))
+        task_roles = (
+            role
+            for tenant in settings.tenants
+            if tenant.task_service_account
+            for role in tenant.task_service_account.roles
+        )
+        print(project_iam_condition(settings.project, settings.custom_role_id, task_roles))
     elif arguments.node_account_of:
         print(node_account(_stack_settings(arguments.node_account_of)))
     else:

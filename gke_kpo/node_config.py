@@ -12,6 +12,9 @@ CLOUD_PLATFORM_SCOPE = "https://www.googleapis.com/auth/cloud-platform"
 
 NODE_ACCOUNT_SUFFIX = "-nodes"
 
+NODE_SERVICE_ACCOUNT_ROLE = "roles/container.defaultNodeServiceAccount"
+"""Google's minimal role for node service accounts (logging, monitoring, metadata); nothing more."""
+
 SYSTEM_POOL_INITIAL_NODES = 1
 GPU_POOL_INITIAL_NODES = 0
 """Constant initial sizes (per zone): initialNodeCount forces a new pool (terraform-provider-google

@@ -50,6 +50,14 @@ def test_the_project_iam_condition_allows_only_the_roles_the_stack_grants() -> N
     )
 
 
+def test_the_condition_for_a_stack_admits_its_tenants_task_roles() -> None:
+    result = _deployer("--condition-for", "dev")
+    assert result.returncode == 0, result.stderr
+    # dev's ml-dev tenant has a task service account holding roles/storage.objectViewer.
+    assert "'roles/storage.objectViewer'" in result.stdout
+    assert "'roles/container.defaultNodeServiceAccount'" in result.stdout
+
+
 def _deployer(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-m", "gke_kpo.deployer", *args]
     return subprocess.run(command, input=stdin, capture_output=True, text=True, cwd=REPO_ROOT, check=False)
