@@ -15,6 +15,8 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = REPO_ROOT / "templates"
 # Pulumi allows periods too, but Pulumi.<name>.yaml must split back into its name on "." (make plan, tests).
 _STACK_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$")
+PLACEHOLDER = "replace-me"
+"""Marks the values of templates/Pulumi.stack.yaml a user must replace; `make plan` names the ones left."""
 
 
 class StackExistsError(Exception):

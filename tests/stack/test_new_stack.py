@@ -58,6 +58,9 @@ def test_make_stack_writes_the_templates_and_the_stack_plans_green(repo: Path) -
     planned = _make(repo, "plan", f"STACK={name}")
     assert planned.returncode == 0, planned.stdout[-2000:] + planned.stderr
     assert "Policies PASSED" in planned.stdout
+    # Unedited, it plans (under mocks anything goes) but says which values are still the template's.
+    warning = planned.stdout.split(f"warning: Pulumi.{name}.yaml still holds `make stack` placeholders in ")[-1]
+    assert warning.startswith(f"gke-kpo:project, gke-kpo:tenants.{tenant_name(name)}.airflow_service_account:")
     # A tenants-shaped stack: one tenant named after the stack, with its own rendered files.
     outputs = json.loads((repo / "build" / name / "outputs.json").read_text())
     assert list(outputs[TENANTS]) == [name]
@@ -104,15 +107,18 @@ def test_make_stack_writes_the_templates_and_the_stack_plans_green(repo: Path) -
     )
 
 
-def test_without_policy_config_the_strict_defaults_still_pass(repo: Path) -> None:
+def test_an_edited_stack_without_policy_config_passes_the_strict_defaults_without_warnings(repo: Path) -> None:
     name = free_stack_name(repo)
     assert _make(repo, "stack", f"NAME={name}").returncode == 0
     assert not (repo / "policies" / "config" / f"{name}.json").exists()
+    stack = repo / f"Pulumi.{name}.yaml"
+    stack.write_text(stack.read_text().replace("replace-me-project", "acme-ml").replace("replace-me@", "astro-ml@"))
 
     planned = _make(repo, "plan", f"STACK={name}")
 
     assert planned.returncode == 0, planned.stdout[-2000:] + planned.stderr
     assert f"no policies/config/{name}.json" in planned.stdout
+    assert "warning:" not in planned.stdout
 
 
 def test_make_stack_never_overwrites(repo: Path) -> None:
