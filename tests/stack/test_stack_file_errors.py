@@ -46,6 +46,12 @@ CASES = {
         ["is written `gke_kpo:zone`", "did you mean gke-kpo:zone?"],
     ),
     "misspelled key": (DEV.replace("gke-kpo:zone:", "gke-kpo:zoen:"), ["gke-kpo:zoen: unknown key", "gke-kpo:zone?"]),
+    "federated tenant without issuer": (
+        'config:\n  gke-kpo:project: acme\n  gke-kpo:project_number: "123456789012"\n  gke-kpo:tenants:\n'
+        "    ext:\n      identity_mode: federated\n      federation:\n        preset: eks\n"
+        "        subjects: [system:serviceaccount:airflow:worker]\n",
+        ["gke-kpo:tenants.ext.federation.issuer: is missing. Fix: set it to the https:// OIDC issuer"],
+    ),
     "key without namespace": (DEV.replace("gke-kpo:zone:", "zone:"), ["`zone:` without a namespace", "gke-kpo:zone"]),
 }
 
