@@ -116,7 +116,8 @@ def main(argv: list[str] | None = None) -> int:
     if outcome.refused:
         print(
             "refused: the files marked 'differs' are not what this render produces, so nothing was written.\n"
-            "Compare them (--check), then rerun with --force (make: FORCE=1) to overwrite them.",
+            "Compare them: render into an empty folder (--out, make: OUT=<new dir>) and diff it with yours; then\n"
+            "merge by hand, or rerun with --force (make: FORCE=1) to overwrite them.",
             file=sys.stderr,
         )
         return 1

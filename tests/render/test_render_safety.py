@@ -65,6 +65,11 @@ def test_existing_different_files_refuse_the_whole_render(tmp_path: Path) -> Non
     assert status["requirements.txt"] == "differs"  # our pin would replace theirs: a loss
     assert status["dags/remote_kpo.py"] == "would write"
     assert {str(p.relative_to(project)): p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()} == before
+    # The hint is one a user can follow: an empty folder takes the render, to diff against their own files.
+    assert "render into an empty folder" in result.stderr
+    fresh = tmp_path / "fresh"
+    assert _make_render(fresh).returncode == 0
+    assert (fresh / TENANT / "Dockerfile").read_bytes() != before["Dockerfile"]
 
 
 def test_force_overwrites_but_still_merges_requirements_and_connections(tmp_path: Path) -> None:
