@@ -52,6 +52,15 @@ CASES = {
         "        subjects: [system:serviceaccount:airflow:worker]\n",
         ["gke-kpo:tenants.ext.federation.issuer: is missing. Fix: set it to the https:// OIDC issuer"],
     ),
+    "accelerator without its machine type": (
+        DEV.replace("gke-kpo:gpu_accelerator: nvidia-tesla-t4", "gke-kpo:gpu_accelerator: nvidia-l4").replace(
+            "  gke-kpo:gpu_machine_type: n1-standard-4\n", ""
+        ),
+        [
+            "gke-kpo:gpu_machine_type: 'n1-standard-4' cannot carry nvidia-l4",
+            "nvidia-l4 (n1-standard-4 is the default: gpu_machine_type is not set)",
+        ],
+    ),
     "key without namespace": (DEV.replace("gke-kpo:zone:", "zone:"), ["`zone:` without a namespace", "gke-kpo:zone"]),
 }
 
