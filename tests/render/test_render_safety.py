@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -205,3 +206,20 @@ def test_an_unknown_tenant_is_blamed_on_tenant(tmp_path: Path) -> None:
     assert "--tenant (make: TENANT)" in result.stderr and "'team-z'" in result.stderr and TENANT in result.stderr
     assert str(GPU_XCOM_OUTPUTS_FILE) not in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_a_tilde_the_shell_left_alone_means_home(tmp_path: Path) -> None:
+    """zsh passes `OUT=~/astro` to make verbatim; the files belong in $HOME/astro, not in a folder named ~."""
+    env = {**os.environ, "HOME": str(tmp_path)}
+    result = subprocess.run(
+        ["make", "--no-print-directory", "render", f"OUTPUTS={GPU_XCOM_OUTPUTS_FILE}", "OUT=~/astro"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (tmp_path / "astro" / TENANT / "dags" / "remote_kpo.py").is_file()
+    assert not (REPO_ROOT / "~").exists()
