@@ -73,6 +73,14 @@ def test_a_bad_stack_file_is_one_clear_error(case: str, tmp_path: Path) -> None:
         assert part in printed
 
 
+def test_a_tenant_name_that_is_no_dns_label_is_reported_once(tmp_path: Path) -> None:
+    """Its namespace defaults to the name; the one fix is the name, not a second, contradicting one."""
+    printed = _refused(_plan_file(tmp_path, DEV.replace("    ml-dev:\n", "    ML_Dev:\n")))
+
+    assert printed.count("gke-kpo:tenants.ML_Dev:") == 1, printed
+    assert "name the tenant with a DNS-1123 label" in printed
+
+
 def test_a_wrong_yaml_type_is_reported_with_every_other_problem(tmp_path: Path) -> None:
     text = (
         DEV.replace("gke-kpo:quota_pods: 10", 'gke-kpo:quota_pods: "10"')
