@@ -10,7 +10,7 @@ import yaml
 
 from gke_kpo.config_schema import parse_all, stack_file_problems, usable_config
 from gke_kpo.errors import CONFIG_NAMESPACE, ConfigError
-from gke_kpo.new_stack import PLACEHOLDER
+from gke_kpo.new_stack import is_placeholder
 from gke_kpo.parse_settings import parse_settings
 
 EXAMPLE = f"config:\n  {CONFIG_NAMESPACE}:project: my-project-id"
@@ -104,6 +104,6 @@ def placeholder_keys(config: dict[str, Any]) -> list[str]:
             return [key for name, item in value.items() for key in walk(f"{path}.{name}", item)]
         if isinstance(value, list):
             return [key for item in value for key in walk(path, item)]
-        return [path] if isinstance(value, str) and PLACEHOLDER in value else []
+        return [path] if is_placeholder(value) else []
 
     return list(dict.fromkeys(key for name, value in config.items() for key in walk(name, value)))
