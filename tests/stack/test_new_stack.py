@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -123,6 +124,19 @@ def test_an_edited_stack_without_policy_config_passes_the_strict_defaults_withou
     assert planned.returncode == 0, planned.stdout[-2000:] + planned.stderr
     assert f"no policies/config/{name}.json" in planned.stdout
     assert "warning:" not in planned.stdout
+
+
+def test_the_templates_gpu_lines_uncommented_plan_green(repo: Path) -> None:
+    name = free_stack_name(repo)
+    assert _make(repo, "stack", f"NAME={name}").returncode == 0
+    stack = repo / f"Pulumi.{name}.yaml"
+    text = stack.read_text().replace("gke-kpo:gpu_count: 0", "gke-kpo:gpu_count: 1")
+    stack.write_text(re.sub(r"^  # (gke-kpo:(gpu_|quota_gpus))", r"  \1", text, flags=re.MULTILINE))
+
+    planned = _make(repo, "plan", f"STACK={name}")
+
+    assert planned.returncode == 0, planned.stdout[-2000:] + planned.stderr
+    assert "gcp:NodePool" in planned.stdout and "g2-standard-8" in planned.stdout
 
 
 def test_make_stack_never_overwrites(repo: Path) -> None:

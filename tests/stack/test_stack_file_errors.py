@@ -61,6 +61,12 @@ CASES = {
             "nvidia-l4 (n1-standard-4 is the default: gpu_machine_type is not set)",
         ],
     ),
+    "default GPU quota above the pool": (
+        "config:\n  gke-kpo:project: acme\n  gke-kpo:zone: us-central1-a\n  gke-kpo:gpu_count: 1\n"
+        "  gke-kpo:gpu_max_nodes: 1\n  gke-kpo:tenants:\n    ml:\n"
+        "      airflow_service_account: a@acme.iam.gserviceaccount.com\n",
+        ["gke-kpo:quota_gpus: 2, the default (quota_gpus is not set), is more than the GPU pool can ever hold (1)"],
+    ),
     "key without namespace": (DEV.replace("gke-kpo:zone:", "zone:"), ["`zone:` without a namespace", "gke-kpo:zone"]),
 }
 
