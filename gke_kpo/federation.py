@@ -197,6 +197,15 @@ def pool_id_problem(value: str) -> str | None:
 
 
 def _issuer_problems(settings: FederatedIdentitySettings, path: str) -> list[Problem]:
+    if not settings.issuer:
+        return [
+            Problem(
+                f"{path}.issuer",
+                "is missing",
+                "set it to the https:// OIDC issuer of Airflow's cluster, exactly as the token's 'iss' claim spells "
+                "it (README, Airflow outside Google Cloud)",
+            )
+        ]
     parts = urlsplit(settings.issuer)
     if parts.scheme == "https" and parts.netloc and not parts.query and not parts.fragment:
         return []

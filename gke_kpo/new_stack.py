@@ -15,6 +15,14 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = REPO_ROOT / "templates"
 # Pulumi allows periods too, but Pulumi.<name>.yaml must split back into its name on "." (make plan, tests).
 _STACK_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$")
+PLACEHOLDER = "replace-me"
+"""Marks the values of templates/Pulumi.stack.yaml a user must replace; `make plan` names the ones left."""
+PLACEHOLDER_CIDR = "192.0.2.0/28"
+"""The template's authorized network: RFC 5737 TEST-NET-1, so it passes the CIDR checks but reaches nobody."""
+
+
+def is_placeholder(value: object) -> bool:
+    return isinstance(value, str) and (PLACEHOLDER in value or value == PLACEHOLDER_CIDR)
 
 
 class StackExistsError(Exception):
@@ -29,7 +37,11 @@ def tenant_name(stack: str) -> str:
 def stack_files(name: str, root: Path, policy: bool) -> dict[Path, str]:
     """The files to create, with their text."""
     template = Template((TEMPLATES / "Pulumi.stack.yaml").read_text())
-    files = {root / f"Pulumi.{name}.yaml": template.substitute(name=name, tenant=tenant_name(name))}
+    files = {
+        root / f"Pulumi.{name}.yaml": template.substitute(
+            name=name, tenant=tenant_name(name), placeholder_cidr=PLACEHOLDER_CIDR
+        )
+    }
     if policy:
         files[root / "policies" / "config" / f"{name}.json"] = (TEMPLATES / "policy-config.json").read_text()
     return files

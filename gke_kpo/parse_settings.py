@@ -43,7 +43,7 @@ def parse_settings(raw_values: dict[str, str], stack: str) -> Settings:
             read.fail("zone", reason, f"use a zone of {region} such as {region}-a, or leave it empty")
     inputs = read_tenant_inputs(raw_values.get(TENANTS_KEY), problems)
     tenants = tuple(parse_tenant(tenant, values, project, problems) for tenant in inputs)
-    gpu, access_model = _gpu_pool(read), read.member("access_model", AccessModel)
+    gpu, access_model = _gpu_pool(read, set(stack_values)), read.member("access_model", AccessModel)
     unique_namespaces_and_identities(tenants, problems)
     unique_federated_subjects(tenants, problems)
     access_model_fences_tenants(tenants, access_model, problems)
@@ -197,7 +197,7 @@ def _system_pool(read: ConfigReader) -> SystemPoolSettings:
     )
 
 
-def _gpu_pool(read: ConfigReader) -> GpuPoolSettings | None:
+def _gpu_pool(read: ConfigReader, set_keys: set[str]) -> GpuPoolSettings | None:
     count = read.number("gpu_count", 0)
     minimum, maximum = _pool_bounds(read, "gpu", 0)
     accelerator = read.text("gpu_accelerator", names.resource_name_problem)
@@ -207,18 +207,21 @@ def _gpu_pool(read: ConfigReader) -> GpuPoolSettings | None:
     if count == 0:
         return None
     if not any(read.has_problem(key) for key in _GPU_KEYS.values()):
-        _check_gpu_pairing(read, accelerator, machine_type, count)
+        _check_gpu_pairing(read, accelerator, machine_type, count, set_keys)
     return GpuPoolSettings(accelerator, count, machine_type, minimum, maximum, read.flag("gpu_spot"), driver, zones)
 
 
 _GPU_KEYS = {"accelerator": "gpu_accelerator", "machine_type": "gpu_machine_type", "count": "gpu_count"}
 
 
-def _check_gpu_pairing(read: ConfigReader, accelerator: str, machine_type: str, count: int) -> None:
+def _check_gpu_pairing(read: ConfigReader, accelerator: str, machine_type: str, count: int, set_keys: set[str]) -> None:
     """GKE refuses a GPU pool whose accelerator, machine type and count do not match (gke_kpo.accelerators)."""
     problem = accelerators.pairing_problem(accelerator, machine_type, count)
     if problem:
-        read.fail(_GPU_KEYS[problem.field], problem.message, problem.fix)
+        key = _GPU_KEYS[problem.field]
+        # A user who set only gpu_accelerator would otherwise be blamed for a machine type they never wrote.
+        default = "" if key in set_keys else f" ({read.values[key]} is the default: {key} is not set)"
+        read.fail(key, problem.message + default, problem.fix)
 
 
 def _gpu_zones(read: ConfigReader) -> tuple[str, ...]:

@@ -103,7 +103,10 @@ def parse_tenant(
     if "namespace" not in tenant.fields:
         paths["namespace"] = f"{TENANTS_KEY}.{tenant.name}"
     read = ConfigReader(values, problems, paths)
-    namespace = _namespace(read)
+    # A namespace taken from a tenant name already reported as no DNS label would repeat that problem.
+    namespace = _namespace(
+        read, check_name="namespace" in tenant.fields or not names.dns1123_label_problem(tenant.name)
+    )
     return TenantSettings(
         name=tenant.name,
         namespace=namespace,
@@ -124,14 +127,18 @@ def _check_ascending(read: ConfigReader, keys: tuple[str, ...]) -> None:
             read.fail(upper_key, f"{upper} is below {lower_key} {lower}", f"set {upper_key} >= {lower_key}")
 
 
-def _namespace(read: ConfigReader) -> NamespaceSettings:
+def _namespace(read: ConfigReader, check_name: bool) -> NamespaceSettings:
     def quantity(key: str) -> str:
         return read.text(key, names.quantity_problem, "use a Kubernetes quantity such as 500m or 2Gi")
 
     _check_ascending(read, ("default_cpu_request", "max_container_cpu"))
     _check_ascending(read, ("default_memory_request", "max_container_memory"))
     return NamespaceSettings(
-        name=read.text("namespace", names.task_namespace_problem, "set tenants.<name>.namespace, e.g. airflow-kpo"),
+        name=read.text(
+            "namespace",
+            names.task_namespace_problem if check_name else None,
+            "set tenants.<name>.namespace, e.g. airflow-kpo",
+        ),
         quota_pods=read.number("quota_pods", 1),
         quota_cpu=quantity("quota_cpu"),
         quota_memory=quantity("quota_memory"),

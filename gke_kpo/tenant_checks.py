@@ -104,7 +104,8 @@ def gpu_quotas(
                 Problem(key, f"is {quota} but the stack has no GPU pool", "set gpu_count > 0, or quota_gpus to 0")
             )
         elif gpu is not None and quota > capacity:
-            reason = f"{quota} is more than the GPU pool can ever hold ({capacity})"
+            given = str(quota) if key else f"{quota}, the default (quota_gpus is not set),"
+            reason = f"{given} is more than the GPU pool can ever hold ({capacity})"
             fix = f"set it to at most {capacity}, or raise gpu_max_nodes"
             too_many.append(Problem(key or "quota_gpus", reason, fix))
     problems.extend(problem for index, problem in enumerate(too_many) if problem not in too_many[:index])

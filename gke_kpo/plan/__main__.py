@@ -20,7 +20,7 @@ from gke_kpo.plan.capture import REPO_ROOT, Plan, ProgramError, existing_stack_f
 from gke_kpo.plan.diff import diff_inventories
 from gke_kpo.plan.inventory import golden_path, inventory, inventory_yaml
 from gke_kpo.plan.report import Report, print_report, use_colour
-from gke_kpo.plan.stack_file import StackFileError, read_config, validate
+from gke_kpo.plan.stack_file import StackFileError, placeholder_keys, read_config, shown, validate
 from gke_kpo.render import render_files, write_files
 
 BUILD_DIR = REPO_ROOT / "build"
@@ -72,6 +72,15 @@ def _report(plan: Plan, stack_file: Path, golden: Path) -> Report:
     return Report(plan, stack_file, golden, golden_entries, planned, changes, use_colour(sys.stdout))
 
 
+def _warn_placeholders(path: Path) -> None:
+    leftover = placeholder_keys(read_config(path))
+    if leftover:
+        print(
+            f"warning: {shown(path)} still holds `make stack` placeholders in {', '.join(leftover)}:\n"
+            "  replace them before `make preview` (README, From zero to a running task, step 1)"
+        )
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="make plan", description=__doc__, epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -106,6 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     airflow_files = _write_build(plan, build, verdicts)
     report = _report(plan, path, args.golden or golden_path(args.stack))
     print_report(report.lines(verdicts, build, airflow_files))
+    _warn_placeholders(path)
     return EXIT_OK if verdicts.passed else EXIT_POLICY
 
 

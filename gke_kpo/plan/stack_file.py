@@ -10,6 +10,7 @@ import yaml
 
 from gke_kpo.config_schema import parse_all, stack_file_problems, usable_config
 from gke_kpo.errors import CONFIG_NAMESPACE, ConfigError
+from gke_kpo.new_stack import is_placeholder
 from gke_kpo.parse_settings import parse_settings
 
 EXAMPLE = f"config:\n  {CONFIG_NAMESPACE}:project: my-project-id"
@@ -93,3 +94,16 @@ def validate(config: dict[str, Any], stack: str) -> None:
         problems += [problem for problem in error.problems if problem.key not in reported]
     if problems:
         raise ConfigError(problems)
+
+
+def placeholder_keys(config: dict[str, Any]) -> list[str]:
+    """Keys still holding a `make stack` placeholder: they plan fine under mocks but fail at the first real call."""
+
+    def walk(path: str, value: Any) -> list[str]:
+        if isinstance(value, dict):
+            return [key for name, item in value.items() for key in walk(f"{path}.{name}", item)]
+        if isinstance(value, list):
+            return [key for item in value for key in walk(path, item)]
+        return [path] if is_placeholder(value) else []
+
+    return list(dict.fromkeys(key for name, value in config.items() for key in walk(name, value)))

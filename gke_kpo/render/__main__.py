@@ -40,6 +40,10 @@ def _positive_seconds(text: str) -> int:
     return int(text)
 
 
+def _user_path(text: str) -> Path:
+    return Path(text).expanduser()
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m gke_kpo.render",
@@ -48,8 +52,9 @@ def _parser() -> argparse.ArgumentParser:
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--outputs", required=True, type=Path, help="the stack outputs JSON file")
-    parser.add_argument("--out", required=True, type=Path, help="the folder to write into (created if missing)")
+    # expanduser: zsh (and sh) leave the ~ of `make render OUT=~/astro` to us; a literal ./~ folder would be a surprise.
+    parser.add_argument("--outputs", required=True, type=_user_path, help="the stack outputs JSON file")
+    parser.add_argument("--out", required=True, type=_user_path, help="the folder to write into (created if missing)")
     parser.add_argument("--conn-id", default=DEFAULT_CONN_ID, help=f"Airflow connection id (default {DEFAULT_CONN_ID})")
     parser.add_argument("--tenant", help="render only this tenant (default: every tenant, each in <out>/<tenant>/)")
     parser.add_argument(
@@ -116,7 +121,8 @@ def main(argv: list[str] | None = None) -> int:
     if outcome.refused:
         print(
             "refused: the files marked 'differs' are not what this render produces, so nothing was written.\n"
-            "Compare them (--check), then rerun with --force (make: FORCE=1) to overwrite them.",
+            "Compare them: render into an empty folder (--out, make: OUT=<new dir>) and diff it with yours; then\n"
+            "merge by hand, or rerun with --force (make: FORCE=1) to overwrite them.",
             file=sys.stderr,
         )
         return 1

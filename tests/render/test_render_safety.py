@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -65,6 +66,11 @@ def test_existing_different_files_refuse_the_whole_render(tmp_path: Path) -> Non
     assert status["requirements.txt"] == "differs"  # our pin would replace theirs: a loss
     assert status["dags/remote_kpo.py"] == "would write"
     assert {str(p.relative_to(project)): p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()} == before
+    # The hint is one a user can follow: an empty folder takes the render, to diff against their own files.
+    assert "render into an empty folder" in result.stderr
+    fresh = tmp_path / "fresh"
+    assert _make_render(fresh).returncode == 0
+    assert (fresh / TENANT / "Dockerfile").read_bytes() != before["Dockerfile"]
 
 
 def test_force_overwrites_but_still_merges_requirements_and_connections(tmp_path: Path) -> None:
@@ -200,3 +206,20 @@ def test_an_unknown_tenant_is_blamed_on_tenant(tmp_path: Path) -> None:
     assert "--tenant (make: TENANT)" in result.stderr and "'team-z'" in result.stderr and TENANT in result.stderr
     assert str(GPU_XCOM_OUTPUTS_FILE) not in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_a_tilde_the_shell_left_alone_means_home(tmp_path: Path) -> None:
+    """zsh passes `OUT=~/astro` to make verbatim; the files belong in $HOME/astro, not in a folder named ~."""
+    env = {**os.environ, "HOME": str(tmp_path)}
+    result = subprocess.run(
+        ["make", "--no-print-directory", "render", f"OUTPUTS={GPU_XCOM_OUTPUTS_FILE}", "OUT=~/astro"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (tmp_path / "astro" / TENANT / "dags" / "remote_kpo.py").is_file()
+    assert not (REPO_ROOT / "~").exists()

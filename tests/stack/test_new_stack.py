@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from gke_kpo.new_stack import tenant_name
+from gke_kpo.new_stack import PLACEHOLDER_CIDR, tenant_name
 from gke_kpo.outputs import TENANTS
 from gke_kpo.plan.capture import REPO_ROOT
 from tests.stacks import free_stack_name
@@ -58,6 +59,12 @@ def test_make_stack_writes_the_templates_and_the_stack_plans_green(repo: Path) -
     planned = _make(repo, "plan", f"STACK={name}")
     assert planned.returncode == 0, planned.stdout[-2000:] + planned.stderr
     assert "Policies PASSED" in planned.stdout
+    # Unedited, it plans (under mocks anything goes) but says which values are still the template's.
+    warning = planned.stdout.split(f"warning: Pulumi.{name}.yaml still holds `make stack` placeholders in ")[-1]
+    assert warning.startswith(
+        "gke-kpo:project, gke-kpo:master_authorized_networks, "
+        f"gke-kpo:tenants.{tenant_name(name)}.airflow_service_account:"
+    )
     # A tenants-shaped stack: one tenant named after the stack, with its own rendered files.
     outputs = json.loads((repo / "build" / name / "outputs.json").read_text())
     assert list(outputs[TENANTS]) == [name]
@@ -74,10 +81,11 @@ def test_make_stack_writes_the_templates_and_the_stack_plans_green(repo: Path) -
             "no:cacheprovider",
             "tests/stack/test_golden.py",
             "tests/stack/test_plan_command.py",
+            "tests/stack/test_replacement_review.py",
             "tests/policies/test_gate_protocol.py",
             # the stack's own plan ran above; here only what used to trip over a new stack
             "-k",
-            "golden or unknown_stack or missing_config",
+            f"golden or unknown_stack or missing_config or prints_a_tree and {name}",
         ],
         cwd=repo,
         capture_output=True,
@@ -104,15 +112,32 @@ def test_make_stack_writes_the_templates_and_the_stack_plans_green(repo: Path) -
     )
 
 
-def test_without_policy_config_the_strict_defaults_still_pass(repo: Path) -> None:
+def test_an_edited_stack_without_policy_config_passes_the_strict_defaults_without_warnings(repo: Path) -> None:
     name = free_stack_name(repo)
     assert _make(repo, "stack", f"NAME={name}").returncode == 0
     assert not (repo / "policies" / "config" / f"{name}.json").exists()
+    stack = repo / f"Pulumi.{name}.yaml"
+    edited = stack.read_text().replace("replace-me-project", "acme-ml").replace("replace-me@", "astro-ml@")
+    stack.write_text(edited.replace(PLACEHOLDER_CIDR, "198.51.100.0/28"))
 
     planned = _make(repo, "plan", f"STACK={name}")
 
     assert planned.returncode == 0, planned.stdout[-2000:] + planned.stderr
     assert f"no policies/config/{name}.json" in planned.stdout
+    assert "warning:" not in planned.stdout
+
+
+def test_the_templates_gpu_lines_uncommented_plan_green(repo: Path) -> None:
+    name = free_stack_name(repo)
+    assert _make(repo, "stack", f"NAME={name}").returncode == 0
+    stack = repo / f"Pulumi.{name}.yaml"
+    text = stack.read_text().replace("gke-kpo:gpu_count: 0", "gke-kpo:gpu_count: 1")
+    stack.write_text(re.sub(r"^  # (gke-kpo:(gpu_|quota_gpus))", r"  \1", text, flags=re.MULTILINE))
+
+    planned = _make(repo, "plan", f"STACK={name}")
+
+    assert planned.returncode == 0, planned.stdout[-2000:] + planned.stderr
+    assert "gcp:NodePool" in planned.stdout and "g2-standard-8" in planned.stdout
 
 
 def test_make_stack_never_overwrites(repo: Path) -> None:

@@ -4,9 +4,10 @@ import re
 
 import pytest
 
-from gke_kpo import tenant_schema
+from gke_kpo import outputs, tenant_schema
 from gke_kpo.config_schema import markdown_table
 from gke_kpo.plan.capture import REPO_ROOT
+from gke_kpo.settings import IdentityMode
 
 
 @pytest.mark.parametrize(
@@ -62,3 +63,14 @@ def test_every_make_command_the_readme_shows_exists() -> None:
     [phony] = re.findall(r"^\.PHONY:(.*)$", makefile, flags=re.MULTILINE)
     shown = set(re.findall(r"`make ([a-z][a-z-]*)", readme)) | set(re.findall(r"^make ([a-z][a-z-]*)", readme, re.M))
     assert shown and shown <= set(phony.split()), shown - set(phony.split())
+
+
+def test_the_readme_outputs_table_names_every_output_tenant_field_and_identity_mode() -> None:
+    section = (REPO_ROOT / "README.md").read_text().split("### Stack outputs (the contract)")[1].split("\n### ")[0]
+    rows = re.findall(r"^\| `([^|]+)` \|(.*)\|$", section, flags=re.MULTILINE)
+    named = {name.strip() for first, _ in rows for name in first.split("`, `")}
+    assert set(outputs.OUTPUT_NAMES) <= named, set(outputs.OUTPUT_NAMES) - named
+    tenant_rows = {f"tenants.<t>.{field}" for field in outputs.TENANT_FIELDS}
+    assert tenant_rows <= named, tenant_rows - named
+    [modes] = [shape for first, shape in rows if first == "tenants.<t>.identity_mode"]
+    assert all(f"`{mode}`" in modes for mode in IdentityMode), modes

@@ -10,10 +10,11 @@ import yaml
 
 from components import replacement_review as review
 from gke_kpo.config_schema import key_specs
-from gke_kpo.plan.capture import Plan, known_stacks
+from gke_kpo.plan.capture import Plan
 from gke_kpo.plan.inventory import golden_path, inventory
 from gke_kpo.tenant_schema import TENANT_FIELDS
 from tests.stack.conftest import PlanFor
+from tests.stacks import golden_stacks
 
 # Both identity modes and a task service account are in the dev stack's tenants, so its golden inventory covers them.
 VARIANTS: list[dict[str, Any]] = [
@@ -44,7 +45,7 @@ def ungoverned(entries: list[dict[str, Any]]) -> set[tuple[str, str]]:
     return {(type_, path) for type_, path in declared(entries) if review.governing_row(type_, path) is None}
 
 
-@pytest.mark.parametrize("stack", known_stacks())
+@pytest.mark.parametrize("stack", golden_stacks())
 def test_every_golden_input_has_a_review(stack: str) -> None:
     entries = yaml.safe_load(golden_path(stack).read_text())
     assert entries, "the golden inventory is empty"

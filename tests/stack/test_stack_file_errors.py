@@ -46,6 +46,27 @@ CASES = {
         ["is written `gke_kpo:zone`", "did you mean gke-kpo:zone?"],
     ),
     "misspelled key": (DEV.replace("gke-kpo:zone:", "gke-kpo:zoen:"), ["gke-kpo:zoen: unknown key", "gke-kpo:zone?"]),
+    "federated tenant without issuer": (
+        'config:\n  gke-kpo:project: acme\n  gke-kpo:project_number: "123456789012"\n  gke-kpo:tenants:\n'
+        "    ext:\n      identity_mode: federated\n      federation:\n        preset: eks\n"
+        "        subjects: [system:serviceaccount:airflow:worker]\n",
+        ["gke-kpo:tenants.ext.federation.issuer: is missing. Fix: set it to the https:// OIDC issuer"],
+    ),
+    "accelerator without its machine type": (
+        DEV.replace("gke-kpo:gpu_accelerator: nvidia-tesla-t4", "gke-kpo:gpu_accelerator: nvidia-l4").replace(
+            "  gke-kpo:gpu_machine_type: n1-standard-4\n", ""
+        ),
+        [
+            "gke-kpo:gpu_machine_type: 'n1-standard-4' cannot carry nvidia-l4",
+            "nvidia-l4 (n1-standard-4 is the default: gpu_machine_type is not set)",
+        ],
+    ),
+    "default GPU quota above the pool": (
+        "config:\n  gke-kpo:project: acme\n  gke-kpo:zone: us-central1-a\n  gke-kpo:gpu_count: 1\n"
+        "  gke-kpo:gpu_max_nodes: 1\n  gke-kpo:tenants:\n    ml:\n"
+        "      airflow_service_account: a@acme.iam.gserviceaccount.com\n",
+        ["gke-kpo:quota_gpus: 2, the default (quota_gpus is not set), is more than the GPU pool can ever hold (1)"],
+    ),
     "key without namespace": (DEV.replace("gke-kpo:zone:", "zone:"), ["`zone:` without a namespace", "gke-kpo:zone"]),
 }
 
@@ -56,6 +77,14 @@ def test_a_bad_stack_file_is_one_clear_error(case: str, tmp_path: Path) -> None:
     printed = _refused(_plan_file(tmp_path, text))
     for part in expected:
         assert part in printed
+
+
+def test_a_tenant_name_that_is_no_dns_label_is_reported_once(tmp_path: Path) -> None:
+    """Its namespace defaults to the name; the one fix is the name, not a second, contradicting one."""
+    printed = _refused(_plan_file(tmp_path, DEV.replace("    ml-dev:\n", "    ML_Dev:\n")))
+
+    assert printed.count("gke-kpo:tenants.ML_Dev:") == 1, printed
+    assert "name the tenant with a DNS-1123 label" in printed
 
 
 def test_a_wrong_yaml_type_is_reported_with_every_other_problem(tmp_path: Path) -> None:
