@@ -139,6 +139,9 @@ def from_fields(
         kubernetes_issuer=bool(fields.get("kubernetes_issuer", True)),
     )
     reported = {problem.key for problem in problems}
+    if preset_name and preset is None:
+        # The misspelt preset would have filled them: report it alone, not its missing defaults too.
+        reported |= {f"{path}.{key}" for key in ("audience", "token_path") if key not in fields}
     return settings, problems + [problem for problem in validate(settings, path) if problem.key not in reported]
 
 

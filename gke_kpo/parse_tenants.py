@@ -103,7 +103,11 @@ def parse_tenant(
     if "namespace" not in tenant.fields:
         paths["namespace"] = f"{TENANTS_KEY}.{tenant.name}"
     read = ConfigReader(values, problems, paths)
+    reported = len(problems)
     namespace = _namespace(read)
+    if "namespace" not in tenant.fields and names.dns1123_label_problem(tenant.name):
+        # The namespace defaults to the tenant name, whose own problem is already reported: one error, not two.
+        problems[reported:] = [p for p in problems[reported:] if p.key != paths["namespace"]]
     return TenantSettings(
         name=tenant.name,
         namespace=namespace,

@@ -176,3 +176,14 @@ def test_the_over_subscription_warning_is_logged_through_pulumi(caplog: pytest.L
     run_program("dev", {"gke-kpo:quota_gpus": 1})
     warnings = [record.getMessage() for record in caplog.records if record.levelname == "WARNING"]
     assert any("tenant GPU quotas add up to 3 (ml-dev 1, etl-dev 1, ext-dev 1)" in message for message in warnings)
+
+
+@pytest.mark.parametrize("name", ["tënant", "Upper", "-dash"])
+def test_a_bad_tenant_name_is_one_error_though_the_namespace_defaults_to_it(name: str) -> None:
+    error = problems_for({name: {"identity_mode": "gke"}})
+    assert error.keys == [f"tenants.{name}"]
+
+
+def test_a_too_short_astro_e_mail_says_how_long_the_name_must_be() -> None:
+    error = problems_for({"a1": {"airflow_service_account": email("a")}})
+    assert error.keys == ["tenants.a1.airflow_service_account"] and "6-30" in str(error)
