@@ -10,7 +10,7 @@ from typing import Any, Final
 
 from gke_kpo import federation, names
 from gke_kpo.config_reader import ConfigReader
-from gke_kpo.config_schema import ConfigValue, has_declared_type, yaml_fix
+from gke_kpo.config_schema import ConfigValue, has_declared_type, wrong_type
 from gke_kpo.errors import Problem
 from gke_kpo.federation import FederatedIdentitySettings
 from gke_kpo.settings import (
@@ -80,14 +80,9 @@ def _tenant_input(name: str, body: Any, problems: list[Problem]) -> TenantInput:
 
 
 def _typed(spec: TenantField, value: Any, path: str, problems: list[Problem]) -> bool:
-    if spec.type == "object":
-        ok = isinstance(value, dict)
-        fix = "write a YAML mapping"
-    else:
-        ok = has_declared_type(value, spec.type)
-        fix = yaml_fix(spec.type)
+    ok = isinstance(value, dict) if spec.type == "object" else has_declared_type(value, spec.type)
     if not ok:
-        problems.append(Problem(path, f"{value!r} is not a YAML {spec.type}", fix))
+        problems.append(Problem(path, *wrong_type(value, spec.type)))
     return ok
 
 
@@ -276,6 +271,6 @@ def _task_roles(roles: Any, fail: Callable[[str, str, str], None]) -> tuple[str,
 def _text_field(body: dict[str, Any], field: str, default: str, prefix: str, problems: list[Problem]) -> str:
     value = body.get(field, default)
     if not isinstance(value, str):
-        problems.append(Problem(f"{prefix}.{field}", f"{value!r} is not a YAML string", yaml_fix("string")))
+        problems.append(Problem(f"{prefix}.{field}", *wrong_type(value, "string")))
         return default
     return value

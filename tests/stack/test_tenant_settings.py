@@ -201,3 +201,9 @@ def test_the_task_service_account_may_not_be_the_namespace_default_one() -> None
         }
     )
     assert error.keys == ["tenants.a1.task_service_account.kubernetes_service_account"]
+
+
+@pytest.mark.parametrize("field", ["namespace", "quota_memory", "task_service_account"])
+def test_an_empty_tenant_field_says_it_is_empty_not_to_quote_it(field: str) -> None:
+    error = problems_for({"a1": astro("a1", **{field: None})})
+    assert error.keys == [f"tenants.a1.{field}"] and "is empty" in str(error) and "quote" not in str(error)
