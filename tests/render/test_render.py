@@ -261,3 +261,18 @@ def test_absent_and_null_task_service_account_render_alike(gpu_outputs: dict[str
 def test_a_gpu_quota_without_a_gpu_pool_is_named(gpu_outputs: dict[str, Any]) -> None:
     with pytest.raises(OutputsError, match=f"'tenants.{TENANT}.gpu_quota' is .* but output 'gpu'"):
         render_files(gpu_outputs | {names.GPU: None})
+
+
+def test_cli_reports_an_outputs_file_that_is_not_utf8_without_traceback(tmp_path: Path) -> None:
+    bad = tmp_path / "outputs.json"
+    bad.write_bytes("{}".encode("utf-16"))
+
+    result = subprocess.run(
+        [sys.executable, "-m", "gke_kpo.render", "--outputs", str(bad), "--out", str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert (result.returncode, result.stdout) == (2, "")
+    assert "not UTF-8" in result.stderr and str(bad) in result.stderr and "Traceback" not in result.stderr
