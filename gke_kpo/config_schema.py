@@ -54,7 +54,7 @@ def stack_file_problems(config: dict[str, Any]) -> list[Problem]:
             continue
         spec = specs.get(key.removeprefix(prefix)) if key.startswith(prefix) else None
         if spec is not None and not has_declared_type(value, spec.type):
-            problems.append(Problem(spec.name, f"{value!r} is not a YAML {spec.type}", yaml_fix(spec.type)))
+            problems.append(Problem(spec.name, *wrong_type(value, spec.type)))
     return problems
 
 
@@ -123,6 +123,14 @@ def yaml_fix(declared: str) -> str:
     examples = {"string": 'quote it, e.g. "8"', "integer": "write it unquoted, e.g. 10",
                 "boolean": "write true or false, unquoted", "array": "write a YAML list"}  # fmt: skip
     return examples[declared]
+
+
+def wrong_type(value: Any, declared: str) -> tuple[str, str]:
+    """(message, fix) for a value of another YAML type; an empty ``key:`` is YAML null, not a wrongly typed value."""
+    if value is None:
+        return "is empty (YAML null)", "give it a value, or delete the line"
+    fix = "write a YAML mapping" if declared == "object" else yaml_fix(declared)
+    return f"{value!r} is not a YAML {declared}", fix
 
 
 def as_cli_string(value: Any) -> str:

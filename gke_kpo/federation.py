@@ -16,7 +16,7 @@ from typing import Any, Final
 from urllib.parse import urlsplit
 
 from gke_kpo import names
-from gke_kpo.config_schema import has_declared_type, yaml_fix
+from gke_kpo.config_schema import has_declared_type, wrong_type
 from gke_kpo.errors import Problem
 from gke_kpo.tenant_schema import FEDERATION_FIELDS, nearest
 
@@ -139,6 +139,9 @@ def from_fields(
         kubernetes_issuer=bool(fields.get("kubernetes_issuer", True)),
     )
     reported = {problem.key for problem in problems}
+    if preset_name and preset is None:
+        # The misspelt preset would have filled them: report it alone, not its missing defaults too.
+        reported |= {f"{path}.{key}" for key in ("audience", "token_path") if key not in fields}
     return settings, problems + [problem for problem in validate(settings, path) if problem.key not in reported]
 
 
@@ -152,9 +155,7 @@ def _field_problems(fields: Mapping[str, Any], path: str) -> list[Problem]:
         elif not has_declared_type(value, declared[key]) or (
             declared[key] == "array" and not all(isinstance(item, str) for item in value)
         ):
-            problems.append(
-                Problem(f"{path}.{key}", f"{value!r} is not a YAML {declared[key]}", yaml_fix(declared[key]))
-            )
+            problems.append(Problem(f"{path}.{key}", *wrong_type(value, declared[key])))
     return problems
 
 

@@ -70,7 +70,10 @@ def account_id_problem(value: str) -> str | None:
 def service_account_email_problem(value: str) -> str | None:
     if _SERVICE_ACCOUNT_EMAIL.match(value):
         return None
-    return f"{value!r} is not a service account e-mail (<name>@<project>.iam.gserviceaccount.com)"
+    return (
+        f"{value!r} is not a service account e-mail (<name>@<project>.iam.gserviceaccount.com, "
+        "<name> 6-30 lowercase letters, digits, hyphens; starts with a letter)"
+    )
 
 
 def custom_role_id_problem(value: str) -> str | None:

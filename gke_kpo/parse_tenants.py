@@ -6,11 +6,11 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import pairwise
-from typing import Any
+from typing import Any, Final
 
 from gke_kpo import federation, names
 from gke_kpo.config_reader import ConfigReader
-from gke_kpo.config_schema import ConfigValue, has_declared_type, yaml_fix
+from gke_kpo.config_schema import ConfigValue, has_declared_type, wrong_type
 from gke_kpo.errors import Problem
 from gke_kpo.federation import FederatedIdentitySettings
 from gke_kpo.settings import (
@@ -80,14 +80,9 @@ def _tenant_input(name: str, body: Any, problems: list[Problem]) -> TenantInput:
 
 
 def _typed(spec: TenantField, value: Any, path: str, problems: list[Problem]) -> bool:
-    if spec.type == "object":
-        ok = isinstance(value, dict)
-        fix = "write a YAML mapping"
-    else:
-        ok = has_declared_type(value, spec.type)
-        fix = yaml_fix(spec.type)
+    ok = isinstance(value, dict) if spec.type == "object" else has_declared_type(value, spec.type)
     if not ok:
-        problems.append(Problem(path, f"{value!r} is not a YAML {spec.type}", fix))
+        problems.append(Problem(path, *wrong_type(value, spec.type)))
     return ok
 
 
@@ -167,6 +162,7 @@ def _identity(read: ConfigReader, tenant: TenantInput, project: str) -> Identity
     ksa = str(read.values.get("airflow_k8s_service_account", DEFAULT_K8S_SERVICE_ACCOUNT))
     read.text("airflow_k8s_namespace", names.dns1123_label_problem, "Airflow's namespace, e.g. airflow")
     read.text("airflow_k8s_service_account", names.dns1123_label_problem, "e.g. airflow-worker")
+    _only_in_gke_mode(read, tenant, mode)
     email = read.text("airflow_service_account")
     federated = _federation(tenant, mode, read.problems)
     if mode is not IdentityMode.ASTRO:
@@ -192,6 +188,18 @@ def _identity(read: ConfigReader, tenant: TenantInput, project: str) -> Identity
             "use the service account e-mail, e.g. name@project.iam.gserviceaccount.com",
         )
     return IdentitySettings(mode, email, gsa_name, wi_project, k8s_namespace, ksa, federated)
+
+
+GKE_MODE_FIELDS: Final = ("airflow_wi_project", "airflow_k8s_namespace", "airflow_k8s_service_account")
+"""What only identity_mode gke reads (airflow_gsa_name too, but the upgrade doc has every tenant keep its old one)."""
+
+
+def _only_in_gke_mode(read: ConfigReader, tenant: TenantInput, mode: IdentityMode) -> None:
+    if mode is IdentityMode.GKE:
+        return
+    for field in GKE_MODE_FIELDS:
+        if field in tenant.fields:
+            read.fail(field, f"is only used with identity_mode gke, not {mode}", "remove it, or set identity_mode: gke")
 
 
 FEDERATION_EXAMPLE = (
@@ -234,6 +242,12 @@ def _task_service_account(
     account_id = _text_field(body, "account_id", derived_account_id("task", tenant.name), prefix, problems)
     if names.dns1123_label_problem(ksa):
         fail("kubernetes_service_account", str(names.dns1123_label_problem(ksa)), "e.g. kpo-task")
+    elif ksa == "default":
+        # "Every namespace gets a default ServiceAccount upon creation" (kubernetes.io, Service Accounts): creating it
+        # again fails, and every pod that names no service account would run as the task Google SA.
+        fail(
+            "kubernetes_service_account", "'default' is the one Kubernetes creates in every namespace", "e.g. kpo-task"
+        )
     if names.account_id_problem(account_id):
         fail("account_id", str(names.account_id_problem(account_id)), "6-30 characters, e.g. task-ml-dev")
     return TaskServiceAccountSettings(
@@ -260,6 +274,6 @@ def _task_roles(roles: Any, fail: Callable[[str, str, str], None]) -> tuple[str,
 def _text_field(body: dict[str, Any], field: str, default: str, prefix: str, problems: list[Problem]) -> str:
     value = body.get(field, default)
     if not isinstance(value, str):
-        problems.append(Problem(f"{prefix}.{field}", f"{value!r} is not a YAML string", yaml_fix("string")))
+        problems.append(Problem(f"{prefix}.{field}", *wrong_type(value, "string")))
         return default
     return value

@@ -45,7 +45,10 @@ def missing_stack_message(stack: str, path: Path, known: list[str]) -> str:
 def read_config(path: Path) -> dict[str, Any]:
     """The ``config:`` mapping of a stack file that exists."""
     try:
-        document = yaml.safe_load(path.read_text())
+        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        # Windows PowerShell's `>` and some editors write UTF-16; the stack file is read as UTF-8.
+        raise StackFileError(f"{shown(path)}: is not UTF-8 text; save it as UTF-8") from None
     except yaml.MarkedYAMLError as error:
         raise StackFileError(_yaml_error(path, error)) from None
     except yaml.YAMLError as error:

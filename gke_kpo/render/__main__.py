@@ -106,6 +106,11 @@ def _render(args: argparse.Namespace) -> dict[str, str] | None:
     except UnknownTenantError as error:
         print(f"error: --tenant (make: TENANT): {error}", file=sys.stderr)
         return None
+    except UnicodeDecodeError:
+        # Windows PowerShell's `>` writes UTF-16, for one.
+        print(f"error: {args.outputs}: is not UTF-8 text; write it with `pulumi stack output --json "
+              "--show-secrets > outputs.json` from a shell that writes UTF-8", file=sys.stderr)  # fmt: skip
+        return None
     except (OSError, json.JSONDecodeError, OutputsError) as error:
         print(f"error: {args.outputs}: {error}", file=sys.stderr)
         return None

@@ -10,12 +10,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from gke_kpo import outputs as names
+from gke_kpo.settings import IdentityMode
 
 _DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
 _HOST = re.compile(r"^[A-Za-z0-9.\-\[\]:]+$")
 _CONN_ID = re.compile(r"^[A-Za-z0-9_]+$")
-FEDERATED = "federated"
+FEDERATED = IdentityMode.FEDERATED.value
 """The identity mode whose tenant entry carries a credential configuration."""
+IDENTITY_MODES = tuple(mode.value for mode in IdentityMode)
 
 
 class OutputsError(ValueError):
@@ -111,11 +113,21 @@ def _xcom_push(raw: dict[str, Any], where: str) -> bool:
     return value
 
 
-def _gpu_quota(raw: dict[str, Any], where: str) -> int:
+def _gpu_quota(raw: dict[str, Any], where: str, gpu: GpuPool | None) -> int:
     value = raw.get(names.GPU_QUOTA, 0)
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise OutputsError(f"output {where + names.GPU_QUOTA!r} must be a whole number >= 0, got {value!r}")
+    # The stack exports 0 without a pool; a quota here would render a DAG without GPU silently.
+    if value > 0 and gpu is None:
+        raise OutputsError(f"output {where + names.GPU_QUOTA!r} is {value} but output {names.GPU!r} is absent or null")
     return value
+
+
+def _identity_mode(raw: dict[str, Any], where: str) -> None:
+    # Absent in outputs of stacks from before federation; present, it decides whether a credential file is needed.
+    mode = raw.get(names.IDENTITY_MODE)
+    if mode is not None and mode not in IDENTITY_MODES:
+        raise OutputsError(f"output {where + names.IDENTITY_MODE!r} must be one of {', '.join(IDENTITY_MODES)}")
 
 
 def _service_account_name(raw: dict[str, Any], where: str) -> str | None:
@@ -199,11 +211,12 @@ def parse_outputs(raw: dict[str, Any]) -> dict[str, TenantOutputs]:
         if not _DNS_LABEL.match(tenant):
             raise OutputsError(f"output {names.TENANTS!r} has a tenant {tenant!r} that is no DNS-1123 label")
         fields = _mapping(entry, where.rstrip("."))
+        _identity_mode(fields, where)
         parsed[tenant] = TenantOutputs(
             **cluster,
             namespace=_namespace(fields, where),
             xcom_push=_xcom_push(fields, where),
-            gpu=gpu if _gpu_quota(fields, where) > 0 else None,
+            gpu=gpu if _gpu_quota(fields, where, gpu) > 0 else None,
             service_account_name=_service_account_name(fields, where),
             credential_config=_credential_config(fields, where),
         )

@@ -112,6 +112,7 @@ def test_bad_outputs_raise_naming_the_key(gpu_outputs: dict[str, Any], key: str,
         (names.NAMESPACE, "Team_B", f"'tenants.{TENANT}.namespace'"),
         (names.XCOM_PUSH, "false", f"'tenants.{TENANT}.xcom_push'"),
         (names.GPU_QUOTA, -1, f"'tenants.{TENANT}.gpu_quota'"),
+        (names.IDENTITY_MODE, "Federated", f"'tenants.{TENANT}.identity_mode'"),
         (names.TASK_SERVICE_ACCOUNT, {"kubernetes_service_account": "Bad_Name"}, "kubernetes_service_account"),
     ],
 )
@@ -132,6 +133,8 @@ def test_missing_output_is_named(gpu_outputs: dict[str, Any], key: str) -> None:
 
 def test_absent_gpu_renders_like_null(gpu_outputs: dict[str, Any]) -> None:
     """The real CLI omits a None-valued Python export, so a stack without GPUs has no `gpu` key."""
+    for tenant in gpu_outputs[names.TENANTS].values():
+        tenant[names.GPU_QUOTA] = 0
     without_key = {key: value for key, value in gpu_outputs.items() if key != names.GPU}
     assert render_files(without_key) == render_files(gpu_outputs | {names.GPU: None})
     assert "nvidia.com/gpu" not in one_tenant_files(without_key)["dags/remote_kpo.py"]
@@ -253,3 +256,23 @@ def test_cli_tenant_and_check_cover_every_tenant(tmp_path: Path, gpu_outputs: di
 def test_absent_and_null_task_service_account_render_alike(gpu_outputs: dict[str, Any]) -> None:
     without = {key: value for key, value in tenant_of(gpu_outputs).items() if key != names.TASK_SERVICE_ACCOUNT}
     assert render_files(gpu_outputs | {names.TENANTS: {TENANT: without}}) == render_files(gpu_outputs)
+
+
+def test_a_gpu_quota_without_a_gpu_pool_is_named(gpu_outputs: dict[str, Any]) -> None:
+    with pytest.raises(OutputsError, match=f"'tenants.{TENANT}.gpu_quota' is .* but output 'gpu'"):
+        render_files(gpu_outputs | {names.GPU: None})
+
+
+def test_cli_reports_an_outputs_file_that_is_not_utf8_without_traceback(tmp_path: Path) -> None:
+    bad = tmp_path / "outputs.json"
+    bad.write_bytes("{}".encode("utf-16"))
+
+    result = subprocess.run(
+        [sys.executable, "-m", "gke_kpo.render", "--outputs", str(bad), "--out", str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert (result.returncode, result.stdout) == (2, "")
+    assert "not UTF-8" in result.stderr and str(bad) in result.stderr and "Traceback" not in result.stderr

@@ -168,3 +168,13 @@ def test_kubeconfig_sets_the_credential_file_only_on_the_exec_entry() -> None:
     ]
     federated["users"][0]["user"]["exec"].pop("env")
     assert federated == plain
+
+
+def test_a_misspelt_preset_is_one_problem_not_its_missing_defaults_too() -> None:
+    assert _problem_keys(preset="astro") == [f"{PATH}.preset"]
+    assert _problem_keys(preset="astro", token_path="relative") == [f"{PATH}.preset", f"{PATH}.token_path"]
+
+
+def test_an_empty_federation_field_says_it_is_empty() -> None:
+    (problem,) = from_fields(_fields(issuer=None), PATH, "airflow-ml-aws")[1]
+    assert (problem.key, problem.message) == (f"{PATH}.issuer", "is empty (YAML null)")

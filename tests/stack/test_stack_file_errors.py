@@ -71,6 +71,13 @@ CASES = {
 }
 
 
+def test_a_stack_file_that_is_not_utf8_is_one_clear_error(tmp_path: Path) -> None:
+    stack_file = tmp_path / "Pulumi.scratch.yaml"
+    stack_file.write_bytes(DEV.encode("utf-16"))
+    result = run_plan("--stack", "scratch", "--stack-file", str(stack_file), "--build-dir", str(tmp_path / "build"))
+    assert "Pulumi.scratch.yaml: is not UTF-8 text" in _refused(result)
+
+
 @pytest.mark.parametrize("case", CASES)
 def test_a_bad_stack_file_is_one_clear_error(case: str, tmp_path: Path) -> None:
     text, expected = CASES[case]

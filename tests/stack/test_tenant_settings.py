@@ -89,6 +89,8 @@ BAD_TENANTS: list[tuple[str, dict[str, Any], dict[str, str]]] = [
     ("tenants.a1.identity_mode", {"a1": astro("a1", identity_mode="workload")}, {}),
     ("tenants.a1.airflow_gsa_name", {"a1": {"identity_mode": "gke", "airflow_gsa_name": "af"}}, {}),
     ("tenants.a1.airflow_k8s_namespace", {"a1": {"identity_mode": "gke", "airflow_k8s_namespace": "Airflow"}}, {}),
+    ("tenants.a1.airflow_k8s_namespace", {"a1": astro("a1", airflow_k8s_namespace="airflow")}, {}),
+    ("tenants.a1.airflow_wi_project", {"a1": astro("a1", airflow_wi_project="airflow-host")}, {}),
     ("tenants.a1.quota_cpu", {"a1": astro("a1", quota_cpu="lots")}, {}),
     ("tenants.a1.quota_pods", {"a1": astro("a1", quota_pods="10")}, {}),
     ("tenants.a1.xcom_push", {"a1": astro("a1", xcom_push="yes")}, {}),
@@ -176,3 +178,32 @@ def test_the_over_subscription_warning_is_logged_through_pulumi(caplog: pytest.L
     run_program("dev", {"gke-kpo:quota_gpus": 1})
     warnings = [record.getMessage() for record in caplog.records if record.levelname == "WARNING"]
     assert any("tenant GPU quotas add up to 3 (ml-dev 1, etl-dev 1, ext-dev 1)" in message for message in warnings)
+
+
+@pytest.mark.parametrize("name", ["tënant", "Upper", "-dash"])
+def test_a_bad_tenant_name_is_one_error_though_the_namespace_defaults_to_it(name: str) -> None:
+    error = problems_for({name: {"identity_mode": "gke"}})
+    assert error.keys == [f"tenants.{name}"]
+
+
+def test_a_too_short_astro_e_mail_says_how_long_the_name_must_be() -> None:
+    error = problems_for({"a1": {"airflow_service_account": email("a")}})
+    assert error.keys == ["tenants.a1.airflow_service_account"] and "6-30" in str(error)
+
+
+def test_the_task_service_account_may_not_be_the_namespace_default_one() -> None:
+    error = problems_for(
+        {
+            "a1": astro(
+                "a1",
+                task_service_account={"roles": ["roles/storage.objectViewer"], "kubernetes_service_account": "default"},
+            )
+        }
+    )
+    assert error.keys == ["tenants.a1.task_service_account.kubernetes_service_account"]
+
+
+@pytest.mark.parametrize("field", ["namespace", "quota_memory", "task_service_account"])
+def test_an_empty_tenant_field_says_it_is_empty_not_to_quote_it(field: str) -> None:
+    error = problems_for({"a1": astro("a1", **{field: None})})
+    assert error.keys == [f"tenants.a1.{field}"] and "is empty" in str(error) and "quote" not in str(error)
