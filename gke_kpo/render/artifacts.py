@@ -62,10 +62,17 @@ def env_var_name(conn_id: str) -> str:
     return f"AIRFLOW_CONN_{conn_id.upper()}"
 
 
+EVERY_COMPONENT = (
+    "# Give this connection to the scheduler, the workers and the triggerer alike: a deferrable KPO task\n"
+    "# resolves it in the triggerer too (on Astro, a Deployment environment variable reaches all three).\n"
+)
+
+
 def connection_env(
     stack: TenantOutputs, conn_id: str, credentials_path: str | None = None, description: str | None = None
 ) -> str:
-    return f"{env_var_name(conn_id)}={shlex.quote(_compact_json(connection(stack, credentials_path, description)))}\n"
+    value = shlex.quote(_compact_json(connection(stack, credentials_path, description)))
+    return f"{EVERY_COMPONENT}{env_var_name(conn_id)}={value}\n"
 
 
 def airflow_settings(stack: TenantOutputs, conn_id: str, credentials_path: str | None = None) -> str:
@@ -83,7 +90,7 @@ def airflow_settings(stack: TenantOutputs, conn_id: str, credentials_path: str |
             "variables": [],
         }
     }
-    return safe_dump(settings, sort_keys=False, width=1_000_000)
+    return EVERY_COMPONENT + safe_dump(settings, sort_keys=False, width=1_000_000)
 
 
 def dockerfile(credentials_path: str | None = None) -> str:

@@ -22,7 +22,7 @@ def airflow_executable() -> Path | None:
 
 def connection_env_var(connection_env: str) -> tuple[str, str]:
     """Parse the rendered ``connection.env`` line the way a POSIX shell would."""
-    [assignment] = shlex.split(connection_env)
+    [assignment] = shlex.split(connection_env, comments=True)
     name, _, value = assignment.partition("=")
     return name, value
 

@@ -192,8 +192,15 @@ def test_connection_env_survives_a_posix_shell(any_outputs: dict[str, Any], tmp_
         check=True,
     ).stdout
 
-    assert files["connection.env"].count("\n") == 1
+    assignments = [line for line in files["connection.env"].splitlines() if not line.startswith("#")]
+    assert len(assignments) == 1
     assert json.loads(printed) == json.loads(files["connection.json"])
+
+
+def test_connection_files_say_every_component_needs_them(any_outputs: dict[str, Any]) -> None:
+    files = one_tenant_files(any_outputs)
+    for name in ("connection.env", "airflow_settings.yaml"):
+        assert "the scheduler, the workers and the triggerer alike" in files[name]
 
 
 def test_astro_settings_carry_the_extra_as_a_json_string(any_outputs: dict[str, Any]) -> None:
