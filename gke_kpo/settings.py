@@ -91,8 +91,7 @@ class IdentitySettings:
 
     @property
     def workload_identity_member(self) -> str:
-        pool = names.workload_identity_pool(self.wi_project)
-        return f"serviceAccount:{pool}[{self.k8s_namespace}/{self.k8s_service_account}]"
+        return names.workload_identity_member(self.wi_project, self.k8s_namespace, self.k8s_service_account)
 
 
 @dataclass(frozen=True)
