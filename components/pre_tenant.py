@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import pulumi
 
+from components.replacement_review import KUBERNETES_PROVIDER
+
 NAMESPACE_ACCESS = "gke-kpo:index:NamespaceAccess"
 AIRFLOW_IDENTITY = "gke-kpo:index:AirflowIdentity"
 IAM_ACCESS = "gke-kpo:index:IamAccess"
-KUBERNETES_PROVIDER = "pulumi:providers:kubernetes"
 
 TENANT_CHILDREN: dict[str, tuple[str, str]] = {
     "namespace": (NAMESPACE_ACCESS, "{prefix}-tasks-namespace"),

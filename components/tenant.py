@@ -8,6 +8,7 @@ import pulumi
 import pulumi_gcp as gcp
 import pulumi_kubernetes as k8s
 
+from components import replacement_review as types
 from components.federated_identity import (
     WORKLOAD_IDENTITY_USER,
     FederatedAccount,
@@ -68,7 +69,7 @@ class Tenant(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(
                 parent=self,
                 depends_on=[args.custom_role, *identity_dependencies],
-                aliases=self._was("gcp:projects/iAMMember:IAMMember", "binding"),
+                aliases=self._was(types.PROJECT_IAM_MEMBER, "binding"),
             ),
         )
         namespace = self._namespace(name)
@@ -109,16 +110,14 @@ class Tenant(pulumi.ComponentResource):
             f"{name}-airflow-gsa",
             identity.gsa_name,
             "Airflow KubernetesPodOperator launcher",
-            self._was("gcp:serviceaccount/account:Account", "airflow-gsa"),
+            self._was(types.SERVICE_ACCOUNT, "airflow-gsa"),
         )
         gcp.serviceaccount.IAMMember(
             f"{name}-airflow-workload-identity",
             service_account_id=account.name,
             role=WORKLOAD_IDENTITY_USER,
             member=identity.workload_identity_member,
-            opts=self._waits_for_cluster(
-                self._was("gcp:serviceaccount/iAMMember:IAMMember", "airflow-workload-identity")
-            ),
+            opts=self._waits_for_cluster(self._was(types.SERVICE_ACCOUNT_IAM_MEMBER, "airflow-workload-identity")),
         )
         return [account]
 
@@ -147,37 +146,33 @@ class Tenant(pulumi.ComponentResource):
             metadata=namespace_metadata(tenant, args.access_model, args.has_gpu_pool),
             # pulumi destroy fails at its preview on a protected resource (pulumi/pulumi#8158), so a protected
             # cluster keeps the namespace, and Kubernetes keeps everything inside it, instead of losing them first.
-            opts=self._on_cluster(
-                protect=args.protect_namespace, aliases=self._was("kubernetes:core/v1:Namespace", "namespace")
-            ),
+            opts=self._on_cluster(protect=args.protect_namespace, aliases=self._was(types.NAMESPACE, "namespace")),
         )
         metadata = {"name": LAUNCHER_ROLE, "namespace": self.namespace}
         k8s.rbac.v1.Role(
             f"{name}-role",
             metadata=metadata,
             rules=[snake_case_rule(rule) for rule in rbac_rules(tenant.xcom_push)],
-            opts=self._on_cluster(namespace, aliases=self._was("kubernetes:rbac.authorization.k8s.io/v1:Role", "role")),
+            opts=self._on_cluster(namespace, aliases=self._was(types.ROLE, "role")),
         )
         k8s.rbac.v1.RoleBinding(
             f"{name}-role-binding",
             metadata=metadata,
             role_ref={"api_group": RBAC_GROUP, "kind": "Role", "name": LAUNCHER_ROLE},
             subjects=[{"api_group": RBAC_GROUP, "kind": "User", "name": tenant.identity.email}],
-            opts=self._on_cluster(
-                namespace, aliases=self._was("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding", "role-binding")
-            ),
+            opts=self._on_cluster(namespace, aliases=self._was(types.ROLE_BINDING, "role-binding")),
         )
         k8s.core.v1.ResourceQuota(
             f"{name}-quota",
             metadata={"name": "kpo-quota", "namespace": self.namespace},
             spec={"hard": quota_hard(tenant.namespace, args.has_gpu_pool)},
-            opts=self._on_cluster(namespace, aliases=self._was("kubernetes:core/v1:ResourceQuota", "quota")),
+            opts=self._on_cluster(namespace, aliases=self._was(types.RESOURCE_QUOTA, "quota")),
         )
         k8s.core.v1.LimitRange(
             f"{name}-limits",
             metadata={"name": "kpo-defaults", "namespace": self.namespace},
             spec={"limits": [limit_range_item(tenant.namespace)]},
-            opts=self._on_cluster(namespace, aliases=self._was("kubernetes:core/v1:LimitRange", "limits")),
+            opts=self._on_cluster(namespace, aliases=self._was(types.LIMIT_RANGE, "limits")),
         )
         return namespace
 

@@ -221,6 +221,11 @@ def workload_identity_pool(project: str) -> str:
     return f"{project}.svc.id.goog"
 
 
+def workload_identity_member(project: str, namespace: str, kubernetes_service_account: str) -> str:
+    """The IAM member for one Kubernetes service account of the project's Workload Identity pool."""
+    return f"serviceAccount:{workload_identity_pool(project)}[{namespace}/{kubernetes_service_account}]"
+
+
 SERVICE_ACCOUNT_DISPLAY_NAME_MAX = 100
 """IAM refuses longer ones: "Error 400: The display_name length (101) is longer than the maximum allowed length 100"
 (ServiceAccount.displayName: at most 100 UTF-8 bytes; terraform-google-modules/terraform-google-sql-db#733)."""

@@ -255,7 +255,7 @@ def _task_service_account(
         kubernetes_service_account=ksa,
         account_id=account_id,
         email=names.service_account_email(account_id, project),
-        workload_identity_member=f"serviceAccount:{names.workload_identity_pool(project)}[{namespace}/{ksa}]",
+        workload_identity_member=names.workload_identity_member(project, namespace, ksa),
     )
 
 

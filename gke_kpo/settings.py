@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from gke_kpo import names
 from gke_kpo.artifact_registry import Repository
 from gke_kpo.federation import FederatedIdentitySettings
 from gke_kpo.permissions import AccessModel
@@ -90,7 +91,7 @@ class IdentitySettings:
 
     @property
     def workload_identity_member(self) -> str:
-        return f"serviceAccount:{self.wi_project}.svc.id.goog[{self.k8s_namespace}/{self.k8s_service_account}]"
+        return names.workload_identity_member(self.wi_project, self.k8s_namespace, self.k8s_service_account)
 
 
 @dataclass(frozen=True)
