@@ -6,6 +6,7 @@ from typing import Any
 
 from gke_kpo import intent
 from gke_kpo.names import canonical_quantity
+from gke_kpo.outputs import GPU_TAINT
 from gke_kpo.permissions import AccessModel
 from gke_kpo.settings import NamespaceSettings, TenantSettings
 
@@ -16,7 +17,8 @@ POD_SECURITY = {
     "pod-security.kubernetes.io/warn": "restricted",
     "pod-security.kubernetes.io/audit": "restricted",
 }
-GPU_QUOTA_KEY = "requests.nvidia.com/gpu"
+GPU_QUOTA_KEY = f"requests.{GPU_TAINT['key']}"
+"""Kubernetes only quotas extended resources such as GPUs through the ``requests.`` prefix."""
 LAUNCHER_ROLE = "kpo-launcher"
 WORKLOAD_IDENTITY_ANNOTATION = "iam.gke.io/gcp-service-account"
 

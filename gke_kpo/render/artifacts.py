@@ -9,7 +9,7 @@ from typing import Any
 from gke_kpo.federation_build import CREDENTIALS_FILE_NAME, credential_file
 from gke_kpo.kubeconfig import context_name, kubeconfig_dict, kubeconfig_yaml
 from gke_kpo.render import pins
-from gke_kpo.render.long_tasks import DagOptions
+from gke_kpo.render.long_tasks import GPU_STARTUP_TIMEOUT_SECONDS, DagOptions
 from gke_kpo.render.templates import render_template
 from gke_kpo.render.validate import TenantOutputs
 from gke_kpo.yaml_text import safe_dump
@@ -120,4 +120,5 @@ def dag(stack: TenantOutputs, conn_id: str, options: DagOptions) -> str:
         xcom_push=stack.xcom_push,
         service_account_name=stack.service_account_name,
         long_task=options,
+        derived_startup_timeout=GPU_STARTUP_TIMEOUT_SECONDS,
     )

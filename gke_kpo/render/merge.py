@@ -15,6 +15,8 @@ from typing import Any
 
 import yaml
 
+from gke_kpo.yaml_text import safe_dump
+
 _PACKAGE_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 
 
@@ -79,7 +81,7 @@ def merge_airflow_settings(existing: str, ours: str) -> Merge | None:
     airflow["connections"] = theirs + list(ours_by_id.values())
     airflow.setdefault("pools", [])
     airflow.setdefault("variables", [])
-    text = yaml.safe_dump(document, sort_keys=False, width=1_000_000)
+    text = safe_dump(document, sort_keys=False, width=1_000_000)
     # Re-emitting YAML drops comments: that loses something the user wrote, so it needs --force.
     has_comments = any(line.lstrip().startswith("#") or " #" in line for line in existing.splitlines())
     note = f"connection {ids} set, your other entries kept" + ("; your YAML comments would be dropped" * has_comments)

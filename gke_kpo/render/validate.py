@@ -10,13 +10,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from gke_kpo import outputs as names
+from gke_kpo.names import dns1123_label_problem
 from gke_kpo.settings import IdentityMode
 
-_DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
 _HOST = re.compile(r"^[A-Za-z0-9.\-\[\]:]+$")
 _CONN_ID = re.compile(r"^[A-Za-z0-9_]+$")
-FEDERATED = IdentityMode.FEDERATED.value
-"""The identity mode whose tenant entry carries a credential configuration."""
 IDENTITY_MODES = tuple(mode.value for mode in IdentityMode)
 
 
@@ -97,7 +95,7 @@ def _ca_certificate(raw: dict[str, Any]) -> str:
 
 def _namespace(raw: dict[str, Any], where: str) -> str:
     namespace = _text(raw, names.NAMESPACE, where)
-    if not _DNS_LABEL.match(namespace):
+    if dns1123_label_problem(namespace):
         raise OutputsError(f"output {where + names.NAMESPACE!r} must be a DNS-1123 label, got {namespace!r}")
     return namespace
 
@@ -137,7 +135,7 @@ def _service_account_name(raw: dict[str, Any], where: str) -> str | None:
         return None
     label = f"{where}{names.TASK_SERVICE_ACCOUNT}."
     account = _text(_mapping(task, label.rstrip(".")), names.KUBERNETES_SERVICE_ACCOUNT, label)
-    if not _DNS_LABEL.match(account):
+    if dns1123_label_problem(account):
         raise OutputsError(f"output {label + names.KUBERNETES_SERVICE_ACCOUNT!r} must be a DNS-1123 label")
     return account
 
@@ -147,7 +145,7 @@ def _credential_config(raw: dict[str, Any], where: str) -> dict[str, Any] | None
     file fails here rather than in the plugin inside a worker."""
     label = where + names.CREDENTIAL_CONFIG
     config = raw.get(names.CREDENTIAL_CONFIG)
-    federated = raw.get(names.IDENTITY_MODE) == FEDERATED
+    federated = raw.get(names.IDENTITY_MODE) == IdentityMode.FEDERATED
     if config is None:
         if federated:
             raise OutputsError(f"missing output {label!r}: a federated tenant needs its credential configuration")
@@ -208,7 +206,7 @@ def parse_outputs(raw: dict[str, Any]) -> dict[str, TenantOutputs]:
     parsed = {}
     for tenant, entry in sorted(tenants.items()):
         where = f"{names.TENANTS}.{tenant}."
-        if not _DNS_LABEL.match(tenant):
+        if dns1123_label_problem(tenant):
             raise OutputsError(f"output {names.TENANTS!r} has a tenant {tenant!r} that is no DNS-1123 label")
         fields = _mapping(entry, where.rstrip("."))
         _identity_mode(fields, where)

@@ -30,8 +30,13 @@ def set_key(name: str, value: str) -> str:
     return f"set {config_key(name)} to {value} in Pulumi.{stack_name()}.yaml"
 
 
+def _policy_config_path() -> Path:
+    return PACK_DIR / "config" / f"{stack_name()}.json"
+
+
 def policy_config_file() -> str:
-    return f"policies/config/{stack_name()}.json"
+    """The stack's policy config as the user finds it from the repository root: policies/config/<stack>.json."""
+    return _policy_config_path().relative_to(PACK_DIR.parent).as_posix()
 
 
 def relax(policy: str, prop: str, value: Any) -> str:
@@ -41,7 +46,7 @@ def relax(policy: str, prop: str, value: Any) -> str:
 
 def _file_sets(policy: str, prop: str) -> bool:
     try:
-        settings = json.loads((PACK_DIR / "config" / f"{stack_name()}.json").read_text())
+        settings = json.loads(_policy_config_path().read_text())
     except (OSError, ValueError):
         return False
     entry = settings.get(policy) if isinstance(settings, dict) else None

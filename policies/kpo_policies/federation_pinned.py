@@ -12,6 +12,8 @@ from typing import Any, Final
 
 from pulumi_policy import EnforcementLevel, ResourceValidationPolicy, Severity
 
+from gke_kpo.deployer import ACT_AS_ROLE
+
 from . import resource_types as types
 from .cel_subjects import SUBJECT_ATTRIBUTES, pinned_subjects
 from .iam import IMPERSONATION_ROLES, grants
@@ -26,7 +28,7 @@ PIN_FIX: Final = (
     f'set attributeCondition to {SUBJECT_ATTRIBUTES[0]} in ["system:serviceaccount:<ns>:<sa>", ...] '
     "listing exactly the Airflow worker and triggerer subjects (gke_kpo.federation_build.attribute_condition)."
 )
-POOL_GRANT_ROLES: Final = IMPERSONATION_ROLES - {"roles/iam.serviceAccountUser"}
+POOL_GRANT_ROLES: Final = IMPERSONATION_ROLES - {ACT_AS_ROLE}
 """workloadIdentityUser and serviceAccountTokenCreator: both mint tokens of the service account."""
 
 

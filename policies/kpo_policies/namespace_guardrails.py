@@ -7,7 +7,7 @@ from typing import Final
 
 from pulumi_policy import EnforcementLevel, Severity, StackValidationPolicy
 
-from gke_kpo.outputs import GPU_TAINT
+from gke_kpo.tenant_spec import GPU_QUOTA_KEY
 
 from . import resource_types as types
 from .policy_kit import stack_validation
@@ -15,9 +15,6 @@ from .props import lookup, mapping
 from .stack_facts import StackFacts
 from .stack_intent import read_tenant
 from .verdicts import Subject
-
-GPU_QUOTA_KEY: Final = f"requests.{GPU_TAINT['key']}"
-"""Kubernetes only quotas extended resources such as GPUs through the ``requests.`` prefix."""
 
 
 def _tenant_namespace(subject: Subject, facts: StackFacts) -> Iterator[str]:

@@ -7,6 +7,8 @@ from typing import Final
 
 from pulumi_policy import EnforcementLevel, Severity, StackValidationPolicy
 
+from gke_kpo.tenant_spec import LAUNCHER_ROLE
+
 from . import resource_types as types
 from .policy_kit import stack_validation
 from .stack_facts import StackFacts
@@ -56,7 +58,7 @@ def _tenant_rbac(facts: StackFacts) -> Iterator[str]:
                 yield stack_says(
                     f"the tenant namespace {tenant.namespace_name!r} has no {label}, so its Airflow identity "
                     "cannot launch pods there.",
-                    f"declare the {label} kpo-launcher in {tenant.namespace_name!r}.",
+                    f"declare the {label} {LAUNCHER_ROLE} in {tenant.namespace_name!r}.",
                 )
 
 

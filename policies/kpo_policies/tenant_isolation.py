@@ -13,6 +13,7 @@ from typing import Final
 from pulumi_policy import EnforcementLevel, Severity, StackValidationPolicy
 
 from gke_kpo.permissions import AccessModel
+from gke_kpo.tenant_spec import WORKLOAD_IDENTITY_ANNOTATION
 
 from . import resource_types as types
 from .policy_kit import stack_validation
@@ -22,8 +23,6 @@ from .stack_intent import StackIntent, TenantIntent
 from .verdicts import Subject, stack_says
 
 HIDDEN_COST: Final = "one team could read another team's pods and logs"
-KSA_GSA_ANNOTATION: Final = "iam.gke.io/gcp-service-account"
-"""The Workload Identity annotation naming the Google service account a KSA's pods act as."""
 
 
 def _foreign_tenant(entry: object, namespace: str | None, intent: StackIntent) -> TenantIntent | None:
@@ -68,7 +67,7 @@ def _shared_task_identities(facts: StackFacts) -> Iterator[str]:
     intent = facts.intent()
     users: dict[str, list[str]] = {}
     for account in facts.of_type(types.SERVICE_ACCOUNT):
-        gsa = mapping(lookup(account.props, "metadata", "annotations")).get(KSA_GSA_ANNOTATION)
+        gsa = mapping(lookup(account.props, "metadata", "annotations")).get(WORKLOAD_IDENTITY_ANNOTATION)
         namespace = lookup(account.props, "metadata", "namespace")
         if gsa and intent.owner_of(namespace) is not None:
             users.setdefault(str(gsa), []).append(str(namespace))
