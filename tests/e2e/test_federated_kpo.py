@@ -127,22 +127,22 @@ def test_federated_identity_runs_the_dag_without_any_key(run_federated: Any) -> 
     assert pod["metadata"]["namespace"] == NAMESPACE
 
 
-def test_a_subject_outside_the_condition_is_refused_by_sts(run_federated: Any) -> None:
-    run: Run = run_federated(subject="system:serviceaccount:other-customer:worker")
+@pytest.mark.parametrize(
+    ("token", "sts_message"),
+    [
+        ({"subject": "system:serviceaccount:other-customer:worker"}, "rejected by the attribute condition"),
+        ({"audience": "https://kubernetes.default.svc"}, "audience in ID Token does not match"),
+    ],
+    ids=["subject-outside-the-condition", "another-audience"],
+)
+def test_a_token_the_provider_does_not_accept_is_refused_by_sts(
+    run_federated: Any, token: dict[str, str], sts_message: str
+) -> None:
+    run: Run = run_federated(**token)
 
     assert run.home.task_states(DAG_ID) == {"run_on_gke": "failed"}, run.output[-4000:]
     assert run.google.exchanges == []
-    assert "rejected by the attribute condition" in run.output
-    assert run.cluster.pods.created == []
-    assert all(record.status == 401 for record in run.cluster.audit)
-
-
-def test_a_token_for_another_audience_is_refused_by_sts(run_federated: Any) -> None:
-    run: Run = run_federated(audience="https://kubernetes.default.svc")
-
-    assert run.home.task_states(DAG_ID) == {"run_on_gke": "failed"}, run.output[-4000:]
-    assert run.google.exchanges == []
-    assert "audience in ID Token does not match" in run.output
+    assert sts_message in run.output
     assert run.cluster.pods.created == []
     assert all(record.status == 401 for record in run.cluster.audit)
 

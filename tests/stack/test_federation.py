@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -102,7 +103,9 @@ def test_ids_are_valid_and_stable() -> None:
     long_pool = build.pool_id("a" * 40)
     assert len(long_pool) <= 32 and long_pool.endswith("-airflow")
     assert build.provider_id(ISSUER) == build.provider_id(ISSUER) != build.provider_id(ISSUER + "x")
-    assert 4 <= len(build.provider_id(ISSUER)) <= 32
+    # Google's id grammar for pools and providers: 4-32 of [a-z0-9-], a letter first, "gcp-" reserved.
+    assert re.fullmatch(r"[a-z][a-z0-9-]{3,31}", build.provider_id(ISSUER))
+    assert not build.provider_id(ISSUER).startswith("gcp-")
 
 
 def test_condition_admits_exactly_the_listed_subjects() -> None:
