@@ -22,7 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from gke_kpo.permissions import rbac_rules
+from gke_kpo.cloud.permissions import rbac_rules
 from gke_kpo.render import write_files
 from gke_kpo.render.artifacts import env_var_name
 from tests.e2e.airflow_run import AirflowHome, airflow_executable

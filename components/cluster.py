@@ -8,17 +8,18 @@ import pulumi
 import pulumi_gcp as gcp
 
 from components.gpu_pool import GpuPool, GpuPoolArgs
-from components.lifecycle import fixed_name
-from gke_kpo import artifact_registry, deployer, names
-from gke_kpo.node_config import (
+from gke_kpo.cloud import artifact_registry, names
+from gke_kpo.cloud import deployer_roles as deployer
+from gke_kpo.cloud.gke import NODE_SERVICE_ACCOUNT_ROLE
+from gke_kpo.cloud.names import node_account_id
+from gke_kpo.config.settings import Settings
+from gke_kpo.spec.lifecycle import fixed_name
+from gke_kpo.spec.nodes import (
     NODE_POOL_IGNORED_CHANGES,
-    NODE_SERVICE_ACCOUNT_ROLE,
     SYSTEM_POOL_INITIAL_NODES,
     hardened_node_config,
-    node_account_id,
     self_healing_autoscaling,
 )
-from gke_kpo.settings import Settings
 
 DEFAULT_POOL_IGNORED_CHANGES = ["nodeConfig", "initialNodeCount"]
 """Both only shape the default pool GKE creates and removeDefaultNodePool deletes. Once it is gone GKE reports the

@@ -23,10 +23,11 @@ from typing import Any
 import pulumi
 import pulumi_gcp as gcp
 
-from components.lifecycle import fixed_name
-from gke_kpo import federation_build as build
-from gke_kpo.federation import FederatedIdentitySettings
-from gke_kpo.names import service_account_email
+from gke_kpo.cloud import federation as build
+from gke_kpo.cloud.names import service_account_email
+from gke_kpo.config.settings import FederatedIdentitySettings
+from gke_kpo.spec.federation import allowed_audiences, by_issuer, credential_config
+from gke_kpo.spec.lifecycle import fixed_name
 
 WORKLOAD_IDENTITY_USER = "roles/iam.workloadIdentityUser"
 
@@ -72,7 +73,7 @@ class FederationPool(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self),
         )
         self.resources = [pool]
-        for issuer, identities in build.by_issuer(args.identities).items():
+        for issuer, identities in by_issuer(args.identities).items():
             self.resources.append(self._oidc_provider(name, args, issuer, identities, pool))
         project = gcp.organizations.get_project_output(
             project_id=args.project, opts=pulumi.InvokeOutputOptions(parent=self)
@@ -101,7 +102,7 @@ class FederationPool(pulumi.ComponentResource):
             attribute_condition=build.attribute_condition(subjects),
             oidc=gcp.iam.WorkloadIdentityPoolProviderOidcArgs(
                 issuer_uri=issuer,
-                allowed_audiences=build.allowed_audiences(identities, args.project_number, args.pool_id),
+                allowed_audiences=allowed_audiences(identities, args.project_number, args.pool_id),
             ),
             opts=pulumi.ResourceOptions(parent=self, depends_on=[pool]),
         )
@@ -126,7 +127,7 @@ class FederatedAccount(pulumi.ComponentResource):
         super().__init__("gke-kpo:index:FederatedAccount", name, None, opts)
         identity = args.identity
         self.email = service_account_email(identity.account_id, args.project)
-        self.credential_config = build.credential_config(identity, args.project_number, args.pool.pool_id, self.email)
+        self.credential_config = credential_config(identity, args.project_number, args.pool.pool_id, self.email)
         account = gcp.serviceaccount.Account(
             f"{name}-gsa",
             project=args.project,

@@ -7,14 +7,14 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_gcp as gcp
 
-from components.lifecycle import fixed_name
-from gke_kpo.node_config import (
+from gke_kpo.config.settings import GpuPoolSettings
+from gke_kpo.spec.lifecycle import fixed_name
+from gke_kpo.spec.nodes import (
     GPU_POOL_INITIAL_NODES,
     NODE_POOL_IGNORED_CHANGES,
     gpu_node_config,
     self_healing_autoscaling,
 )
-from gke_kpo.settings import GpuPoolSettings
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_gcp as gcp
 
-from components.lifecycle import fixed_name
-from gke_kpo.settings import NetworkSettings
+from gke_kpo.config.settings import NetworkSettings
+from gke_kpo.spec.lifecycle import fixed_name
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pulumi
 
-from components.replacement_review import KUBERNETES_PROVIDER
+from gke_kpo.cloud.replacement import KUBERNETES_PROVIDER
 
 NAMESPACE_ACCESS = "gke-kpo:index:NamespaceAccess"
 AIRFLOW_IDENTITY = "gke-kpo:index:AirflowIdentity"

@@ -8,17 +8,18 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from components.cluster import Cluster, ClusterArgs
-from components.cluster_identity import cluster_identifier
 from components.federated_identity import FederationPool, FederationPoolArgs
 from components.iam_access import IamAccess, IamAccessArgs
 from components.network import Network, NetworkArgs
 from components.pre_tenant import provider_aliases
 from components.tenant import Tenant, TenantArgs
-from gke_kpo import federation_build, outputs
-from gke_kpo.kubeconfig import kubeconfig_yaml
-from gke_kpo.node_config import gpu_summary
-from gke_kpo.permissions import rbac_rules
-from gke_kpo.settings import Settings, TenantSettings
+from gke_kpo.cloud.permissions import rbac_rules
+from gke_kpo.config.settings import Settings, TenantSettings
+from gke_kpo.contract import outputs
+from gke_kpo.spec.cluster_identity import cluster_identifier
+from gke_kpo.spec.federation import credential_config
+from gke_kpo.spec.kubeconfig import kubeconfig_yaml
+from gke_kpo.spec.nodes import gpu_summary
 
 
 def deploy(settings: Settings) -> dict[str, Any]:
@@ -126,7 +127,5 @@ def tenant_output(tenant: TenantSettings, settings: Settings) -> dict[str, Any]:
         },
         outputs.CREDENTIAL_CONFIG: None
         if federation is None
-        else federation_build.credential_config(
-            federation, settings.project_number, settings.federation_pool_id, tenant.identity.email
-        ),
+        else credential_config(federation, settings.project_number, settings.federation_pool_id, tenant.identity.email),
     }

@@ -8,27 +8,21 @@ import pulumi
 import pulumi_gcp as gcp
 import pulumi_kubernetes as k8s
 
-from components import replacement_review as types
 from components.federated_identity import (
     WORKLOAD_IDENTITY_USER,
     FederatedAccount,
     FederatedAccountArgs,
     FederationPool,
 )
-from components.lifecycle import fixed_name
 from components.pre_tenant import tenant_child_aliases
-from gke_kpo import names
-from gke_kpo.federation import FederatedIdentitySettings
-from gke_kpo.limits import limit_range_item
-from gke_kpo.permissions import AccessModel, rbac_rules
-from gke_kpo.settings import IdentityMode, TaskServiceAccountSettings, TenantSettings
-from gke_kpo.tenant_spec import (
-    LAUNCHER_ROLE,
-    WORKLOAD_IDENTITY_ANNOTATION,
-    namespace_metadata,
-    quota_hard,
-    snake_case_rule,
-)
+from gke_kpo.cloud import names
+from gke_kpo.cloud import replacement as types
+from gke_kpo.cloud.gke import WORKLOAD_IDENTITY_ANNOTATION
+from gke_kpo.cloud.permissions import AccessModel, rbac_rules
+from gke_kpo.config.settings import FederatedIdentitySettings, IdentityMode, TaskServiceAccountSettings, TenantSettings
+from gke_kpo.contract.intent import LAUNCHER_ROLE
+from gke_kpo.spec.lifecycle import fixed_name
+from gke_kpo.spec.tenant import limit_range_item, namespace_metadata, quota_hard, snake_case_rule
 
 RBAC_GROUP = "rbac.authorization.k8s.io"
 

@@ -13,145 +13,12 @@ Kubernetes RBAC privilege-escalation prevention (a Role can only be created by s
 from __future__ import annotations
 
 import argparse
-import re
 import sys
-from collections.abc import Iterable
-from dataclasses import dataclass
 
-from gke_kpo import names
-from gke_kpo.node_config import NODE_SERVICE_ACCOUNT_ROLE, node_account_id
-from gke_kpo.settings import Settings
-
-
-@dataclass(frozen=True)
-class Api:
-    name: str
-    why: str
-
-
-APIS: tuple[Api, ...] = (
-    Api("container.googleapis.com", "the cluster and its node pools"),
-    Api("compute.googleapis.com", "VPC, subnetwork, Cloud Router and NAT; the node VMs"),
-    Api("iam.googleapis.com", "the node (and, in gke mode, Airflow's) service account, the custom role"),
-    Api(
-        "cloudresourcemanager.googleapis.com",
-        "project IAM members: the provider reads and writes the project's IAM policy through it",
-    ),
-    Api("artifactregistry.googleapis.com", "per-repository read grants for the nodes (private task images)"),
-    Api("iamcredentials.googleapis.com", "CI: google-github-actions/auth impersonates the deploy service account"),
-    Api("sts.googleapis.com", "CI: Workload Identity Federation exchanges GitHub's OIDC token"),
-    Api("serviceusage.googleapis.com", "listing and enabling the APIs above (the CI check does)"),
-)
-
-
-ACT_AS_ROLE = "roles/iam.serviceAccountUser"
-"""Holds iam.serviceAccounts.actAs; granted on the node service account only."""
-DEPLOYER_MEMBER_KEY = "deployer_member"
-DEPLOYER_MEMBER_FORMS = "serviceAccount:<name>@<project>.iam.gserviceaccount.com or user:<e-mail>"
-_DEPLOYER_MEMBER = re.compile(
-    r"^(serviceAccount:[a-z0-9][a-z0-9-]*@[a-z0-9][a-z0-9.-]*\.gserviceaccount\.com"
-    r"|user:[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+)$"
-)
-"""One principal that runs `pulumi up`: a service account (CI) or a person. Groups are refused: a group grant
-reaches every member, and group membership changes take hours to propagate
-(https://cloud.google.com/iam/docs/access-change-propagation)."""
-
-
-def deployer_member_problem(value: str) -> str | None:
-    if _DEPLOYER_MEMBER.match(value):
-        return None
-    return f"{value!r} is not one service account or user as an IAM member"
-
-
-@dataclass(frozen=True)
-class Grant:
-    role: str
-    scope: str
-    why: str
-    when: str = "always"
-
-
-NODE_ACCOUNT = "the node service account `<cluster_name[:24]>-nodes@<project>.iam.gserviceaccount.com`"
-
-GRANTS: tuple[Grant, ...] = (
-    Grant(
-        "roles/container.admin",
-        "project",
-        "cluster and node pools, plus the Namespace, Role, RoleBinding, ResourceQuota and LimitRange inside the "
-        "cluster. `roles/container.clusterAdmin` has no access to Kubernetes objects, and RBAC only lets an identity "
-        "create a Role whose permissions it holds",
-    ),
-    Grant(
-        ACT_AS_ROLE,
-        NODE_ACCOUNT + " only",
-        "`iam.serviceAccounts.actAs`: GKE refuses to create a cluster or node pools that run as an account the "
-        "caller cannot act as. Not needed on Airflow's account (nothing runs as it); never grant it on the project",
-        "always; with `deployer_member` set the stack grants it itself, else grant it by hand (below)",
-    ),
-    Grant(
-        "roles/iam.serviceAccountAdmin",
-        "project",
-        "create the node service account (and Airflow's in `gke` mode); `iam.serviceAccounts.setIamPolicy` for the "
-        "`workloadIdentityUser` binding on Airflow's and, with `deployer_member`, the actAs grant on the node account",
-    ),
-    Grant("roles/iam.roleAdmin", "project", "create, update and (re-creating a stack) undelete the custom role"),
-    Grant(
-        "roles/resourcemanager.projectIamAdmin",
-        "project",
-        "the project IAM members (node role, custom role to each Airflow identity, tenants' task roles); "
-        "narrow it with the condition below",
-    ),
-    Grant(
-        "roles/compute.networkAdmin",
-        "project",
-        "create the VPC, subnetwork, Cloud Router and Cloud NAT",
-        "`network` is empty (the stack creates the network)",
-    ),
-    Grant(
-        "roles/compute.networkUser",
-        "the existing subnetwork (Shared VPC: in the host project)",
-        "place the cluster in it",
-        "`network` is set",
-    ),
-    Grant(
-        "roles/artifactregistry.admin",
-        "each listed repository (not the project)",
-        "grant the node service account read access on it",
-        "nodes pull private images from Artifact Registry",
-    ),
-    Grant(
-        "roles/serviceusage.serviceUsageConsumer",
-        "project",
-        "the deploy workflow lists the enabled APIs (`--missing-apis`)",
-        "CI",
-    ),
-)
-
-
-def required_apis() -> list[str]:
-    return [api.name for api in APIS]
-
-
-def missing_apis(enabled: Iterable[str]) -> list[str]:
-    enabled_names = {name.strip() for name in enabled}
-    return [name for name in required_apis() if name not in enabled_names]
-
-
-def project_iam_condition(project: str, custom_role_id: str, task_roles: Iterable[str] = ()) -> str:
-    """An IAM condition for roles/resourcemanager.projectIamAdmin: only the roles the stack grants at project level
-    (the node role, the custom role, and the roles tenants list for their task service accounts)."""
-    roles = [NODE_SERVICE_ACCOUNT_ROLE, f"projects/{project}/roles/{custom_role_id}", *sorted(set(task_roles))]
-    listed = ", ".join(f"'{role}'" for role in roles)
-    return f"api.getAttribute('iam.googleapis.com/modifiedGrantsByRole', []).hasOnly([{listed}])"
-
-
-def markdown_tables() -> str:
-    """The README's deployer section body, generated so it cannot drift from this module."""
-    lines = ["| API | why |", "| --- | --- |"]
-    lines += [f"| `{api.name}` | {api.why} |" for api in APIS]
-    lines += ["", "| role | granted on | why | when |", "| --- | --- | --- | --- |"]
-    lines += [f"| `{grant.role}` | {grant.scope} | {grant.why} | {grant.when} |" for grant in GRANTS]
-    return "\n".join(lines)
+from gke_kpo.cloud import names
+from gke_kpo.cloud.deployer_roles import markdown_tables, missing_apis, project_iam_condition, required_apis
+from gke_kpo.cloud.names import node_account_id
+from gke_kpo.config.settings import Settings
 
 
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
@@ -170,8 +37,7 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
 
 def _stack_settings(stack: str) -> Settings:
     # Imported here: --apis and --missing-apis must not need the Pulumi SDK.
-    from gke_kpo.parse_settings import parse_settings
-    from gke_kpo.plan.capture import stack_config
+    from gke_kpo.config.parse import parse_settings, stack_config
 
     return parse_settings({key.removeprefix("gke-kpo:"): value for key, value in stack_config(stack).items()}, stack)
 

@@ -9,42 +9,16 @@ import argparse
 import re
 import sys
 from pathlib import Path
-from string import Template
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-TEMPLATES = REPO_ROOT / "templates"
+from gke_kpo.config.template import stack_files
+from gke_kpo.repo import REPO_ROOT
+
 # Pulumi allows periods too, but Pulumi.<name>.yaml must split back into its name on "." (make plan, tests).
 _STACK_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$")
-PLACEHOLDER = "replace-me"
-"""Marks the values of templates/Pulumi.stack.yaml a user must replace; `make plan` names the ones left."""
-PLACEHOLDER_CIDR = "192.0.2.0/28"
-"""The template's authorized network: RFC 5737 TEST-NET-1, so it passes the CIDR checks but reaches nobody."""
-
-
-def is_placeholder(value: object) -> bool:
-    return isinstance(value, str) and (PLACEHOLDER in value or value == PLACEHOLDER_CIDR)
 
 
 class StackExistsError(Exception):
     """A file the command would create is already there; it never overwrites."""
-
-
-def tenant_name(stack: str) -> str:
-    """The template's one tenant, named after the stack as far as a DNS-1123 label allows (My_Stack: my-stack)."""
-    return re.sub(r"[^a-z0-9-]", "-", stack.lower())[:63].strip("-") or "airflow"
-
-
-def stack_files(name: str, root: Path, policy: bool) -> dict[Path, str]:
-    """The files to create, with their text."""
-    template = Template((TEMPLATES / "Pulumi.stack.yaml").read_text())
-    files = {
-        root / f"Pulumi.{name}.yaml": template.substitute(
-            name=name, tenant=tenant_name(name), placeholder_cidr=PLACEHOLDER_CIDR
-        )
-    }
-    if policy:
-        files[root / "policies" / "config" / f"{name}.json"] = (TEMPLATES / "policy-config.json").read_text()
-    return files
 
 
 def create_stack(name: str, root: Path = REPO_ROOT, policy: bool = False) -> list[Path]:

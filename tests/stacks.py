@@ -12,8 +12,8 @@ from itertools import count
 from pathlib import Path
 from typing import Final
 
-from gke_kpo.plan.capture import REPO_ROOT
 from gke_kpo.plan.inventory import GOLDEN_DIR
+from gke_kpo.repo import REPO_ROOT
 
 SHIPPED_STACKS: Final = ("dev", "prod")
 

@@ -24,7 +24,8 @@ from typing import IO, Final
 import grpc  # type: ignore[import-untyped]
 import yaml
 
-REPO_ROOT: Final = Path(__file__).resolve().parents[2]
+from gke_kpo.repo import REPO_ROOT
+
 PACK_DIR: Final = REPO_ROOT / "policies"
 ENGINE_ADDRESS: Final = "127.0.0.1:0"
 """``pulumi.policy`` requires the argument but never dials it (it only configures project/stack)."""

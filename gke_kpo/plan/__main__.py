@@ -14,14 +14,16 @@ from pathlib import Path
 import pulumi
 import yaml
 
-from gke_kpo.errors import ConfigError
+from gke_kpo.config.parse import validate
+from gke_kpo.config.problems import ConfigError
+from gke_kpo.config.stack_file import StackFileError, existing_stack_file, placeholder_keys, read_config, shown
 from gke_kpo.gate import AnalyzerSession, GateResult, PolicyConfigError, engine_context, run_gate
-from gke_kpo.plan.capture import REPO_ROOT, Plan, ProgramError, existing_stack_file, run_program
+from gke_kpo.plan.capture import Plan, ProgramError, run_program
 from gke_kpo.plan.diff import diff_inventories
 from gke_kpo.plan.inventory import golden_path, inventory, inventory_yaml
 from gke_kpo.plan.report import Report, print_report, use_colour
-from gke_kpo.plan.stack_file import StackFileError, placeholder_keys, read_config, shown, validate
 from gke_kpo.render import render_files, write_files
+from gke_kpo.repo import REPO_ROOT, stack_name
 
 BUILD_DIR = REPO_ROOT / "build"
 EXIT_OK, EXIT_POLICY, EXIT_CONFIG, EXIT_PROGRAM = 0, 1, 2, 3
@@ -100,8 +102,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    if not args.stack and args.stack_file and args.stack_file.name.startswith("Pulumi."):
-        args.stack = args.stack_file.name.removeprefix("Pulumi.").removesuffix(".yaml")
+    if not args.stack and args.stack_file:
+        args.stack = stack_name(args.stack_file) or ""
     try:
         path = existing_stack_file(args.stack, args.stack_file)
         plan, verdicts = _plan_and_judge(args.stack, path)

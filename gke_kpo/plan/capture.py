@@ -20,13 +20,12 @@ from pulumi.runtime.config import set_all_config
 from pulumi.runtime.settings import get_root_resource
 from pulumi.runtime.stack import wait_for_rpcs
 
-from gke_kpo.config_schema import as_cli_string, stack_file_problems
-from gke_kpo.errors import ConfigError
+from gke_kpo.config.parse import stack_config
+from gke_kpo.config.values import as_cli_string
 from gke_kpo.plan.mock_cloud import MockCloud
-from gke_kpo.plan.stack_file import MissingStackError, missing_stack_message, read_config
+from gke_kpo.repo import PROJECT_FILE, REPO_ROOT
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-PROJECT_NAME = str(yaml.safe_load((REPO_ROOT / "Pulumi.yaml").read_text())["name"])
+PROJECT_NAME = str(yaml.safe_load(PROJECT_FILE.read_text())["name"])
 
 
 @dataclass(frozen=True)
@@ -74,31 +73,6 @@ class _RecordingMonitor(mocks.MockMonitor):
                 )
             )
         return response
-
-
-def known_stacks() -> list[str]:
-    return sorted(path.name.split(".")[1] for path in REPO_ROOT.glob("Pulumi.*.yaml"))
-
-
-def stack_file(stack: str) -> Path:
-    return REPO_ROOT / f"Pulumi.{stack}.yaml"
-
-
-def existing_stack_file(stack: str, path: Path | None = None) -> Path:
-    path = path or stack_file(stack)
-    if not stack or not path.is_file():
-        raise MissingStackError(missing_stack_message(stack, path, known_stacks()))
-    return path
-
-
-def stack_config(stack: str, path: Path | None = None) -> dict[str, str]:
-    """The stack file's config as the CLI hands it to the program (values as strings); raises StackFileError for
-    a file that is missing or no stack file, ConfigError for what the CLI would refuse in it."""
-    config = read_config(existing_stack_file(stack, path))
-    problems = stack_file_problems(config)
-    if problems:
-        raise ConfigError(problems)
-    return {key: as_cli_string(value) for key, value in config.items()}
 
 
 class ProgramError(Exception):

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-from components.replacement_review import change_replaces, governing_row
+from gke_kpo.cloud.replacement import change_replaces, governing_row
 
 MOCK_ID_SUFFIX = "-id"
 """The mock cloud's id of a resource is ``<name>-id`` (mock_cloud.py): inputs equal to it refer to that resource."""

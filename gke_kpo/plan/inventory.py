@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from gke_kpo.plan.capture import REPO_ROOT, Plan, PlannedResource
+from gke_kpo.plan.capture import Plan, PlannedResource
+from gke_kpo.repo import REPO_ROOT
 from gke_kpo.yaml_text import safe_dump
 
 GOLDEN_DIR = REPO_ROOT / "tests" / "golden"

@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
+from gke_kpo.config.stack_file import shown
 from gke_kpo.gate import GateResult
 from gke_kpo.gate.verdicts import MANDATORY, Verdict
 from gke_kpo.plan.capture import Plan, PlannedResource
 from gke_kpo.plan.diff import InputChange, Op, ResourceChange
 from gke_kpo.plan.mock_cloud import MOCK_ENDPOINT
-from gke_kpo.plan.stack_file import shown
 from gke_kpo.plan.summary import key_inputs, short_type
 
 LINE_WIDTH = 120

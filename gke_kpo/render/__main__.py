@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from gke_kpo.federation_build import CREDENTIALS_PATH_IN_IMAGE
+from gke_kpo.cloud.federation import CREDENTIALS_PATH_IN_IMAGE
 from gke_kpo.render import DEFAULT_CONN_ID, DagOptions, OutputsError, render_files
 from gke_kpo.render.long_tasks import GPU_STARTUP_TIMEOUT_SECONDS
 from gke_kpo.render.place import place_files

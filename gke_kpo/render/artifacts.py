@@ -6,12 +6,12 @@ import json
 import shlex
 from typing import Any
 
-from gke_kpo.federation_build import CREDENTIALS_FILE_NAME, credential_file
-from gke_kpo.kubeconfig import context_name, kubeconfig_dict, kubeconfig_yaml
+from gke_kpo.cloud.federation import CREDENTIALS_FILE_NAME, credential_file
 from gke_kpo.render import pins
 from gke_kpo.render.long_tasks import GPU_STARTUP_TIMEOUT_SECONDS, DagOptions
 from gke_kpo.render.templates import render_template
 from gke_kpo.render.validate import TenantOutputs
+from gke_kpo.spec.kubeconfig import context_name, kubeconfig_dict, kubeconfig_yaml
 from gke_kpo.yaml_text import safe_dump
 
 SEED_IMAGE = "ubuntu:latest"

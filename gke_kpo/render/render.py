@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from gke_kpo.federation_build import CREDENTIALS_FILE_NAME, CREDENTIALS_PATH_IN_IMAGE
+from gke_kpo.cloud.federation import CREDENTIALS_FILE_NAME, CREDENTIALS_PATH_IN_IMAGE
 from gke_kpo.render import artifacts
 from gke_kpo.render.long_tasks import DEFAULT_DAG_OPTIONS, DagOptions
 from gke_kpo.render.mock_marks import MOCK_NOTICE, is_mock_endpoint, mark_files

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import jinja2
 
-TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "airflow"
+from gke_kpo.repo import REPO_ROOT
+
+TEMPLATE_DIR = REPO_ROOT / "airflow"
 
 
 def python_literal(value: str | dict[str, str]) -> str:

@@ -9,9 +9,9 @@ import ssl
 from dataclasses import dataclass
 from typing import Any
 
-from gke_kpo import outputs as names
-from gke_kpo.names import dns1123_label_problem
-from gke_kpo.settings import IdentityMode
+from gke_kpo.cloud.names import dns1123_label_problem
+from gke_kpo.config.settings import IdentityMode
+from gke_kpo.contract import outputs as names
 
 _HOST = re.compile(r"^[A-Za-z0-9.\-\[\]:]+$")
 _CONN_ID = re.compile(r"^[A-Za-z0-9_]+$")

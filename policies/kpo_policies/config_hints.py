@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Final
 
-from gke_kpo.errors import CONFIG_NAMESPACE
+from gke_kpo.config.problems import CONFIG_NAMESPACE
 
 PACK_DIR: Final = Path(__file__).resolve().parent.parent
 

@@ -7,7 +7,7 @@ from typing import Final, NamedTuple
 
 from pulumi_policy import EnforcementLevel, Severity, StackValidationPolicy
 
-from gke_kpo.permissions import PERMISSION_TABLE, AccessModel, custom_role_permissions
+from gke_kpo.cloud.permissions import PERMISSION_TABLE, AccessModel, custom_role_permissions
 
 from . import resource_types as types
 from .policy_kit import stack_validation

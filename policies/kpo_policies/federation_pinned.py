@@ -12,7 +12,7 @@ from typing import Any, Final
 
 from pulumi_policy import EnforcementLevel, ResourceValidationPolicy, Severity
 
-from gke_kpo.deployer import ACT_AS_ROLE
+from gke_kpo.cloud.deployer_roles import ACT_AS_ROLE
 
 from . import resource_types as types
 from .cel_subjects import SUBJECT_ATTRIBUTES, pinned_subjects

@@ -11,7 +11,7 @@ from typing import Any, Final
 
 from pulumi_policy import EnforcementLevel, ResourceValidationPolicy, Severity
 
-from gke_kpo.names import authorized_networks_problem, cidr_problem
+from gke_kpo.cloud.names import authorized_networks_problem, cidr_problem
 
 from . import resource_types as types
 from .config_hints import limit, relax, set_key

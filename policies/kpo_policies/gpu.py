@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from gke_kpo.accelerators import is_gpu_machine_type
+from gke_kpo.cloud.accelerators import is_gpu_machine_type
 
 from .props import items, lookup, number
 

@@ -6,7 +6,7 @@ from typing import Any, Final
 
 from pulumi_policy import EnforcementLevel, ResourceValidationPolicy, Severity
 
-from gke_kpo.outputs import GPU_TAINT, GPU_TAINT_GKE_EFFECT
+from gke_kpo.contract.outputs import GPU_TAINT, GPU_TAINT_GKE_EFFECT
 
 from . import resource_types as types
 from .config_hints import limit, relax, set_key

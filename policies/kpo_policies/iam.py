@@ -8,7 +8,7 @@ from typing import Final
 
 from pulumi_policy.proxy import UnknownValueError
 
-from gke_kpo.deployer import ACT_AS_ROLE
+from gke_kpo.cloud.deployer_roles import ACT_AS_ROLE
 
 from . import resource_types as types
 from .props import lookup, strings

@@ -7,7 +7,7 @@ from typing import Final
 
 from pulumi_policy import EnforcementLevel, Severity, StackValidationPolicy
 
-from gke_kpo.tenant_spec import GPU_QUOTA_KEY
+from gke_kpo.contract.intent import GPU_QUOTA_KEY
 
 from . import resource_types as types
 from .policy_kit import stack_validation

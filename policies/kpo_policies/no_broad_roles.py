@@ -8,8 +8,8 @@ from typing import Any, Final
 
 from pulumi_policy import EnforcementLevel, ResourceValidationPolicy, Severity
 
-from gke_kpo.deployer import ACT_AS_ROLE, deployer_member_problem
-from gke_kpo.node_config import NODE_ACCOUNT_SUFFIX
+from gke_kpo.cloud.deployer_roles import ACT_AS_ROLE, deployer_member_problem
+from gke_kpo.cloud.names import NODE_ACCOUNT_SUFFIX
 
 from . import resource_types as types
 from .iam import BASIC_ROLES, BROAD_GKE_ROLES, IMPERSONATION_ROLES, WORKLOAD_IDENTITY_USER, grants

@@ -14,7 +14,7 @@ from typing import Final, NamedTuple
 
 from pulumi_policy import EnforcementLevel, Severity, StackValidationPolicy
 
-from gke_kpo.permissions import PERMISSION_TABLE, rbac_rules
+from gke_kpo.cloud.permissions import PERMISSION_TABLE, rbac_rules
 
 from . import resource_types as types
 from .policy_kit import stack_validation

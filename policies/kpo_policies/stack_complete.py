@@ -7,7 +7,7 @@ from typing import Final
 
 from pulumi_policy import EnforcementLevel, Severity, StackValidationPolicy
 
-from gke_kpo.tenant_spec import LAUNCHER_ROLE
+from gke_kpo.contract.intent import LAUNCHER_ROLE
 
 from . import resource_types as types
 from .policy_kit import stack_validation

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from gke_kpo import intent
-from gke_kpo.permissions import AccessModel
+from gke_kpo.cloud.permissions import AccessModel
+from gke_kpo.contract import intent
 
 from .props import lookup, mapping
 from .verdicts import Subject

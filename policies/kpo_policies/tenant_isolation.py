@@ -12,8 +12,8 @@ from typing import Final
 
 from pulumi_policy import EnforcementLevel, Severity, StackValidationPolicy
 
-from gke_kpo.permissions import AccessModel
-from gke_kpo.tenant_spec import WORKLOAD_IDENTITY_ANNOTATION
+from gke_kpo.cloud.gke import WORKLOAD_IDENTITY_ANNOTATION
+from gke_kpo.cloud.permissions import AccessModel
 
 from . import resource_types as types
 from .policy_kit import stack_validation

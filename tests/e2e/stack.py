@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from gke_kpo import outputs as names
-from gke_kpo.kubeconfig import kubeconfig_yaml
-from gke_kpo.permissions import AccessModel, custom_role_permissions, rbac_rules
+from gke_kpo.cloud.permissions import AccessModel, custom_role_permissions, rbac_rules
+from gke_kpo.contract import outputs as names
 from gke_kpo.render import render_files
+from gke_kpo.spec.kubeconfig import kubeconfig_yaml
 
 PROJECT, LOCATION, CLUSTER = "e2e-project", "us-central1-a", "kpo-e2e"
 NAMESPACE = "kpo-tasks"

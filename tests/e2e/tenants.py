@@ -6,9 +6,9 @@ import copy
 from dataclasses import dataclass
 from typing import Any
 
-from gke_kpo import intent
-from gke_kpo import outputs as names
-from gke_kpo.permissions import AccessModel, rbac_rules
+from gke_kpo.cloud.permissions import AccessModel, rbac_rules
+from gke_kpo.contract import intent
+from gke_kpo.contract import outputs as names
 from gke_kpo.render import render_files
 from policies.kpo_policies import resource_types as types
 

@@ -21,10 +21,11 @@ from typing import Any
 import pytest
 import yaml
 
-from gke_kpo import federation_build as build
-from gke_kpo.federation import FederatedIdentitySettings
-from gke_kpo.permissions import rbac_rules
+from gke_kpo.cloud import federation as build
+from gke_kpo.cloud.permissions import rbac_rules
+from gke_kpo.config.settings import FederatedIdentitySettings
 from gke_kpo.render import render_files, write_files
+from gke_kpo.spec.federation import allowed_audiences, credential_config
 
 from .airflow_run import AirflowHome, connection_env_var
 from .fake_google_sts import GoogleState, Issuer, ProviderConfig, serve_google
@@ -70,7 +71,7 @@ def _provider(issuer: Issuer) -> ProviderConfig:
     return ProviderConfig(
         audience=build.provider_audience(PROJECT_NUMBER, POOL, build.provider_id(ISSUER)),
         issuer=issuer,
-        allowed_audiences=build.allowed_audiences([IDENTITY], PROJECT_NUMBER, POOL),
+        allowed_audiences=allowed_audiences([IDENTITY], PROJECT_NUMBER, POOL),
         admitted_subjects=[*IDENTITY.subjects, OTHER_TENANT],
         service_account=SERVICE_ACCOUNT,
         impersonators=list(IDENTITY.subjects),
@@ -86,9 +87,7 @@ def _federated_outputs(
     token_file.parent.mkdir(parents=True, exist_ok=True)
     token_file.write_text(issuer.token(subject, audience))
     identity = replace(IDENTITY, token_path=str(token_file))
-    config = build.credential_config(
-        identity, PROJECT_NUMBER, POOL, SERVICE_ACCOUNT, f"{google_root}/v1/token", google_root
-    )
+    config = credential_config(identity, PROJECT_NUMBER, POOL, SERVICE_ACCOUNT, f"{google_root}/v1/token", google_root)
     return loopback_outputs(endpoint, ca, SERVICE_ACCOUNT, credential_config=config)
 
 

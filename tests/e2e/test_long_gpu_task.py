@@ -24,7 +24,7 @@ from typing import Any
 
 import pytest
 
-from gke_kpo import outputs as names
+from gke_kpo.contract import outputs as names
 from gke_kpo.render import DagOptions, write_files
 from gke_kpo.render.long_tasks import GPU_STARTUP_TIMEOUT_SECONDS, KPO_DEFAULT_STARTUP_TIMEOUT_SECONDS
 

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from gke_kpo import outputs as names
-from gke_kpo.permissions import rbac_rules
+from gke_kpo.cloud.permissions import rbac_rules
+from gke_kpo.contract import outputs as names
 from gke_kpo.render import write_files
 from gke_kpo.render.artifacts import SEED_IMAGE
 

@@ -17,7 +17,7 @@ import pytest
 from kubernetes import client, config
 from kubernetes.stream import stream
 
-from gke_kpo.permissions import rbac_rules
+from gke_kpo.cloud.permissions import rbac_rules
 from policies.kpo_policies import tenant_isolation
 from tests.policies.harness import run_policy
 from tests.policies.stacks import Resource

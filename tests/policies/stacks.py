@@ -6,9 +6,9 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from gke_kpo import intent
-from gke_kpo.outputs import GPU_TAINT
-from gke_kpo.permissions import AccessModel, custom_role_permissions, rbac_rules
+from gke_kpo.cloud.permissions import AccessModel, custom_role_permissions, rbac_rules
+from gke_kpo.contract import intent
+from gke_kpo.contract.outputs import GPU_TAINT
 from policies.kpo_policies import resource_types as types
 
 PROJECT: Final = "acme-airflow"

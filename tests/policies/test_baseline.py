@@ -7,7 +7,7 @@ import itertools
 import pytest
 from pulumi_policy import Policy
 
-from gke_kpo.permissions import AccessModel
+from gke_kpo.cloud.permissions import AccessModel
 from policies.kpo_policies import no_project_wide_pod_access
 from policies.kpo_policies.pack import POLICIES
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from gke_kpo import federation_build as build
+from gke_kpo.cloud import federation as build
 from policies.kpo_policies import federation_pinned, no_broad_roles
 from policies.kpo_policies import resource_types as t
 from policies.kpo_policies.cel_subjects import pinned_subjects

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from pulumi_policy import Policy, PolicyResource, StackValidationArgs, StackValidationPolicy
 
-from gke_kpo.permissions import AccessModel, rbac_rules
+from gke_kpo.cloud.permissions import AccessModel, rbac_rules
 from policies.kpo_policies import (
     namespace_guardrails,
     no_broad_roles,

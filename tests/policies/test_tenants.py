@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pulumi_policy import Policy
 
-from gke_kpo.permissions import rbac_rules
+from gke_kpo.cloud.permissions import rbac_rules
 from policies.kpo_policies import (
     custom_role_least_privilege,
     namespace_guardrails,

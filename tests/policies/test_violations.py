@@ -9,7 +9,7 @@ from functools import partial
 import pytest
 from pulumi_policy import Policy
 
-from gke_kpo.permissions import AccessModel, rbac_rules
+from gke_kpo.cloud.permissions import AccessModel, rbac_rules
 from policies.kpo_policies import (
     custom_role_least_privilege,
     federation_pinned,

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from gke_kpo import outputs as names
-from gke_kpo.kubeconfig import kubeconfig_yaml
-from gke_kpo.permissions import rbac_rules
+from gke_kpo.cloud.permissions import rbac_rules
+from gke_kpo.contract import outputs as names
 from gke_kpo.render import render_files
+from gke_kpo.spec.kubeconfig import kubeconfig_yaml
 
 DATA = Path(__file__).parent / "data"
 GPU_XCOM_OUTPUTS_FILE = DATA / "outputs_gpu_xcom.json"

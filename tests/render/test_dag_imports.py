@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from gke_kpo import outputs as names
+from gke_kpo.contract import outputs as names
 from gke_kpo.render import write_files
 from gke_kpo.render.artifacts import SEED_IMAGE
 from gke_kpo.render.long_tasks import GPU_STARTUP_TIMEOUT_SECONDS

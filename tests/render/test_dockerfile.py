@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from dockerfile_parse import DockerfileParser
 
-from gke_kpo.federation_build import CREDENTIALS_FILE_NAME, CREDENTIALS_PATH_IN_IMAGE
+from gke_kpo.cloud.federation import CREDENTIALS_FILE_NAME, CREDENTIALS_PATH_IN_IMAGE
 from gke_kpo.render import artifacts, pins
 
 from .conftest import load_gpu_xcom_outputs, one_tenant_files

@@ -11,11 +11,12 @@ from typing import Any
 import pytest
 import yaml
 
-from gke_kpo import federation_build as build
-from gke_kpo import outputs as names
-from gke_kpo.federation import FederatedIdentitySettings
-from gke_kpo.kubeconfig import CREDENTIALS_ENV
+from gke_kpo.cloud import federation as build
+from gke_kpo.config.settings import FederatedIdentitySettings
+from gke_kpo.contract import outputs as names
 from gke_kpo.render import OutputsError, render_files
+from gke_kpo.spec.federation import credential_config
+from gke_kpo.spec.kubeconfig import CREDENTIALS_ENV
 
 from .conftest import TENANT, load_gpu_xcom_outputs, tenant_of
 
@@ -28,7 +29,7 @@ IDENTITY = FederatedIdentitySettings(
     "/var/run/secrets/eks.amazonaws.com/serviceaccount/token",
     "airflow-ext-aws",
 )
-CONFIG = build.credential_config(IDENTITY, "123456789012", "kpo-dev-airflow", EMAIL)
+CONFIG = credential_config(IDENTITY, "123456789012", "kpo-dev-airflow", EMAIL)
 
 
 def with_federated_tenant(config: Any = CONFIG, mode: str = "federated") -> dict[str, Any]:

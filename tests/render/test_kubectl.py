@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from gke_kpo import outputs as names
+from gke_kpo.contract import outputs as names
 from gke_kpo.render import write_files
 
 from .conftest import one_tenant_files

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
-from gke_kpo import outputs as names
+from gke_kpo.contract import outputs as names
 from gke_kpo.render import OutputsError, pins, place_files, render_files, write_files
 
 from .conftest import GPU_XCOM_OUTPUTS_FILE, TENANT, one_tenant_files, tenant_of

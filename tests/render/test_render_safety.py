@@ -12,11 +12,11 @@ from typing import Any
 
 import yaml
 
-from gke_kpo import outputs as names
-from gke_kpo.plan.capture import REPO_ROOT
+from gke_kpo.contract import outputs as names
 from gke_kpo.plan.mock_cloud import MOCK_ENDPOINT
 from gke_kpo.render import place_files, render_files
 from gke_kpo.render.mock_marks import is_mock_endpoint
+from gke_kpo.repo import REPO_ROOT
 
 from .conftest import GPU_XCOM_OUTPUTS_FILE, TENANT
 

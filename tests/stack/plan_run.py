@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from gke_kpo.plan.capture import REPO_ROOT
+from gke_kpo.repo import REPO_ROOT, stack_file
 
 _ROW = re.compile(r"^\s*(?P<op>\+-|\+|~|-)?\s+(?P<type>[a-z0-9]+:\S+)\s+(?P<name>\S+)")
 
@@ -29,13 +29,13 @@ def plan_edited(
     tmp_path: Path, stack: str, edits: dict[str, str], golden: Path | None = None, append: str = ""
 ) -> subprocess.CompletedProcess[str]:
     """Plan ``stack`` from a copy of its stack file with each ``old: new`` edit applied and ``append`` added."""
-    text = (REPO_ROOT / f"Pulumi.{stack}.yaml").read_text() + append
+    text = stack_file(stack).read_text() + append
     for old, new in edits.items():
         assert old in text, f"Pulumi.{stack}.yaml no longer holds {old!r}: update the test"
         text = text.replace(old, new)
-    stack_file = tmp_path / f"Pulumi.{stack}.yaml"
-    stack_file.write_text(text)
-    args = ["--stack", stack, "--stack-file", str(stack_file), "--build-dir", str(tmp_path / "build")]
+    edited = stack_file(stack, tmp_path)
+    edited.write_text(text)
+    args = ["--stack", stack, "--stack-file", str(edited), "--build-dir", str(tmp_path / "build")]
     if golden is not None:
         args += ["--golden", str(golden)]
     return run_plan(*args)

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from gke_kpo import accelerators
-from gke_kpo.accelerators import ACCELERATORS, pairing_problem
+from gke_kpo.cloud import accelerators
+from gke_kpo.cloud.accelerators import ACCELERATORS, pairing_problem
 
 ATTACHED = [(a.name, machine, count) for a in ACCELERATORS for machine, count in a.attached.items()]
 N1 = [(a.name, count) for a in ACCELERATORS for count in a.n1_max_vcpus]

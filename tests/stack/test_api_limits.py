@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from components import replacement_review as review
-from gke_kpo import names
+from gke_kpo.cloud import names
+from gke_kpo.cloud import replacement as review
 from tests.stack.conftest import PlanFor
 
 LONG_TENANT = "t" * 63

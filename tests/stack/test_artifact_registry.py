@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from gke_kpo.artifact_registry import READER_ROLE, Repository
-from gke_kpo.errors import ConfigError
-from gke_kpo.parse_settings import parse_settings
+from gke_kpo.cloud.artifact_registry import READER_ROLE, Repository
+from gke_kpo.config.parse import parse_settings
+from gke_kpo.config.problems import ConfigError
 from tests.stack.conftest import PlanFor
 from tests.stack.test_settings import VALID
 

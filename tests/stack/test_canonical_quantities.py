@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from components import replacement_review as review
-from gke_kpo import names
+from gke_kpo.cloud import names
+from gke_kpo.cloud import replacement as review
 from gke_kpo.plan.capture import Plan
 from tests.stack.conftest import PlanFor
 

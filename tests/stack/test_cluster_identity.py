@@ -6,13 +6,12 @@ from typing import Any
 
 import pytest
 
-from components import replacement_review
-from components.cluster_identity import CONFIG_VALUES, cluster_identifier, cluster_replacing_keys
-from components.replacement_review import CLUSTER, InputReview, forces_replacement
-from gke_kpo.config_schema import as_cli_string, project_keys
-from gke_kpo.parse_settings import parse_settings
-from gke_kpo.plan.capture import stack_config
-from gke_kpo.settings import Settings
+from gke_kpo.cloud import replacement as replacement_review
+from gke_kpo.cloud.replacement import CLUSTER, InputReview, forces_replacement
+from gke_kpo.config.parse import parse_settings, stack_config
+from gke_kpo.config.settings import Settings
+from gke_kpo.config.values import as_cli_string, project_keys
+from gke_kpo.spec.cluster_identity import CONFIG_VALUES, cluster_identifier, cluster_replacing_keys
 
 
 def settings(stack: str = "dev", **overrides: Any) -> Settings:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from gke_kpo.plan.capture import REPO_ROOT
+from gke_kpo.repo import REPO_ROOT
 
 INTERNAL_TARGETS = {"cli-check", "stack-check"}
 """Phony targets that are steps of others, not commands; every other one must be in `make help`."""

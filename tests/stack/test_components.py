@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from gke_kpo import outputs
-from gke_kpo.permissions import SEED_PERMISSIONS
+from gke_kpo.cloud.permissions import SEED_PERMISSIONS
+from gke_kpo.contract import outputs
 from gke_kpo.plan.capture import Plan, PlannedResource
 from tests.stack.conftest import PlanFor
 

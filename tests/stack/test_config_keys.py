@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from gke_kpo.config_schema import namespace_problems, nearest_key, parse_all, stack_file_problems
-from gke_kpo.errors import ConfigError
+from gke_kpo.config.keys import nearest_key
+from gke_kpo.config.parse import parse_all
+from gke_kpo.config.problems import ConfigError
+from gke_kpo.config.values import namespace_problems, stack_file_problems
 
 
 @pytest.mark.parametrize("key", ["gke_kpo:zone", "gkekpo:zone", "GKE-KPO:zone", "gke-kop:zone"])

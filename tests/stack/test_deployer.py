@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 import yaml
 
-from gke_kpo import deployer
-from gke_kpo.config_schema import as_cli_string
-from gke_kpo.parse_settings import parse_settings
-from gke_kpo.plan.capture import REPO_ROOT
+from gke_kpo.cloud import deployer_roles as deployer
+from gke_kpo.config.parse import parse_settings
+from gke_kpo.config.values import as_cli_string
+from gke_kpo.repo import REPO_ROOT
 
 
 def test_readme_deployer_tables_are_generated_from_the_module() -> None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from components import replacement_review as review
-from gke_kpo import deployer
-from gke_kpo.errors import ConfigError
-from gke_kpo.parse_settings import parse_settings
+from gke_kpo.cloud import deployer_roles as deployer
+from gke_kpo.cloud import replacement as review
+from gke_kpo.config.parse import parse_settings
+from gke_kpo.config.problems import ConfigError
 from tests.stack.conftest import OptionsFor, PlanFor
 from tests.stack.test_settings import VALID
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from components import replacement_review as review
-from gke_kpo import federation_build as build
-from gke_kpo import outputs
+from gke_kpo.cloud import federation as build
+from gke_kpo.cloud import replacement as review
+from gke_kpo.contract import outputs
 from gke_kpo.plan.capture import Plan, PlannedResource
 from tests.stack.conftest import OptionsFor, PlanFor
 

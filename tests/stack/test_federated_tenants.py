@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from gke_kpo import federation_build as build
-from gke_kpo.errors import ConfigError
-from gke_kpo.parse_settings import parse_settings
-from gke_kpo.settings import IdentityMode, Settings
+from gke_kpo.cloud import federation as build
+from gke_kpo.config.parse import parse_settings
+from gke_kpo.config.problems import ConfigError
+from gke_kpo.config.settings import IdentityMode, Settings
 
 PROJECT = "acme-data-dev"
 NUMBER = "123456789012"

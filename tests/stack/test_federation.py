@@ -8,9 +8,12 @@ from typing import Any
 
 import pytest
 
-from gke_kpo import federation_build as build
-from gke_kpo.federation import PRESETS, FederatedIdentitySettings, from_fields, project_number_problem, validate
-from gke_kpo.kubeconfig import CREDENTIALS_ENV, kubeconfig_dict
+from gke_kpo.cloud import federation as build
+from gke_kpo.cloud.federation import PRESETS, project_number_problem
+from gke_kpo.config.federation import from_fields, validate
+from gke_kpo.config.settings import FederatedIdentitySettings
+from gke_kpo.spec.federation import allowed_audiences, by_issuer, credential_config
+from gke_kpo.spec.kubeconfig import CREDENTIALS_ENV, kubeconfig_dict
 
 PATH = "tenants.ml-aws.federation"
 ISSUER = "https://oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"
@@ -125,15 +128,15 @@ def test_members_are_single_principals_of_the_pool() -> None:
 def test_allowed_audiences_are_explicit_even_for_the_provider_default() -> None:
     kube = FederatedIdentitySettings(ISSUER, (WORKER,), "", "/t", "airflow-ml-aws", preset="kubernetes")
     provider = build.provider_id(ISSUER)
-    assert build.allowed_audiences([kube], NUMBER, "p") == [
+    assert allowed_audiences([kube], NUMBER, "p") == [
         f"https://iam.googleapis.com/projects/{NUMBER}/locations/global/workloadIdentityPools/p/providers/{provider}"
     ]
-    assert build.allowed_audiences([_identity(), _identity()], NUMBER, "p") == ["sts.amazonaws.com"]
+    assert allowed_audiences([_identity(), _identity()], NUMBER, "p") == ["sts.amazonaws.com"]
 
 
 def test_identities_are_grouped_by_issuer() -> None:
     other = _identity(issuer="https://oidc.example.com")
-    assert build.by_issuer([_identity(), other, _identity()]) == {
+    assert by_issuer([_identity(), other, _identity()]) == {
         ISSUER: [_identity(), _identity()],
         "https://oidc.example.com": [other],
     }
@@ -141,7 +144,7 @@ def test_identities_are_grouped_by_issuer() -> None:
 
 def test_credential_file_is_an_external_account_without_secret() -> None:
     email = "airflow-ml-aws@acme.iam.gserviceaccount.com"
-    config = build.credential_config(_identity(), NUMBER, "p", email)
+    config = credential_config(_identity(), NUMBER, "p", email)
     provider = build.provider_id(ISSUER)
     assert config == {
         "universe_domain": "googleapis.com",

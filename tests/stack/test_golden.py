@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from gke_kpo.plan.capture import known_stacks, stack_file
 from gke_kpo.plan.inventory import golden_path, inventory_yaml
+from gke_kpo.repo import known_stacks, stack_file
 from tests.stack.conftest import PlanFor
 from tests.stacks import SHIPPED_STACKS, golden_stacks
 

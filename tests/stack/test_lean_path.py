@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from gke_kpo.plan.capture import REPO_ROOT
+from gke_kpo.repo import REPO_ROOT
 from tests.render.conftest import GPU_XCOM_OUTPUTS_FILE
 
 TEST_ONLY_IMPORTS = ("airflow", "pytest", "mypy", "ruff", "dockerfile_parse", "kubernetes", "sqlalchemy", "fastapi")

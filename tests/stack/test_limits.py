@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from gke_kpo.config_schema import project_keys
-from gke_kpo.limits import InadmissibleError, admit, limit_range_item
-from gke_kpo.parse_settings import parse_settings
-from gke_kpo.plan.capture import known_stacks, stack_config
-from gke_kpo.settings import NamespaceSettings
+from gke_kpo.cloud.limit_ranger import InadmissibleError, admit
+from gke_kpo.config.parse import parse_settings, stack_config
+from gke_kpo.config.settings import NamespaceSettings
+from gke_kpo.config.values import project_keys
+from gke_kpo.repo import known_stacks
+from gke_kpo.spec.tenant import limit_range_item
 
 SETTINGS = NamespaceSettings(
     name="ml",

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from gke_kpo import names
-from gke_kpo.node_config import node_account_id
+from gke_kpo.cloud import names
+from gke_kpo.cloud.names import node_account_id
 
 
 @pytest.mark.parametrize("value", ["my-project-1", "abcdef", "a" * 30])

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from gke_kpo.new_stack import PLACEHOLDER_CIDR, tenant_name
-from gke_kpo.outputs import TENANTS
-from gke_kpo.plan.capture import REPO_ROOT
+from gke_kpo.config.template import PLACEHOLDER_CIDR, tenant_name
+from gke_kpo.contract.outputs import TENANTS
+from gke_kpo.repo import REPO_ROOT
 from tests.stacks import free_stack_name
 
 

@@ -2,7 +2,13 @@ from __future__ import annotations
 
 import pytest
 
-from gke_kpo.permissions import PERMISSION_TABLE, SEED_PERMISSIONS, AccessModel, custom_role_permissions, rbac_rules
+from gke_kpo.cloud.permissions import (
+    PERMISSION_TABLE,
+    SEED_PERMISSIONS,
+    AccessModel,
+    custom_role_permissions,
+    rbac_rules,
+)
 
 SEED = {
     "container.clusters.get",

@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from components.replacement_review import CLUSTER, KUBERNETES_PROVIDER, NODE_POOL, ROLLING_NODES
-from gke_kpo.outputs import GPU, OUTPUT_NAMES, TASK_SERVICE_ACCOUNT, TENANTS
-from gke_kpo.plan.capture import REPO_ROOT, ProgramError, known_stacks, run_program
+from gke_kpo.cloud.replacement import CLUSTER, KUBERNETES_PROVIDER, NODE_POOL, ROLLING_NODES
+from gke_kpo.contract.outputs import GPU, OUTPUT_NAMES, TASK_SERVICE_ACCOUNT, TENANTS
+from gke_kpo.plan.capture import ProgramError, run_program
 from gke_kpo.plan.inventory import golden_path
 from gke_kpo.plan.summary import short_type
+from gke_kpo.repo import REPO_ROOT, known_stacks
 from tests.stack.plan_run import operations, plan_edited, run_plan
 
 MAX_LINES = 60

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from components.replacement_review import CLUSTER, KUBERNETES_PROVIDER, NODE_POOL, ROLE, ROLLING_NODES, SUBNETWORK
+from gke_kpo.cloud.replacement import CLUSTER, KUBERNETES_PROVIDER, NODE_POOL, ROLE, ROLLING_NODES, SUBNETWORK
 from gke_kpo.plan.diff import AFTER_REPLACE, Op, changed_paths, diff_inventories
 from gke_kpo.plan.report import use_colour
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 
-from components import replacement_review as review
+from gke_kpo.cloud import replacement as review
 from tests.stack.conftest import OptionsFor
 from tests.stack.options import Recorded
 

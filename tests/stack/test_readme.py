@@ -4,10 +4,11 @@ import re
 
 import pytest
 
-from gke_kpo import outputs, tenant_schema
-from gke_kpo.config_schema import markdown_table
-from gke_kpo.plan.capture import REPO_ROOT
-from gke_kpo.settings import IdentityMode
+from gke_kpo.config import tenant_fields as tenant_schema
+from gke_kpo.config.keys import markdown_table
+from gke_kpo.config.settings import IdentityMode
+from gke_kpo.contract import outputs
+from gke_kpo.repo import REPO_ROOT
 
 
 @pytest.mark.parametrize(

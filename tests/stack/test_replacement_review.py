@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 import yaml
 
-from components import replacement_review as review
-from gke_kpo.config_schema import key_specs
+from gke_kpo.cloud import replacement as review
+from gke_kpo.config.keys import key_specs
+from gke_kpo.config.tenant_fields import TENANT_FIELDS
 from gke_kpo.plan.capture import Plan
 from gke_kpo.plan.inventory import golden_path, inventory
-from gke_kpo.tenant_schema import TENANT_FIELDS
 from tests.stack.conftest import PlanFor
 from tests.stacks import golden_stacks
 

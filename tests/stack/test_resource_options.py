@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from components import replacement_review as review
+from gke_kpo.cloud import replacement as review
 from tests.stack.conftest import OptionsFor, PlanFor
 from tests.stack.options import DeclaredOptions, Recorded
 

@@ -5,11 +5,12 @@ import json
 import pytest
 import yaml
 
-from gke_kpo.config_schema import key_specs, stack_file_problems
-from gke_kpo.errors import ConfigError
-from gke_kpo.parse_settings import parse_settings
-from gke_kpo.permissions import AccessModel
-from gke_kpo.plan.capture import known_stacks, stack_config, stack_file
+from gke_kpo.cloud.permissions import AccessModel
+from gke_kpo.config.keys import key_specs
+from gke_kpo.config.parse import parse_settings, stack_config
+from gke_kpo.config.problems import ConfigError
+from gke_kpo.config.values import stack_file_problems
+from gke_kpo.repo import known_stacks, stack_file
 
 TENANT = "team-a"
 VALID = {

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from gke_kpo.plan.capture import REPO_ROOT, ProgramError, known_stacks, run_program
+from gke_kpo.plan.capture import ProgramError, run_program
+from gke_kpo.repo import REPO_ROOT, known_stacks
 from tests.stack.plan_run import run_plan
 
 DEV = (REPO_ROOT / "Pulumi.dev.yaml").read_text()

@@ -9,111 +9,16 @@ The strings Google needs (ids, condition, members, credential file) are built in
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any
 from urllib.parse import urlsplit
 
-from gke_kpo import names
-from gke_kpo.config_schema import has_declared_type, wrong_type
-from gke_kpo.errors import Problem
-from gke_kpo.tenant_schema import FEDERATION_FIELDS, nearest
-
-
-@dataclass(frozen=True)
-class Preset:
-    """Defaults for one kind of Airflow cluster, and what a user must still look up."""
-
-    name: str
-    token_path: str
-    audience: str
-    """The ``aud`` of the token at ``token_path``; "" = the provider's own resource name (Google's default)."""
-    issuer_hint: str
-    subject_hint: str
-    verified: str
-    """Which of these values public documentation confirms, and where; the rest the user checks."""
-
-
-IRSA_TOKEN_PATH: Final = "/var/run/secrets/eks.amazonaws.com/serviceaccount/token"
-IRSA_AUDIENCE: Final = "sts.amazonaws.com"
-AKS_TOKEN_PATH: Final = "/var/run/secrets/azure/tokens/azure-identity-token"
-AKS_AUDIENCE: Final = "api://AzureADTokenExchange"
-PROJECTED_TOKEN_PATH: Final = "/var/run/secrets/gke-kpo/serviceaccount/token"
-"""Where the README's projected-volume snippet mounts a token whose audience is the provider."""
-
-PROVIDER_AUDIENCE_PRESET: Final = "kubernetes"
-"""The preset whose tokens carry the provider's resource name as audience (Google's default)."""
-
-PRESETS: Final = {
-    preset.name: preset
-    for preset in (
-        Preset(
-            "astro-aws",
-            IRSA_TOKEN_PATH,
-            IRSA_AUDIENCE,
-            "the Astro cluster's EKS OIDC issuer: read the 'iss' claim of the token at the token path in a "
-            "worker (Astronomer does not publish it per cluster)",
-            "the Deployment's worker and triggerer service accounts: read the 'sub' claim the same way",
-            "token path and audience: the EKS pod identity webhook (aws/amazon-eks-pod-identity-webhook README) "
-            "mounts the IRSA token there with audience sts.amazonaws.com once an IAM role is attached to the "
-            "Deployment (Astro 'Authorize Deployments to your cloud', AWS tab). Not verified: that Astro keeps "
-            "the webhook defaults, the issuer, the subjects.",
-        ),
-        Preset(
-            "eks",
-            IRSA_TOKEN_PATH,
-            IRSA_AUDIENCE,
-            "aws eks describe-cluster --name CLUSTER --query cluster.identity.oidc.issuer",
-            "system:serviceaccount:<namespace>:<service account> of the Airflow workers and triggerer",
-            "issuer command, token path and audience: aws/amazon-eks-pod-identity-webhook README (IRSA).",
-        ),
-        Preset(
-            "aks",
-            AKS_TOKEN_PATH,
-            AKS_AUDIENCE,
-            "az aks show -n CLUSTER -g GROUP --query oidcIssuerProfile.issuerUrl (OIDC issuer enabled)",
-            "system:serviceaccount:<namespace>:<service account> of the Airflow workers and triggerer",
-            "issuer: Google's 'Configure Workload Identity Federation with Kubernetes' (AKS tab); token path: "
-            "Azure workload identity 'Mutating Admission Webhook' docs. Not verified here: the audience; check "
-            "the 'aud' of the token at AZURE_FEDERATED_TOKEN_FILE in a worker.",
-        ),
-        Preset(
-            PROVIDER_AUDIENCE_PRESET,
-            PROJECTED_TOKEN_PATH,
-            "",
-            "kubectl get --raw /.well-known/openid-configuration (the 'issuer'); it must be reachable by Google",
-            "system:serviceaccount:<namespace>:<service account> of the Airflow workers and triggerer",
-            "audience: Google accepts the provider's full resource name when no audience is configured "
-            "(WorkloadIdentityPoolProvider.Oidc.allowed_audiences, IAM API reference); the projected volume "
-            "is yours to mount at the token path.",
-        ),
-    )
-}
-
-
-@dataclass(frozen=True)
-class FederatedIdentitySettings:
-    """One Airflow deployment outside Google Cloud, and the Google service account it becomes."""
-
-    issuer: str
-    subjects: tuple[str, ...]
-    audience: str
-    """The token's ``aud``; "" = the provider's resource name (the ``kubernetes`` preset)."""
-    token_path: str
-    account_id: str
-    """The Google service account id (6-30 characters); its e-mail is what RBAC binds."""
-    preset: str = ""
-    kubernetes_issuer: bool = True
-    """False for an issuer whose subjects are not Kubernetes service accounts (then any shape is taken)."""
-
-
-SUBJECT_SHAPE: Final = re.compile(
-    r"^system:serviceaccount:(?P<namespace>[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?)"
-    r":(?P<account>[a-z0-9](?:[-a-z0-9.]{0,251}[a-z0-9])?)$"
-)
-PROJECT_NUMBER: Final = re.compile(r"^[1-9][0-9]{5,18}$")
-PROJECT_NUMBER_FIX: Final = "gcloud projects describe PROJECT --format='value(projectNumber)'"
+from gke_kpo.cloud import names
+from gke_kpo.cloud.federation import PRESETS, PROVIDER_AUDIENCE_PRESET, SUBJECT_SHAPE
+from gke_kpo.config.problems import Problem
+from gke_kpo.config.settings import FederatedIdentitySettings
+from gke_kpo.config.tenant_fields import FEDERATION_FIELDS, nearest
+from gke_kpo.config.values import has_declared_type, wrong_type
 
 
 def from_fields(
@@ -178,23 +83,6 @@ def validate(settings: FederatedIdentitySettings, path: str) -> list[Problem]:
     if reason:
         problems.append(Problem(f"{path}.account_id", reason, "choose a 6-30 character service account id"))
     return problems
-
-
-def project_number_problem(value: str) -> str | None:
-    """The number (not the id) is in every principal:// member and in the provider's audience."""
-    return None if PROJECT_NUMBER.match(value) else f"{value!r} is not a project number (digits only)"
-
-
-POOL_ID: Final = re.compile(r"^[a-z][a-z0-9-]{2,30}[a-z0-9]$")
-
-
-def pool_id_problem(value: str) -> str | None:
-    """Google's rule for pool (and provider) ids: 4-32 of [a-z0-9-], a letter first; ``gcp-`` is reserved."""
-    if not POOL_ID.match(value):
-        return f"{value!r} is not 4-32 characters of a-z, 0-9 and -, starting with a letter"
-    if value.startswith("gcp-"):
-        return f"{value!r} starts with gcp-, which Google reserves"
-    return None
 
 
 def _issuer_problems(settings: FederatedIdentitySettings, path: str) -> list[Problem]:

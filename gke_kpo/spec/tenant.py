@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from gke_kpo import intent
-from gke_kpo.names import canonical_quantity
-from gke_kpo.outputs import GPU_TAINT
-from gke_kpo.permissions import AccessModel
-from gke_kpo.settings import NamespaceSettings, TenantSettings
+from gke_kpo.cloud import names
+from gke_kpo.cloud.names import canonical_quantity
+from gke_kpo.cloud.permissions import AccessModel
+from gke_kpo.config.settings import NamespaceSettings, TenantSettings
+from gke_kpo.contract import intent
+from gke_kpo.contract.intent import GPU_QUOTA_KEY
 
 POD_SECURITY = {
     # baseline still admits KPO's XCom sidecar; restricted is reported so teams can tighten their pods.
@@ -17,10 +18,6 @@ POD_SECURITY = {
     "pod-security.kubernetes.io/warn": "restricted",
     "pod-security.kubernetes.io/audit": "restricted",
 }
-GPU_QUOTA_KEY = f"requests.{GPU_TAINT['key']}"
-"""Kubernetes only quotas extended resources such as GPUs through the ``requests.`` prefix."""
-LAUNCHER_ROLE = "kpo-launcher"
-WORKLOAD_IDENTITY_ANNOTATION = "iam.gke.io/gcp-service-account"
 
 
 def namespace_metadata(tenant: TenantSettings, access_model: AccessModel, has_gpu_pool: bool) -> dict[str, Any]:
@@ -52,3 +49,17 @@ def quota_hard(settings: NamespaceSettings, has_gpu_pool: bool) -> dict[str, str
 
 def snake_case_rule(rule: dict[str, list[str]]) -> dict[str, list[str]]:
     return {"api_groups": rule["apiGroups"], "resources": rule["resources"], "verbs": rule["verbs"]}
+
+
+def limit_range_item(settings: NamespaceSettings) -> dict[str, Any]:
+    """The one ``Container`` item of the LimitRange, in Kubernetes spelling (quantities as the API server stores
+    them, so a refresh finds what the program declares: names.canonical_quantity)."""
+    canonical = names.canonical_quantity
+    return {
+        "type": "Container",
+        "defaultRequest": {
+            "cpu": canonical(settings.default_cpu_request),
+            "memory": canonical(settings.default_memory_request),
+        },
+        "max": {"cpu": canonical(settings.max_container_cpu), "memory": canonical(settings.max_container_memory)},
+    }

@@ -6,8 +6,8 @@ from collections.abc import Callable
 from enum import Enum
 from typing import TypeVar
 
-from gke_kpo.config_schema import ConfigValue
-from gke_kpo.errors import Problem
+from gke_kpo.config.keys import ConfigValue
+from gke_kpo.config.problems import Problem
 
 E = TypeVar("E", bound=Enum)
 

@@ -1,42 +1,14 @@
-"""The config keys, their types and defaults, read from Pulumi.yaml: the one place they are declared."""
+"""TODO docstring."""
 
 from __future__ import annotations
 
 import difflib
 import json
-from collections.abc import Callable
-from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
-import yaml
-
-from gke_kpo.errors import CONFIG_NAMESPACE, ConfigError, Problem
-from gke_kpo.tenant_schema import REMOVED_STACK_KEYS
-
-T = TypeVar("T")
-
-PROJECT_FILE = Path(__file__).resolve().parent.parent / "Pulumi.yaml"
-
-ConfigValue = str | int | bool | list[str]
-
-
-@dataclass(frozen=True)
-class KeySpec:
-    name: str
-    type: str
-    description: str
-    default: ConfigValue | None
-
-
-@cache
-def key_specs() -> dict[str, KeySpec]:
-    declared = yaml.safe_load(PROJECT_FILE.read_text())["config"]
-    return {
-        name: KeySpec(name, spec["type"], spec["description"], spec.get("default")) for name, spec in declared.items()
-    }
-
+from gke_kpo.config.keys import ConfigValue, KeySpec, key_specs, nearest_key
+from gke_kpo.config.problems import CONFIG_NAMESPACE, Problem
+from gke_kpo.config.tenant_fields import REMOVED_STACK_KEYS
 
 _YAML_TYPES: dict[str, type] = {"string": str, "integer": int, "boolean": bool, "array": list}
 
@@ -69,11 +41,6 @@ def usable_config(config: dict[str, Any]) -> dict[str, str]:
     return usable
 
 
-def nearest_key(name: str) -> str | None:
-    matches = difflib.get_close_matches(name.lower().replace("-", "_"), key_specs(), n=1, cutoff=0.6)
-    return matches[0] if matches else None
-
-
 def namespace_problems(all_config: dict[str, Any]) -> list[Problem]:
     """Keys in a namespace that is a near miss of the project's (``gke_kpo:zone``): Pulumi hands them over but the
     program would never read them, so a mistyped zone key would quietly make the cluster regional."""
@@ -98,19 +65,6 @@ def _near_project_namespace(namespace: str) -> bool:
         return False
     same_letters = spelled.replace("-", "") == CONFIG_NAMESPACE.replace("-", "")
     return same_letters or difflib.SequenceMatcher(None, spelled, CONFIG_NAMESPACE).ratio() >= 0.7
-
-
-def parse_all(all_config: dict[str, Any], parse: Callable[[dict[str, str]], T]) -> T:
-    """Parse the project's keys out of the engine's full config map; problems with keys in a mistyped namespace
-    are reported in the same error as the values' problems."""
-    stray = namespace_problems(all_config)
-    try:
-        parsed = parse(project_keys(all_config))
-    except ConfigError as error:
-        raise ConfigError(stray + error.problems) from None
-    if stray:
-        raise ConfigError(stray)
-    return parsed
 
 
 def has_declared_type(value: Any, declared: str) -> bool:
@@ -197,16 +151,3 @@ def project_keys(all_config: dict[str, Any]) -> dict[str, str]:
     """The project's own keys out of the engine's full config map (which also holds gcp:*, etc.)."""
     prefix = f"{CONFIG_NAMESPACE}:"
     return {key[len(prefix) :]: as_cli_string(value) for key, value in all_config.items() if key.startswith(prefix)}
-
-
-def markdown_table() -> str:
-    """The README's config reference, generated so it cannot drift from Pulumi.yaml."""
-    rows = ["| key | type | default | description |", "| --- | --- | --- | --- |"]
-    for spec in key_specs().values():
-        default = "(required)" if spec.default is None else f"`{json.dumps(spec.default)}`"
-        rows.append(f"| `{CONFIG_NAMESPACE}:{spec.name}` | {spec.type} | {default} | {spec.description} |")
-    return "\n".join(rows)
-
-
-if __name__ == "__main__":
-    print(markdown_table())

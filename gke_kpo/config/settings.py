@@ -5,10 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from gke_kpo import names
-from gke_kpo.artifact_registry import Repository
-from gke_kpo.federation import FederatedIdentitySettings
-from gke_kpo.permissions import AccessModel
+from gke_kpo.cloud import names
+from gke_kpo.cloud.artifact_registry import Repository
+from gke_kpo.cloud.permissions import AccessModel
 
 
 class IdentityMode(StrEnum):
@@ -145,3 +144,19 @@ class Settings:
     def location(self) -> str:
         """Where the cluster lives: the zone for a zonal cluster, else the region."""
         return self.zone or self.region
+
+
+@dataclass(frozen=True)
+class FederatedIdentitySettings:
+    """One Airflow deployment outside Google Cloud, and the Google service account it becomes."""
+
+    issuer: str
+    subjects: tuple[str, ...]
+    audience: str
+    """The token's ``aud``; "" = the provider's resource name (the ``kubernetes`` preset)."""
+    token_path: str
+    account_id: str
+    """The Google service account id (6-30 characters); its e-mail is what RBAC binds."""
+    preset: str = ""
+    kubernetes_issuer: bool = True
+    """False for an issuer whose subjects are not Kubernetes service accounts (then any shape is taken)."""

@@ -21,9 +21,9 @@ import hashlib
 import json
 from collections.abc import Callable
 
-from components.replacement_review import CLUSTER, rows_for
-from gke_kpo.kubeconfig import context_name
-from gke_kpo.settings import Settings
+from gke_kpo.cloud.replacement import CLUSTER, rows_for
+from gke_kpo.config.settings import Settings
+from gke_kpo.spec.kubeconfig import context_name
 
 CONFIG_VALUES: dict[str, Callable[[Settings], object]] = {
     "project": lambda s: s.project,

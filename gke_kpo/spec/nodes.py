@@ -4,16 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from gke_kpo.outputs import GPU_NODE_LABEL, GPU_TAINT, GPU_TAINT_GKE_EFFECT
-from gke_kpo.settings import GpuPoolSettings
-
-CLOUD_PLATFORM_SCOPE = "https://www.googleapis.com/auth/cloud-platform"
-"""Access is bounded by the node service account's IAM roles, as Google recommends, not by scopes."""
-
-NODE_ACCOUNT_SUFFIX = "-nodes"
-
-NODE_SERVICE_ACCOUNT_ROLE = "roles/container.defaultNodeServiceAccount"
-"""Google's minimal role for node service accounts (logging, monitoring, metadata); nothing more."""
+from gke_kpo.cloud.gke import CLOUD_PLATFORM_SCOPE
+from gke_kpo.config.settings import GpuPoolSettings
+from gke_kpo.contract.outputs import GPU_NODE_LABEL, GPU_TAINT, GPU_TAINT_GKE_EFFECT
 
 SYSTEM_POOL_INITIAL_NODES = 1
 GPU_POOL_INITIAL_NODES = 0
@@ -24,11 +17,6 @@ update in place, carry the configured minimum."""
 NODE_POOL_IGNORED_CHANGES = ["initialNodeCount"]
 """GKE reports a pool's current size back as initialNodeCount after a manual resize, which would replace the pool
 on the next `pulumi up` (container_node_pool docs, initial_node_count)."""
-
-
-def node_account_id(cluster_name: str) -> str:
-    """A 6-30 character account id that says which cluster's nodes run as it."""
-    return f"{cluster_name[: 30 - len(NODE_ACCOUNT_SUFFIX)]}{NODE_ACCOUNT_SUFFIX}"
 
 
 def self_healing_autoscaling(initial_nodes: int, min_nodes: int, max_nodes: int) -> dict[str, Any]:

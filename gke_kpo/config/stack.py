@@ -5,34 +5,27 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Callable
 
-from gke_kpo import accelerators, artifact_registry, deployer, federation, federation_build, names
-from gke_kpo.config_reader import ConfigReader
-from gke_kpo.config_schema import resolve
-from gke_kpo.errors import ConfigError
-from gke_kpo.parse_tenants import TENANTS_KEY, TenantInput, parse_tenant, read_tenant_inputs
-from gke_kpo.permissions import AccessModel
-from gke_kpo.settings import (
+from gke_kpo.cloud import accelerators, artifact_registry, deployer_roles, names
+from gke_kpo.cloud.federation import pool_id, pool_id_problem, project_number_fix, project_number_problem
+from gke_kpo.cloud.permissions import AccessModel
+from gke_kpo.config.keys import ConfigValue
+from gke_kpo.config.problems import Problem
+from gke_kpo.config.reader import ConfigReader
+from gke_kpo.config.settings import (
     ClusterSettings,
     GpuPoolSettings,
     NetworkSettings,
     Settings,
     SystemPoolSettings,
-    TenantSettings,
-)
-from gke_kpo.tenant_checks import (
-    access_model_fences_tenants,
-    gpu_quotas,
-    unique_federated_subjects,
-    unique_namespaces_and_identities,
 )
 
 RELEASE_CHANNELS = ("RAPID", "REGULAR", "STABLE", "EXTENDED")
 GPU_DRIVER_VERSIONS = ("DEFAULT", "LATEST", "INSTALLATION_DISABLED")
+DEPLOYER_MEMBER_KEY = "deployer_member"
 
 
-def parse_settings(raw_values: dict[str, str], stack: str) -> Settings:
-    stack_values = {key: value for key, value in raw_values.items() if key != TENANTS_KEY}
-    values, problems = resolve(stack_values)
+def stack_settings(stack: str, values: dict[str, ConfigValue], set_keys: set[str], problems: list[Problem]) -> Settings:
+    """The stack-level settings from the typed values (no tenants yet); problems are recorded, not raised."""
     read = ConfigReader(values, problems)
     project = read.text("project", names.project_id_problem, "use the project id, not its name or number")
     region = read.text("region", names.region_problem, "use a region name such as us-central1")
@@ -41,14 +34,7 @@ def parse_settings(raw_values: dict[str, str], stack: str) -> Settings:
         reason = names.zone_problem(zone, region)
         if reason:
             read.fail("zone", reason, f"use a zone of {region} such as {region}-a, or leave it empty")
-    inputs = read_tenant_inputs(raw_values.get(TENANTS_KEY), problems)
-    tenants = tuple(parse_tenant(tenant, values, project, problems) for tenant in inputs)
-    gpu, access_model = _gpu_pool(read, set(stack_values)), read.member("access_model", AccessModel)
-    unique_namespaces_and_identities(tenants, problems)
-    unique_federated_subjects(tenants, problems)
-    access_model_fences_tenants(tenants, access_model, problems)
-    warnings = gpu_quotas(tenants, gpu, bool(zone), _quota_gpus_keys(inputs, stack_values), problems)
-    settings = Settings(
+    return Settings(
         stack=stack,
         project=project,
         region=region,
@@ -56,23 +42,14 @@ def parse_settings(raw_values: dict[str, str], stack: str) -> Settings:
         network=_network(read),
         cluster=_cluster(read),
         system_pool=_system_pool(read),
-        gpu=gpu,
-        tenants=tenants,
-        access_model=access_model,
+        gpu=_gpu_pool(read, set_keys),
+        tenants=(),
+        access_model=read.member("access_model", AccessModel),
         custom_role_id=_custom_role_id(read),
-        project_number=_project_number(read, project, tenants),
+        project_number=read.text("project_number", _unless_empty(project_number_problem), project_number_fix(project)),
         federation_pool_id=_federation_pool_id(read),
         artifact_registry_repositories=_artifact_registry_repositories(read),
-        warnings=tuple(warnings),
     )
-    if problems:
-        raise ConfigError(problems)
-    return settings
-
-
-def _quota_gpus_keys(inputs: list[TenantInput], stack_values: dict[str, str]) -> dict[str, str | None]:
-    stack_key = "quota_gpus" if "quota_gpus" in stack_values else None
-    return {t.name: t.path("quota_gpus") if "quota_gpus" in t.fields else stack_key for t in inputs}
 
 
 def _network(read: ConfigReader) -> NetworkSettings:
@@ -142,9 +119,9 @@ def _cluster(read: ConfigReader) -> ClusterSettings:
 
 def _deployer_member(read: ConfigReader) -> str:
     return read.text(
-        deployer.DEPLOYER_MEMBER_KEY,
-        lambda value: deployer.deployer_member_problem(value) if value else None,
-        f"write the identity that runs `pulumi up` as {deployer.DEPLOYER_MEMBER_FORMS}, or leave it empty",
+        DEPLOYER_MEMBER_KEY,
+        lambda value: deployer_roles.deployer_member_problem(value) if value else None,
+        f"write the identity that runs `pulumi up` as {deployer_roles.DEPLOYER_MEMBER_FORMS}, or leave it empty",
     )
 
 
@@ -252,22 +229,9 @@ def _artifact_registry_repositories(read: ConfigReader) -> tuple[artifact_regist
     return tuple(artifact_registry.parse_repository(value) for value in valid)
 
 
-def _project_number(read: ConfigReader, project: str, tenants: tuple[TenantSettings, ...]) -> str:
-    fix = federation.PROJECT_NUMBER_FIX.replace("PROJECT", project or "PROJECT")
-    number = read.text("project_number", _unless_empty(federation.project_number_problem), fix)
-    federated = [tenant.name for tenant in tenants if tenant.identity.federation is not None]
-    if federated and not number:
-        read.fail(
-            "project_number",
-            f"is required because tenant {', '.join(federated)} is federated: every principal:// member names it",
-            f"set it (quoted) to the output of {fix}",
-        )
-    return number
-
-
 def _federation_pool_id(read: ConfigReader) -> str:
-    explicit = read.text("federation_pool_id", _unless_empty(federation.pool_id_problem), "e.g. kpo-gpu-airflow-2")
-    return explicit or federation_build.pool_id(str(read.values.get("cluster_name", "")))
+    explicit = read.text("federation_pool_id", _unless_empty(pool_id_problem), "e.g. kpo-gpu-airflow-2")
+    return explicit or pool_id(str(read.values.get("cluster_name", "")))
 
 
 def _unless_empty(rule: Callable[[str], str | None]) -> Callable[[str], str | None]:

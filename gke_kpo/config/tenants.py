@@ -8,19 +8,20 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any, Final
 
-from gke_kpo import federation, names
-from gke_kpo.config_reader import ConfigReader
-from gke_kpo.config_schema import ConfigValue, has_declared_type, wrong_type
-from gke_kpo.errors import Problem
-from gke_kpo.federation import FederatedIdentitySettings
-from gke_kpo.settings import (
+from gke_kpo.cloud import names
+from gke_kpo.config import federation
+from gke_kpo.config.keys import ConfigValue
+from gke_kpo.config.problems import Problem
+from gke_kpo.config.reader import ConfigReader
+from gke_kpo.config.settings import (
+    FederatedIdentitySettings,
     IdentityMode,
     IdentitySettings,
     NamespaceSettings,
     TaskServiceAccountSettings,
     TenantSettings,
 )
-from gke_kpo.tenant_schema import (
+from gke_kpo.config.tenant_fields import (
     DEFAULT_K8S_NAMESPACE,
     DEFAULT_K8S_SERVICE_ACCOUNT,
     DEFAULT_TASK_KSA,
@@ -29,6 +30,7 @@ from gke_kpo.tenant_schema import (
     TenantField,
     nearest,
 )
+from gke_kpo.config.values import has_declared_type, wrong_type
 
 TENANTS_KEY = "tenants"
 EXAMPLE = "e.g. tenants: {ml-dev: {airflow_service_account: <e-mail>}} (README, Tenants)"

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
-from gke_kpo import names
+from gke_kpo.cloud import names
 
 CONFIG_KEY: Final = "artifact_registry_repositories"
 READER_ROLE: Final = "roles/artifactregistry.reader"

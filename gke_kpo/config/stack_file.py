@@ -8,10 +8,9 @@ from typing import Any
 
 import yaml
 
-from gke_kpo.config_schema import parse_all, stack_file_problems, usable_config
-from gke_kpo.errors import CONFIG_NAMESPACE, ConfigError
-from gke_kpo.new_stack import is_placeholder
-from gke_kpo.parse_settings import parse_settings
+from gke_kpo.config.problems import CONFIG_NAMESPACE
+from gke_kpo.config.template import is_placeholder
+from gke_kpo.repo import known_stacks, stack_file
 
 EXAMPLE = f"config:\n  {CONFIG_NAMESPACE}:project: my-project-id"
 
@@ -37,7 +36,7 @@ def missing_stack_message(stack: str, path: Path, known: list[str]) -> str:
     if not stack:
         return f"no stack given: run `make plan STACK=<stack>`; existing stacks: {existing}"
     missing = f"no stack file {shown(path)}; existing stacks: {existing}"
-    if stack in known or path.name != f"Pulumi.{stack}.yaml":
+    if stack in known or path.name != stack_file(stack).name:
         return missing  # a --stack-file that is not there: nothing to create
     return f"{missing}. To create stack {stack}: make stack NAME={stack} (a commented {path.name} to edit)"
 
@@ -86,19 +85,6 @@ def _no_wrapper(path: Path, document: Any) -> str:
     return f"{shown(path)} has no top-level `config:` key: a stack file holds its settings under it, e.g.\n{EXAMPLE}"
 
 
-def validate(config: dict[str, Any], stack: str) -> None:
-    """Every problem of the file at once: what the CLI refuses (types, keys without a namespace) together with
-    what the program refuses (values, keys in a mistyped namespace), checked on the values the CLI would accept."""
-    problems = stack_file_problems(config)
-    try:
-        parse_all(usable_config(config), lambda keys: parse_settings(keys, stack))
-    except ConfigError as error:
-        reported = {problem.key for problem in problems}
-        problems += [problem for problem in error.problems if problem.key not in reported]
-    if problems:
-        raise ConfigError(problems)
-
-
 def placeholder_keys(config: dict[str, Any]) -> list[str]:
     """Keys still holding a `make stack` placeholder: they plan fine under mocks but fail at the first real call."""
 
@@ -110,3 +96,10 @@ def placeholder_keys(config: dict[str, Any]) -> list[str]:
         return [path] if is_placeholder(value) else []
 
     return list(dict.fromkeys(key for name, value in config.items() for key in walk(name, value)))
+
+
+def existing_stack_file(stack: str, path: Path | None = None) -> Path:
+    path = path or stack_file(stack)
+    if not stack or not path.is_file():
+        raise MissingStackError(missing_stack_message(stack, path, known_stacks()))
+    return path

@@ -239,3 +239,11 @@ def label_value(text: str) -> str:
     """A Google Cloud label value: lowercase letters, digits, ``_`` and ``-``, at most 63 characters; a Pulumi stack
     name may hold capitals and dots, which GKE refuses in ``resource_labels`` with a 400 at cluster creation."""
     return re.sub(r"[^a-z0-9_-]", "-", text.lower())[:63]
+
+
+NODE_ACCOUNT_SUFFIX = "-nodes"
+
+
+def node_account_id(cluster_name: str) -> str:
+    """A 6-30 character account id that says which cluster's nodes run as it."""
+    return f"{cluster_name[: 30 - len(NODE_ACCOUNT_SUFFIX)]}{NODE_ACCOUNT_SUFFIX}"

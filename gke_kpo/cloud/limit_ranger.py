@@ -11,28 +11,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from gke_kpo import names
-from gke_kpo.settings import NamespaceSettings
+from gke_kpo.cloud import names
 
 Resources = dict[str, str]
 
 
 class InadmissibleError(ValueError):
     """LimitRanger or Pod validation would refuse the container; the message says why, as the API server does."""
-
-
-def limit_range_item(settings: NamespaceSettings) -> dict[str, Any]:
-    """The one ``Container`` item of the LimitRange, in Kubernetes spelling (quantities as the API server stores
-    them, so a refresh finds what the program declares: names.canonical_quantity)."""
-    canonical = names.canonical_quantity
-    return {
-        "type": "Container",
-        "defaultRequest": {
-            "cpu": canonical(settings.default_cpu_request),
-            "memory": canonical(settings.default_memory_request),
-        },
-        "max": {"cpu": canonical(settings.max_container_cpu), "memory": canonical(settings.max_container_memory)},
-    }
 
 
 def _api_server_defaults(item: dict[str, Any]) -> tuple[Resources, Resources]:

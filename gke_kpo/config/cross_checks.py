@@ -1,13 +1,13 @@
-"""Checks across tenants: what no single tenant's fields can show."""
+"""The last config stage: checks across tenants and the stack, which no single key or tenant can show."""
 
 from __future__ import annotations
 
-from gke_kpo.errors import Problem
-from gke_kpo.permissions import AccessModel
-from gke_kpo.settings import GpuPoolSettings, IdentityMode, TenantSettings
-
-REGIONAL_DEFAULT_ZONES = 3
-"""GKE puts a regional cluster's nodes (and a pool without node_locations) in three of the region's zones."""
+from gke_kpo.cloud.federation import project_number_fix
+from gke_kpo.cloud.gke import REGIONAL_DEFAULT_ZONES
+from gke_kpo.cloud.permissions import AccessModel
+from gke_kpo.config.problems import Problem
+from gke_kpo.config.settings import GpuPoolSettings, IdentityMode, Settings, TenantSettings
+from gke_kpo.config.tenants import TenantInput
 
 
 def gpu_pool_capacity(gpu: GpuPoolSettings, zonal: bool) -> int:
@@ -128,5 +128,33 @@ def access_model_fences_tenants(
                 "access_model",
                 f"project cannot fence {len(tenants)} tenants: project-level IAM pod permissions reach every namespace",
                 "use access_model namespaced",
+            )
+        )
+
+
+def cross_check(
+    settings: Settings, inputs: list[TenantInput], set_keys: set[str], problems: list[Problem]
+) -> list[str]:
+    """Every check across tenants and the stack; returns the warnings worth telling but not refusing."""
+    unique_namespaces_and_identities(settings.tenants, problems)
+    unique_federated_subjects(settings.tenants, problems)
+    access_model_fences_tenants(settings.tenants, settings.access_model, problems)
+    federation_has_project_number(settings, problems)
+    return gpu_quotas(settings.tenants, settings.gpu, bool(settings.zone), _quota_gpus_keys(inputs, set_keys), problems)
+
+
+def _quota_gpus_keys(inputs: list[TenantInput], set_keys: set[str]) -> dict[str, str | None]:
+    stack_key = "quota_gpus" if "quota_gpus" in set_keys else None
+    return {t.name: t.path("quota_gpus") if "quota_gpus" in t.fields else stack_key for t in inputs}
+
+
+def federation_has_project_number(settings: Settings, problems: list[Problem]) -> None:
+    federated = [tenant.name for tenant in settings.federated_tenants]
+    if federated and not settings.project_number:
+        problems.append(
+            Problem(
+                "project_number",
+                f"is required because tenant {', '.join(federated)} is federated: every principal:// member names it",
+                f"set it (quoted) to the output of {project_number_fix(settings.project)}",
             )
         )

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Final
 
+from gke_kpo.contract.outputs import GPU_TAINT
+
 XCOM_PUSH_LABEL: Final = "gke-kpo/xcom-push"
 """``"true"`` | ``"false"``: whether KPO tasks push XCom (needs ``pods/exec``)."""
 
@@ -29,3 +31,10 @@ TENANT_LABEL: Final = "gke-kpo/tenant"
 
 TASK_SERVICE_ACCOUNT_ANNOTATION: Final = "gke-kpo/task-service-account"
 """The tenant's task Google service account e-mail, when it has one."""
+
+
+GPU_QUOTA_KEY = f"requests.{GPU_TAINT['key']}"
+"""Kubernetes only quotas extended resources such as GPUs through the ``requests.`` prefix."""
+
+
+LAUNCHER_ROLE = "kpo-launcher"

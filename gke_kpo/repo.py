@@ -1,0 +1,36 @@
+"""Where the project's own files are, and how a stack's file is named: stated once.
+
+Standard library only: `make stack` runs it with the system Python, before any venv exists.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Final
+
+REPO_ROOT: Final = Path(__file__).resolve().parent.parent
+PROJECT_FILE: Final = REPO_ROOT / "Pulumi.yaml"
+"""The project file: its ``config:`` block declares every stack key."""
+
+_PREFIX, _SUFFIX = "Pulumi.", ".yaml"
+
+SHIPPED_STACKS: Final = ("dev", "prod")
+"""The stacks the project ships: each has a reviewed golden inventory, and CI plans and previews each."""
+
+
+def stack_file(stack: str, root: Path = REPO_ROOT) -> Path:
+    """``Pulumi.<stack>.yaml``, the file the Pulumi CLI reads a stack's config from."""
+    return root / f"{_PREFIX}{stack}{_SUFFIX}"
+
+
+def stack_name(path: Path) -> str | None:
+    """The stack a ``Pulumi.<stack>.yaml`` file is for (the project file and other names: None)."""
+    name = path.name
+    if not (name.startswith(_PREFIX) and name.endswith(_SUFFIX)):
+        return None
+    return name.removeprefix(_PREFIX).removesuffix(_SUFFIX) or None
+
+
+def known_stacks(root: Path = REPO_ROOT) -> list[str]:
+    """Every stack with a file in ``root``."""
+    return sorted(name for path in root.glob(f"{_PREFIX}*{_SUFFIX}") if (name := stack_name(path)))
