@@ -86,11 +86,12 @@ up: stack-check cli-check $(LEAN_READY) $(PACK_READY)
 test: lint $(PACK_READY)
 	$(PY) -m pytest
 
-## ruff, mypy and actionlint only.
+## ruff, mypy, lint-imports (layers, no cycles) and actionlint only.
 lint: $(DEV_READY)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy
+	$(VENV)/bin/lint-imports --no-cache
 	$(VENV)/bin/actionlint .github/workflows/*.yml
 
 ## Rewrite tests/golden/<stack>.yaml after a deliberate change to what a stack creates (docs/development.md).

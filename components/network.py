@@ -38,7 +38,7 @@ class Network(pulumi.ComponentResource):
         self.register_outputs({"network": self.network, "subnetwork": self.subnetwork})
 
     def _create(self, name: str, args: NetworkArgs) -> None:
-        # Names come from config: GCP refuses a duplicate, so replacements delete first (components/lifecycle.py).
+        # Names come from config: GCP refuses a duplicate, so replacements delete first (gke_kpo/spec/lifecycle.py).
         child = fixed_name(self)
         prefix, settings = args.name_prefix, args.settings
         vpc = gcp.compute.Network(

@@ -27,7 +27,7 @@ def deploy(settings: Settings) -> dict[str, Any]:
     network = Network(
         prefix,
         NetworkArgs(settings.project, settings.region, prefix, settings.network),
-        # Router and NAT do not hold up the cluster's deletion: protect them with it (components/lifecycle.py).
+        # Router and NAT do not hold up the cluster's deletion: protect them with it (gke_kpo/spec/lifecycle.py).
         pulumi.ResourceOptions(protect=settings.cluster.deletion_protection),
     )
     cluster = Cluster(

@@ -1,13 +1,8 @@
 """What the identity that runs `pulumi up` needs: the APIs to enable and its IAM roles, stated once.
 
-The README's "Deployer permissions" tables are generated from here (``--table``; a test keeps them in sync) and the
-deploy workflow checks the project's enabled APIs against ``APIS`` (``--missing-apis``) before `pulumi up`.
-
-Sources: GKE access control (https://cloud.google.com/kubernetes-engine/docs/how-to/iam: clusterAdmin "does not
-provide access to Kubernetes API objects"; creating node pools that run as a service account needs
-iam.serviceAccounts.actAs on it), IAM predefined roles (https://cloud.google.com/iam/docs/understanding-roles),
-Kubernetes RBAC privilege-escalation prevention (a Role can only be created by someone holding its permissions or
-``escalate``: https://kubernetes.io/docs/reference/access-authn-authz/rbac/#privilege-escalation-prevention-and-bootstrapping).
+The command line over ``gke_kpo.cloud.deployer_roles`` (the facts and their sources) and a stack's settings: the
+README's tables (``--table``), the APIs (``--apis``, ``--missing-apis``) and, per stack, its project, node account
+and projectIamAdmin condition.
 """
 
 from __future__ import annotations
@@ -36,10 +31,10 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
 
 
 def _stack_settings(stack: str) -> Settings:
-    # Imported here: --apis and --missing-apis must not need the Pulumi SDK.
-    from gke_kpo.config.parse import parse_settings, stack_config
+    # Imported here: --apis and --missing-apis must not need PyYAML.
+    from gke_kpo.config.parse import settings_of_stack
 
-    return parse_settings({key.removeprefix("gke-kpo:"): value for key, value in stack_config(stack).items()}, stack)
+    return settings_of_stack(stack)
 
 
 def node_account(settings: Settings) -> str:

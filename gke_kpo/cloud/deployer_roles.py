@@ -1,4 +1,15 @@
-"""TODO docstring."""
+"""What the identity that runs `pulumi up` needs: the APIs to enable and its IAM roles, stated once.
+
+The README's "Deployer permissions" tables are generated from here (``python -m gke_kpo.deployer --table``; a test
+keeps them in sync) and the deploy workflow checks the project's enabled APIs against ``APIS`` (``--missing-apis``)
+before `pulumi up`.
+
+Sources: GKE access control (https://cloud.google.com/kubernetes-engine/docs/how-to/iam: clusterAdmin "does not
+provide access to Kubernetes API objects"; creating node pools that run as a service account needs
+iam.serviceAccounts.actAs on it), IAM predefined roles (https://cloud.google.com/iam/docs/understanding-roles),
+Kubernetes RBAC privilege-escalation prevention (a Role can only be created by someone holding its permissions or
+``escalate``: https://kubernetes.io/docs/reference/access-authn-authz/rbac/#privilege-escalation-prevention-and-bootstrapping).
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The strings Google Cloud needs for federation, built from config alone so they are known at preview.
+"""Workload Identity Federation facts: Google's id rules and string formats (all computable from config, so known
+at preview), and the token paths and audiences of the Airflow clusters a preset stands for.
 
 Formats: Google's 'Configure Workload Identity Federation with Kubernetes' and IAM principal
 identifiers (``principal://iam.googleapis.com/projects/NUMBER/locations/global/workloadIdentityPools/

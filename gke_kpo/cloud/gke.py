@@ -1,4 +1,4 @@
-"""TODO docstring."""
+"""What GKE itself does and requires, beyond names, permissions and machines (each with its source)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ NODE_SERVICE_ACCOUNT_ROLE = "roles/container.defaultNodeServiceAccount"
 
 
 WORKLOAD_IDENTITY_ANNOTATION = "iam.gke.io/gcp-service-account"
+"""The Kubernetes service account annotation that names the Google service account its pods act as."""
 
 
 REGIONAL_DEFAULT_ZONES = 3

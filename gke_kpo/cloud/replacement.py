@@ -92,7 +92,7 @@ _NAMES = ("cluster_name",)
 
 
 def _tenant(*fields: str, named: bool = True) -> tuple[str, ...]:
-    """Tenant fields (gke_kpo/tenant_schema.py) as keys, ``tenants.<field>``, led by ``tenants`` itself when the
+    """Tenant fields (gke_kpo/config/tenant_fields.py) as keys, ``tenants.<field>``, led by ``tenants`` itself when the
     input also holds the tenant's name (per-tenant account ids, the default namespace, members, subjects)."""
     return (*(("tenants",) if named else ()), *(f"tenants.{field}" for field in fields))
 
@@ -170,7 +170,7 @@ REVIEW: tuple[InputReview, ...] = (
         ("cluster", True, ("cluster_name",)),
         ("location", True, ("region", "zone")),
         ("project", True, ("project",)),
-        # A constant (gke_kpo/node_config.py), and in ignore_changes: GKE reports resizes back into it.
+        # A constant (gke_kpo/spec/nodes.py), and in ignore_changes: GKE reports resizes back into it.
         ("initialNodeCount", True, ()),
         ("autoscaling", False, ("system_min_nodes", "system_max_nodes", "gpu_min_nodes", "gpu_max_nodes")),
         ("management", False, ()),
@@ -374,7 +374,7 @@ REVIEW: tuple[InputReview, ...] = (
         WORKLOAD_IDENTITY_POOL_PROVIDER,
         _WIF_SRC + "resource_iam_workload_identity_pool_provider.go",
         ("workloadIdentityPoolId", True, ("federation_pool_id", "cluster_name")),
-        # The provider id is a digest of the issuer (gke_kpo/federation_build.py): a new issuer, a new provider.
+        # The provider id is a digest of the issuer (gke_kpo/cloud/federation.py): a new issuer, a new provider.
         ("workloadIdentityPoolProviderId", True, _tenant("federation", named=False)),
         ("project", True, ("project",)),
         ("displayName", False, _tenant("federation", named=False)),

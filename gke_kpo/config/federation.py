@@ -1,10 +1,11 @@
-"""Workload Identity Federation for Airflow outside Google Cloud: typed settings, presets, validation.
+"""A federated tenant's ``federation:`` fields to ``FederatedIdentitySettings``, with every problem keyed by field.
 
 Airflow on EKS, AKS, Astro Hosted on AWS or any Kubernetes holds a projected service-account token
 (an OIDC JWT signed by its cluster's issuer). Google's STS trades it for a federated token, which
 impersonates one Google service account; that account is what GKE's RBAC sees. No key exists.
-The strings Google needs (ids, condition, members, credential file) are built in
-``gke_kpo.federation_build`` from these settings alone, so they are all known at preview.
+The presets and Google's id rules are in ``gke_kpo.cloud.federation``; the strings Google needs (ids, condition,
+members, credential file) are built from these settings alone (``gke_kpo.spec.federation``), so all are known at
+preview.
 """
 
 from __future__ import annotations

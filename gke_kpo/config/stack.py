@@ -192,7 +192,7 @@ _GPU_KEYS = {"accelerator": "gpu_accelerator", "machine_type": "gpu_machine_type
 
 
 def _check_gpu_pairing(read: ConfigReader, accelerator: str, machine_type: str, count: int, set_keys: set[str]) -> None:
-    """GKE refuses a GPU pool whose accelerator, machine type and count do not match (gke_kpo.accelerators)."""
+    """GKE refuses a GPU pool whose accelerator, machine type and count do not match (gke_kpo.cloud.accelerators)."""
     problem = accelerators.pairing_problem(accelerator, machine_type, count)
     if problem:
         key = _GPU_KEYS[problem.field]

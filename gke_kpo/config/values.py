@@ -1,4 +1,5 @@
-"""TODO docstring."""
+"""Stage 1 of the config pipeline: raw stack-file values to typed values, as the Pulumi CLI and Pulumi.yaml's
+declarations would have them (types, defaults, keys without or in a mistyped namespace, unknown and removed keys)."""
 
 from __future__ import annotations
 

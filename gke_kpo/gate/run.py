@@ -7,7 +7,7 @@ from gke_kpo.gate.launch import EngineContext
 from gke_kpo.gate.policy_config import config_source, load_stack_settings
 from gke_kpo.gate.session import AnalyzerSession
 from gke_kpo.gate.verdicts import GateResult
-from gke_kpo.plan.capture import PROJECT_NAME, Plan
+from gke_kpo.preview.capture import PROJECT_NAME, Plan
 
 
 def engine_context(stack: str) -> EngineContext:

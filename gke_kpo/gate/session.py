@@ -14,7 +14,7 @@ from gke_kpo.gate.launch import ENGINE_ADDRESS, PACK_DIR, EngineContext, Running
 from gke_kpo.gate.policy_config import PolicySetting, configure_request
 from gke_kpo.gate.verdicts import Verdict, verdicts_from
 from gke_kpo.gate.wire import analyze_requests, analyze_stack_request
-from gke_kpo.plan.capture import PlannedResource
+from gke_kpo.preview.capture import PlannedResource
 
 
 class AnalyzerSession:

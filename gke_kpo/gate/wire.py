@@ -15,7 +15,7 @@ from pulumi.output import Unknown
 from pulumi.runtime.proto import analyzer_pb2
 from pulumi.runtime.rpc import UNKNOWN
 
-from gke_kpo.plan.capture import PlannedResource
+from gke_kpo.preview.capture import PlannedResource
 
 PROVIDER_TYPE_PREFIX: Final = "pulumi:providers:"
 

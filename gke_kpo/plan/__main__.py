@@ -18,10 +18,10 @@ from gke_kpo.config.parse import validate
 from gke_kpo.config.problems import ConfigError
 from gke_kpo.config.stack_file import StackFileError, existing_stack_file, placeholder_keys, read_config, shown
 from gke_kpo.gate import AnalyzerSession, GateResult, PolicyConfigError, engine_context, run_gate
-from gke_kpo.plan.capture import Plan, ProgramError, run_program
 from gke_kpo.plan.diff import diff_inventories
 from gke_kpo.plan.inventory import golden_path, inventory, inventory_yaml
 from gke_kpo.plan.report import Report, print_report, use_colour
+from gke_kpo.preview.capture import Plan, ProgramError, run_program
 from gke_kpo.render import render_files, write_files
 from gke_kpo.repo import REPO_ROOT, stack_name
 

@@ -1,7 +1,7 @@
 """What a plan changes against the committed golden inventory, the way ``pulumi preview`` reports it.
 
 The credential-free plan has no state; the reviewed inventory in ``tests/golden/<stack>.yaml`` stands in for it.
-Whether a changed input replaces its resource comes from the day-2 review table (components/replacement_review.py).
+Whether a changed input replaces its resource comes from the day-2 review table (gke_kpo/cloud/replacement.py).
 """
 
 from __future__ import annotations

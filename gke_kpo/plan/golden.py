@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from gke_kpo.plan.capture import run_program
 from gke_kpo.plan.inventory import write_golden
+from gke_kpo.preview.capture import run_program
 from gke_kpo.repo import REPO_ROOT, known_stacks
 
 if __name__ == "__main__":

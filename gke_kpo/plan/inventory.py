@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from gke_kpo.plan.capture import Plan, PlannedResource
+from gke_kpo.preview.capture import Plan, PlannedResource
 from gke_kpo.repo import REPO_ROOT
 from gke_kpo.yaml_text import safe_dump
 

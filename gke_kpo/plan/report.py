@@ -12,10 +12,10 @@ from typing import Any, TextIO
 from gke_kpo.config.stack_file import shown
 from gke_kpo.gate import GateResult
 from gke_kpo.gate.verdicts import MANDATORY, Verdict
-from gke_kpo.plan.capture import Plan, PlannedResource
 from gke_kpo.plan.diff import InputChange, Op, ResourceChange
-from gke_kpo.plan.mock_cloud import MOCK_ENDPOINT
 from gke_kpo.plan.summary import key_inputs, short_type
+from gke_kpo.preview.capture import Plan, PlannedResource
+from gke_kpo.preview.mock_cloud import MOCK_ENDPOINT
 
 LINE_WIDTH = 120
 DETAILS_PER_RESOURCE = 3

@@ -29,7 +29,7 @@ def _kubeconfig_args(stack: TenantOutputs) -> tuple[str, str, str, str, str]:
 
 
 def kubeconfig_file(stack: TenantOutputs, credentials_path: str | None = None) -> str:
-    """``credentials_path``: a federated identity's credential file in the image (see gke_kpo.federation)."""
+    """``credentials_path``: a federated identity's credential file in the image (see gke_kpo.config.federation)."""
     return kubeconfig_yaml(*_kubeconfig_args(stack), credentials_path)
 
 
@@ -101,7 +101,7 @@ def dockerfile(credentials_path: str | None = None) -> str:
 
 
 def gcp_credentials(config: dict[str, Any]) -> str:
-    """The ``external_account`` file built by ``gke_kpo.federation_build.credential_config``."""
+    """The ``external_account`` file built by ``gke_kpo.spec.federation.credential_config``."""
     return credential_file(config)
 
 

@@ -1,4 +1,5 @@
-"""TODO docstring."""
+"""What the federated tenants' identities become in Google Cloud: one provider per issuer, its audiences, and the
+credential file each Airflow deployment reads (formats: ``gke_kpo.cloud.federation``)."""
 
 from __future__ import annotations
 

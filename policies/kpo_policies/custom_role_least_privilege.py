@@ -17,7 +17,7 @@ from .stack_intent import TenantIntent
 from .verdicts import Subject
 
 _BY_IAM: Final = {permission.iam: permission for permission in PERMISSION_TABLE}
-_DERIVE: Final = "derive permissions from gke_kpo.permissions.custom_role_permissions(access_model, xcom_push)"
+_DERIVE: Final = "derive permissions from gke_kpo.cloud.permissions.custom_role_permissions(access_model, xcom_push)"
 
 
 class RoleIntent(NamedTuple):
@@ -48,7 +48,7 @@ def _holders(role: Subject, facts: StackFacts) -> list[TenantIntent] | None:
 def _why_not(permission: str, intent: RoleIntent) -> tuple[str, str]:
     entry = _BY_IAM.get(permission)
     if entry is None:
-        return "is outside the seed permission list (gke_kpo.permissions.SEED_PERMISSIONS)", "remove it"
+        return "is outside the seed permission list (gke_kpo.cloud.permissions.SEED_PERMISSIONS)", "remove it"
     if entry.needs_xcom and not intent.xcom_push:
         return (
             "is only needed to read XCom, and XCom push is off (it allows exec into every pod of the project)",
@@ -84,6 +84,6 @@ POLICY: Final = StackValidationPolicy(
     ),
     severity=Severity.CRITICAL,
     enforcement_level=EnforcementLevel.MANDATORY,
-    remediation_steps="Build the role's permissions with gke_kpo.permissions.custom_role_permissions().",
+    remediation_steps="Build the role's permissions with gke_kpo.cloud.permissions.custom_role_permissions().",
     validate=stack_validation({types.CUSTOM_ROLE: [_custom_role]}),
 )

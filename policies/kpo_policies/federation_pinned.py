@@ -26,7 +26,7 @@ SHARED_ISSUER_RISK: Final = (
 )
 PIN_FIX: Final = (
     f'set attributeCondition to {SUBJECT_ATTRIBUTES[0]} in ["system:serviceaccount:<ns>:<sa>", ...] '
-    "listing exactly the Airflow worker and triggerer subjects (gke_kpo.federation_build.attribute_condition)."
+    "listing exactly the Airflow worker and triggerer subjects (gke_kpo.cloud.federation.attribute_condition)."
 )
 POOL_GRANT_ROLES: Final = IMPERSONATION_ROLES - {ACT_AS_ROLE}
 """workloadIdentityUser and serviceAccountTokenCreator: both mint tokens of the service account."""

@@ -45,7 +45,7 @@ def _empty_authorized_networks_on_public_endpoint(props: Any) -> bool:
 
 
 def _authorized_network_ranges(subject: Subject, _config: Mapping[str, Any]) -> Iterator[str]:
-    """Same rule as the stack config (gke_kpo.names); an invalid entry is reported, never parsed."""
+    """Same rule as the stack config (gke_kpo.cloud.names); an invalid entry is reported, never parsed."""
     cidrs = _authorized_cidrs(subject.props)
     for cidr in cidrs:
         invalid = cidr_problem(cidr)

@@ -10,7 +10,7 @@ from .props import items, lookup, number
 
 
 def is_gpu_pool(node_pool_props: Any) -> bool:
-    """GPUs in guestAccelerators, or an accelerator-optimized machine type (gke_kpo.accelerators: GPUs attached)."""
+    """GPUs in guestAccelerators, or an accelerator-optimized machine type (gke_kpo.cloud.accelerators)."""
     accelerators = items(lookup(node_pool_props, "nodeConfig", "guestAccelerators"))
     if any((number(lookup(accelerator, "count")) or 0) > 0 for accelerator in accelerators):
         return True

@@ -68,7 +68,7 @@ def _project_grant(subject: Subject, _config: Mapping[str, Any]) -> Iterator[str
         if reason is not None:
             yield subject.says(
                 f"grants {grant.role} to {', '.join(grant.members) or 'no member'} at project level; {reason}.",
-                "grant the custom role built from gke_kpo.permissions (Airflow identity), the node roles (node "
+                "grant the custom role built from gke_kpo.cloud.permissions (Airflow identity), the node roles (node "
                 "service account) or narrow read/write roles (a tenant's task service account); bind "
                 "workloadIdentityUser on the service account itself.",
             )
@@ -77,7 +77,7 @@ def _project_grant(subject: Subject, _config: Mapping[str, Any]) -> Iterator[str
 NODE_ACCOUNT: Final = re.compile(
     rf"^(projects/[^/]+/serviceAccounts/)?[a-z][a-z0-9-]*{NODE_ACCOUNT_SUFFIX}@[a-z0-9-]+\.iam\.gserviceaccount\.com$"
 )
-"""A node service account by the stack's naming rule (gke_kpo.node_config.node_account_id). A resource policy
+"""A node service account by the stack's naming rule (gke_kpo.spec.nodes.node_account_id). A resource policy
 cannot see which account the pools run as, so the name is what it can check."""
 
 
@@ -141,7 +141,7 @@ POLICY: Final = ResourceValidationPolicy(
     severity=Severity.CRITICAL,
     enforcement_level=EnforcementLevel.MANDATORY,
     remediation_steps=(
-        "Grant the Airflow identity only the custom role derived from gke_kpo.permissions and the node "
+        "Grant the Airflow identity only the custom role derived from gke_kpo.cloud.permissions and the node "
         "service account only its node roles; bind roles/iam.workloadIdentityUser on the service account "
         "resource to serviceAccount:<pool>.svc.id.goog[<ns>/<ksa>]; remove any gcp.serviceaccount.Key."
     ),

@@ -1,7 +1,7 @@
 """rbac-least-privilege: the Airflow identity gets one namespaced Role, with nothing beyond the table.
 
 The Role is judged as an allowlist: every (apiGroup, resource, verb) a rule grants must be one that
-``gke_kpo.permissions.rbac_rules(xcom_push)`` grants. The named dangers below only explain *why* an
+``gke_kpo.cloud.permissions.rbac_rules(xcom_push)`` grants. The named dangers below only explain *why* an
 excess grant matters; they never decide on their own.
 """
 
@@ -36,7 +36,7 @@ FORBIDDEN_VERBS: Final = {
 }
 XCOM_RESOURCES: Final = frozenset(p.rbac.resource for p in PERMISSION_TABLE if p.needs_xcom and p.rbac)
 PUBLIC_SUBJECTS: Final = frozenset({"system:authenticated", "system:unauthenticated", "system:anonymous"})
-_DERIVE: Final = "build the rules with gke_kpo.permissions.rbac_rules(xcom_push)"
+_DERIVE: Final = "build the rules with gke_kpo.cloud.permissions.rbac_rules(xcom_push)"
 
 
 class Grant(NamedTuple):
@@ -177,14 +177,15 @@ POLICY: Final = StackValidationPolicy(
     name="rbac-least-privilege",
     description=(
         "No ClusterRole/ClusterRoleBinding; every (apiGroup, resource, verb) of every rule is one that "
-        "gke_kpo.permissions.rbac_rules(xcom_push) grants (so no wildcard, secrets, nodes/proxy, bind, escalate, "
+        "gke_kpo.cloud.permissions.rbac_rules(xcom_push) grants (so no wildcard, secrets, nodes/proxy, bind, escalate, "
         "impersonate, pods/exec without XCom, judged per tenant namespace); RoleBinding subjects only the Airflow "
         "identity of the tenant owning the namespace, as a User."
     ),
     severity=Severity.CRITICAL,
     enforcement_level=EnforcementLevel.MANDATORY,
     remediation_steps=(
-        "Build the Role's rules with gke_kpo.permissions.rbac_rules(xcom_push) and bind only the Airflow identity."
+        "Build the Role's rules with gke_kpo.cloud.permissions.rbac_rules(xcom_push) and bind only the Airflow "
+        "identity."
     ),
     validate=stack_validation(
         {

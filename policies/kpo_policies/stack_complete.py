@@ -72,7 +72,7 @@ def _complete(facts: StackFacts) -> Iterator[str]:
     for problem in facts.intent().problems:
         yield stack_says(
             f"the stack intent cannot be read: {problem}; the strictest intent was assumed.",
-            "label each tenant Namespace as documented in gke_kpo/intent.py.",
+            "label each tenant Namespace as documented in gke_kpo/contract/intent.py.",
         )
 
 

@@ -1,4 +1,4 @@
-"""The stack's intent, read from each tenant Namespace's labels and annotation (see gke_kpo.intent).
+"""The stack's intent, read from each tenant Namespace's labels and annotation (see gke_kpo.contract.intent).
 
 Every Namespace carrying the intent labels is one tenant. When a tenant's intent is malformed, the
 strictest reading applies to it (no XCom, namespaced access, no identity) and ``problems`` says why;

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from gke_kpo.gate import AnalyzerSession, run_gate
-from gke_kpo.plan.capture import run_program
+from gke_kpo.preview.capture import run_program
 from policies.kpo_policies import no_broad_roles
 from policies.kpo_policies import resource_types as t
 

@@ -12,7 +12,7 @@ from pulumi.runtime.proto import analyzer_pb2
 from gke_kpo.gate import AnalyzerSession, PolicyConfigError, run_gate
 from gke_kpo.gate.launch import PACK_DIR, pack_python
 from gke_kpo.gate.policy_config import level_name, reconcile
-from gke_kpo.plan.capture import Plan, PlannedResource
+from gke_kpo.preview.capture import Plan, PlannedResource
 from policies.kpo_policies import resource_types as t
 from policies.kpo_policies.pack import POLICIES
 from tests.stacks import free_stack_name

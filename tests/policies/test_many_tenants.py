@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from benchmarks.tenant_scale import generated_stack
 from gke_kpo.gate import AnalyzerSession, run_gate
-from gke_kpo.plan.capture import run_program
+from gke_kpo.preview.capture import run_program
 from policies.kpo_policies import resource_types as t
 
 TENANTS = 12

@@ -10,7 +10,7 @@ import pytest
 
 from gke_kpo.cloud.permissions import AccessModel
 from gke_kpo.gate import AnalyzerSession, run_gate
-from gke_kpo.plan.capture import Plan, run_program
+from gke_kpo.preview.capture import Plan, run_program
 from policies.kpo_policies import resource_types as t
 from tests.stacks import SHIPPED_STACKS
 

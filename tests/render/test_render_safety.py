@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 
 from gke_kpo.contract import outputs as names
-from gke_kpo.plan.mock_cloud import MOCK_ENDPOINT
+from gke_kpo.preview.mock_cloud import MOCK_ENDPOINT
 from gke_kpo.render import place_files, render_files
 from gke_kpo.render.mock_marks import is_mock_endpoint
 from gke_kpo.repo import REPO_ROOT

@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 
-from gke_kpo.plan.capture import Plan, run_program
+from gke_kpo.preview.capture import Plan, run_program
 from tests.stack.options import Recorded, run_recording_options
 
 PlanFor = Callable[..., Plan]

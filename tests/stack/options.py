@@ -2,7 +2,7 @@
 
 Pulumi's mocks see only inputs, so a stack transformation records each resource's ResourceOptions. It is
 registered right after the mock runtime exists (``set_mocks`` creates the root stack), by wrapping the
-``set_mocks`` call of ``gke_kpo.plan.capture`` for the duration of one run.
+``set_mocks`` call of ``gke_kpo.preview.capture`` for the duration of one run.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from unittest import mock
 
 import pulumi
 
-from gke_kpo.plan.capture import Plan, run_program
+from gke_kpo.preview.capture import Plan, run_program
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ import pytest
 
 from gke_kpo.cloud import names
 from gke_kpo.cloud import replacement as review
-from gke_kpo.plan.capture import Plan
+from gke_kpo.preview.capture import Plan
 from tests.stack.conftest import PlanFor
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from gke_kpo.cloud.permissions import SEED_PERMISSIONS
 from gke_kpo.contract import outputs
-from gke_kpo.plan.capture import Plan, PlannedResource
+from gke_kpo.preview.capture import Plan, PlannedResource
 from tests.stack.conftest import PlanFor
 
 CLUSTER = "gcp:container/cluster:Cluster"

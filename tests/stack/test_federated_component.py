@@ -24,8 +24,8 @@ from components.federated_identity import (
 )
 from gke_kpo.cloud import federation as build
 from gke_kpo.config.settings import FederatedIdentitySettings
-from gke_kpo.plan.capture import PlannedResource
-from gke_kpo.plan.mock_cloud import MockCloud
+from gke_kpo.preview.capture import PlannedResource
+from gke_kpo.preview.mock_cloud import MockCloud
 from gke_kpo.repo import REPO_ROOT
 from policies.kpo_policies import federation_pinned, no_broad_roles
 from policies.kpo_policies.resource_types import WORKLOAD_IDENTITY_POOL_PROVIDER

@@ -8,7 +8,7 @@ import pytest
 from gke_kpo.cloud import federation as build
 from gke_kpo.cloud import replacement as review
 from gke_kpo.contract import outputs
-from gke_kpo.plan.capture import Plan, PlannedResource
+from gke_kpo.preview.capture import Plan, PlannedResource
 from tests.stack.conftest import OptionsFor, PlanFor
 
 TENANT, PREFIX = "ext-dev", "kpo-dev-ext-dev"

@@ -12,9 +12,9 @@ import yaml
 
 from gke_kpo.cloud.replacement import CLUSTER, KUBERNETES_PROVIDER, NODE_POOL, ROLLING_NODES
 from gke_kpo.contract.outputs import GPU, OUTPUT_NAMES, TASK_SERVICE_ACCOUNT, TENANTS
-from gke_kpo.plan.capture import ProgramError, run_program
 from gke_kpo.plan.inventory import golden_path
 from gke_kpo.plan.summary import short_type
+from gke_kpo.preview.capture import ProgramError, run_program
 from gke_kpo.repo import REPO_ROOT, known_stacks
 from tests.stack.plan_run import operations, plan_edited, run_plan
 
@@ -76,7 +76,7 @@ def test_zone_edit_replaces_the_cluster_its_pools_and_everything_on_its_kubernet
     assert result.returncode == 0, result.stderr
     ops = operations(result.stdout)
     # The zone reaches the cluster's and the pools' location (ForceNew) and the provider's clusterIdentifier
-    # (components/cluster_identity.py), whose replacement takes every Kubernetes object on it along.
+    # (gke_kpo/spec/cluster_identity.py), whose replacement takes every Kubernetes object on it along.
     golden = _golden_entries("dev")
     expected = {
         (short_type(entry["type"]), entry["name"])

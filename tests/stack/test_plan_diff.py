@@ -1,5 +1,5 @@
 """The preview-like diff against a golden inventory, on small hand-written inventories judged by the real review
-table (components/replacement_review.py)."""
+table (gke_kpo/cloud/replacement.py)."""
 
 from __future__ import annotations
 

@@ -14,8 +14,8 @@ from gke_kpo.repo import REPO_ROOT
 @pytest.mark.parametrize(
     ("marker", "table", "command"),
     [
-        ("config-table", markdown_table, "python -m gke_kpo.config_schema"),
-        ("tenant-table", tenant_schema.markdown_table, "python -m gke_kpo.tenant_schema"),
+        ("config-table", markdown_table, "python -m gke_kpo.config.keys"),
+        ("tenant-table", tenant_schema.markdown_table, "python -m gke_kpo.config.tenant_fields"),
     ],
 )
 def test_readme_tables_are_generated(marker: str, table: object, command: str) -> None:

@@ -11,8 +11,8 @@ import yaml
 from gke_kpo.cloud import replacement as review
 from gke_kpo.config.keys import key_specs
 from gke_kpo.config.tenant_fields import TENANT_FIELDS
-from gke_kpo.plan.capture import Plan
 from gke_kpo.plan.inventory import golden_path, inventory
+from gke_kpo.preview.capture import Plan
 from tests.stack.conftest import PlanFor
 from tests.stacks import golden_stacks
 
@@ -49,7 +49,7 @@ def ungoverned(entries: list[dict[str, Any]]) -> set[tuple[str, str]]:
 def test_every_golden_input_has_a_review(stack: str) -> None:
     entries = yaml.safe_load(golden_path(stack).read_text())
     assert entries, "the golden inventory is empty"
-    assert ungoverned(entries) == set(), "add a row to components/replacement_review.py for each of these"
+    assert ungoverned(entries) == set(), "add a row to gke_kpo/cloud/replacement.py for each of these"
 
 
 @pytest.mark.parametrize("overrides", VARIANTS, ids=lambda overrides: ",".join(overrides))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from gke_kpo.plan.capture import ProgramError, run_program
+from gke_kpo.preview.capture import ProgramError, run_program
 from gke_kpo.repo import REPO_ROOT, known_stacks
 from tests.stack.plan_run import run_plan
 

@@ -12,7 +12,7 @@ from gke_kpo.config.problems import ConfigError
 from gke_kpo.config.settings import IdentityMode, Settings
 from gke_kpo.config.tenant_fields import REMOVED_STACK_KEYS, TASK_SERVICE_ACCOUNT_FIELDS, TENANT_FIELDS
 from gke_kpo.config.values import resolve
-from gke_kpo.plan.capture import run_program
+from gke_kpo.preview.capture import run_program
 
 PROJECT = "acme-data-dev"
 BASE = {"project": PROJECT, "master_authorized_networks": '["203.0.113.0/24"]'}

@@ -22,7 +22,7 @@ from pulumi.runtime.stack import wait_for_rpcs
 
 from gke_kpo.config.parse import stack_config
 from gke_kpo.config.values import as_cli_string
-from gke_kpo.plan.mock_cloud import MockCloud
+from gke_kpo.preview.mock_cloud import MockCloud
 from gke_kpo.repo import PROJECT_FILE, REPO_ROOT
 
 PROJECT_NAME = str(yaml.safe_load(PROJECT_FILE.read_text())["name"])
