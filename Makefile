@@ -14,11 +14,12 @@ POLICY_CONFIG_FLAG = $(if $(wildcard $(POLICY_CONFIG)),--policy-pack-config $(PO
 
 .PHONY: help venv plan render stack preview up test lint golden benchmark cli-check stack-check
 
-## List the public targets and their options.
+## List the public targets and their options (TARGET=<target>: that one only).
 help:
-	@echo "usage: make <target> [VAR=value ...]; start with: make plan, then README.md \"From zero to a running task\""
-	@awk '/^## /{doc = doc (doc ? "\n" : "") "      " substr($$0, 4); next} \
-	     /^[a-z][a-z-]*:/ && doc {sub(/:.*/, ""); print "make " $$0; print doc; doc = ""; next} {doc = ""}' $(MAKEFILE_LIST)
+	@$(if $(TARGET),,echo "usage: make <target> [VAR=value ...]; start with: make plan, then README.md \"From zero to a running task\"")
+	@awk -v only="$(TARGET)" '/^## /{doc = doc (doc ? "\n" : "") "      " substr($$0, 4); next} \
+	     /^[a-z][a-z-]*:/ && doc {sub(/:.*/, ""); if (only == "" || only == $$0) {print "make " $$0; print doc}; doc = ""; next} \
+	     {doc = ""}' $(MAKEFILE_LIST)
 
 $(LEAN_READY): requirements-plan.txt requirements.txt policies/requirements.txt constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -52,7 +53,7 @@ plan: stack-check $(LEAN_READY)
 ##   [FORCE=1] [CHECK=1 (write nothing; exit 1 on drift)] [DEFERRABLE=0 (no triggerer)] [KEEP_FAILED_PODS=1]
 ##   [GPU_STARTUP_TIMEOUT=<seconds>] (README "Long GPU tasks")
 render: $(LEAN_READY)
-	@test -n "$(OUTPUTS)" -a -n "$(OUT)" || { echo "usage: make render OUTPUTS=<outputs.json> OUT=<dir> [TENANT=<name>] [CONN_ID=<id>] [FORCE=1] [CHECK=1] [DEFERRABLE=0] [KEEP_FAILED_PODS=1] [GPU_STARTUP_TIMEOUT=<s>]" >&2; exit 2; }
+	@test -n "$(OUTPUTS)" -a -n "$(OUT)" || { $(MAKE) --no-print-directory help TARGET=render >&2; exit 2; }
 	@$(PY) -m gke_kpo.render --outputs "$(OUTPUTS)" --out "$(OUT)" $(if $(TENANT),--tenant "$(TENANT)") $(if $(CONN_ID),--conn-id "$(CONN_ID)") \
 		$(if $(FORCE),--force) $(if $(CHECK),--check) $(if $(filter 0,$(DEFERRABLE)),--no-deferrable) $(if $(filter 1,$(KEEP_FAILED_PODS)),--keep-failed-pods) \
 		$(if $(GPU_STARTUP_TIMEOUT),--gpu-startup-timeout "$(GPU_STARTUP_TIMEOUT)")

@@ -1,4 +1,4 @@
-"""A tenant namespace's LimitRange, and what Kubernetes' LimitRanger makes of a container under it.
+"""What Kubernetes' LimitRanger makes of a container under a tenant namespace's LimitRange.
 
 There is deliberately no ``default`` (limit): a default limit below a container's own request made the pod
 inadmissible (a task asking ``memory: 4Gi`` got a 1Gi limit). Without one, the API server defaults the item's

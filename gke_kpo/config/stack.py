@@ -1,4 +1,4 @@
-"""From the CLI's raw config strings to a validated ``Settings``, or one ``ConfigError`` naming every bad key."""
+"""The stack-level settings (project, network, cluster, pools, role and pool ids) from the typed values."""
 
 from __future__ import annotations
 

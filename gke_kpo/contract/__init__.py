@@ -1,1 +1,1 @@
-"""X."""
+"""Names the program shares with its consumers: the stack outputs (renderer) and the intent labels (policy pack)."""

@@ -1,1 +1,1 @@
-"""Evaluate the Pulumi program without the CLI or a cloud: Pulumi's mock runtime and the real stack file."""
+"""`make plan`: the mock run, judged by the policy gate, compared with the golden inventory, printed and rendered."""

@@ -53,7 +53,8 @@ def snake_case_rule(rule: dict[str, list[str]]) -> dict[str, list[str]]:
 
 def limit_range_item(settings: NamespaceSettings) -> dict[str, Any]:
     """The one ``Container`` item of the LimitRange, in Kubernetes spelling (quantities as the API server stores
-    them, so a refresh finds what the program declares: names.canonical_quantity)."""
+    them, so a refresh finds what the program declares: names.canonical_quantity). No ``default`` limit: why, and
+    what the API server fills in instead, is in gke_kpo.cloud.limit_ranger."""
     canonical = names.canonical_quantity
     return {
         "type": "Container",
