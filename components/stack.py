@@ -11,7 +11,6 @@ from components.cluster import Cluster, ClusterArgs
 from components.federated_identity import FederationPool, FederationPoolArgs
 from components.iam_access import IamAccess, IamAccessArgs
 from components.network import Network, NetworkArgs
-from components.pre_tenant import provider_aliases
 from components.tenant import Tenant, TenantArgs
 from gke_kpo.cloud.permissions import rbac_rules
 from gke_kpo.config.settings import Settings, TenantSettings
@@ -20,6 +19,7 @@ from gke_kpo.spec.cluster_identity import cluster_identifier
 from gke_kpo.spec.federation import credential_config
 from gke_kpo.spec.kubeconfig import kubeconfig_yaml
 from gke_kpo.spec.nodes import gpu_summary
+from gke_kpo.spec.pre_tenant import provider_aliases
 
 
 def deploy(settings: Settings) -> dict[str, Any]:
@@ -51,7 +51,7 @@ def deploy(settings: Settings) -> dict[str, Any]:
             settings.project, settings.location, settings.cluster.name, endpoint_and_ca[0], endpoint_and_ca[1]
         )
     )
-    # A one-tenant stack may predate tenants: its objects keep their state (components/pre_tenant.py).
+    # A one-tenant stack may predate tenants: its objects keep their state (gke_kpo/spec/pre_tenant.py).
     pre_tenant_prefix = prefix if len(settings.tenants) == 1 else None
     # One provider for every tenant: a provider per tenant would multiply plugin connections with the tenants.
     provider = k8s.Provider(

@@ -14,7 +14,6 @@ from components.federated_identity import (
     FederatedAccountArgs,
     FederationPool,
 )
-from components.pre_tenant import tenant_child_aliases
 from gke_kpo.cloud import names
 from gke_kpo.cloud import replacement as types
 from gke_kpo.cloud.gke import WORKLOAD_IDENTITY_ANNOTATION
@@ -22,6 +21,7 @@ from gke_kpo.cloud.permissions import AccessModel, rbac_rules
 from gke_kpo.config.settings import FederatedIdentitySettings, IdentityMode, TaskServiceAccountSettings, TenantSettings
 from gke_kpo.contract.intent import LAUNCHER_ROLE
 from gke_kpo.spec.lifecycle import fixed_name
+from gke_kpo.spec.pre_tenant import tenant_child_aliases
 from gke_kpo.spec.tenant import limit_range_item, namespace_metadata, quota_hard, snake_case_rule
 
 RBAC_GROUP = "rbac.authorization.k8s.io"
