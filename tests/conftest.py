@@ -35,7 +35,7 @@ def _group_of(nodeid: str) -> str | None:
     return None
 
 
-class _LoadGroupScheduling(LoadScopeScheduling):
+class _LoadGroupScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist ships no type information
     """``--dist loadgroup`` as documented: a test with a group shares a worker with its group, others spread."""
 
     def _split_scope(self, nodeid: str) -> str:
