@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
 import shutil
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -36,12 +39,30 @@ def server_tls(tmp_path_factory: pytest.TempPathFactory) -> ServerTls:
     return make_server_tls(tmp_path_factory.mktemp("tls"))
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def migrated_airflow_home(tmp_path_factory: pytest.TempPathFactory) -> AirflowHome:
-    """One ``airflow db migrate`` per module; each run starts from a copy of its database."""
+    """One ``airflow db migrate`` per test session; each run starts from a copy of its database.
+
+    Under pytest-xdist every worker is a process of its own: the first to get here migrates into the
+    session's shared temporary root, under a file lock, and the others wait for it and copy that database.
+    """
     if airflow_executable() is None:
         pytest.skip("the airflow CLI is not installed next to this Python interpreter")
-    root = tmp_path_factory.mktemp("airflow-template")
+    if os.environ.get("PYTEST_XDIST_WORKER") is None:
+        return _migrate(tmp_path_factory.mktemp("airflow-template"))
+    shared = tmp_path_factory.getbasetemp().parent / "airflow-template"
+    shared.mkdir(exist_ok=True)
+    with (shared / "migrate.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        done = shared / "migrated"
+        if done.exists():
+            return AirflowHome(shared, dags_folder=shared / "dags", metadata_host="127.0.0.1:9")
+        home = _migrate(shared)
+        done.touch()
+        return home
+
+
+def _migrate(root: Path) -> AirflowHome:
     home = AirflowHome(root, dags_folder=root / "dags", metadata_host="127.0.0.1:9")
     started = time.monotonic()
     result = home.run("db", "migrate")

@@ -43,6 +43,9 @@ from .tenants import (
 )
 from .tls import ServerTls
 
+# The module fixtures start every Airflow process once: its tests share one pytest-xdist worker.
+pytestmark = pytest.mark.xdist_group("e2e-tenants")
+
 DAGS_TEST_MANY = Path(__file__).with_name("dags_test_many.py")
 
 

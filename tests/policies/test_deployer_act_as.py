@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from gke_kpo.gate import AnalyzerSession, run_gate
-from gke_kpo.preview.capture import run_program
 from policies.kpo_policies import no_broad_roles
 from policies.kpo_policies import resource_types as t
+from tests.conftest import PlanFor
 
 from .harness import run_policy
 from .stacks import IDENTITY, NODE_SA, PROJECT, Resource, good_stack, with_extra
@@ -50,8 +50,8 @@ def test_anything_wider_is_refused(grant: Resource, expected: str) -> None:
 
 
 @pytest.mark.parametrize("stack", ["dev", "prod"])
-def test_the_stacks_own_grant_passes_the_whole_pack(analyzer: AnalyzerSession, stack: str) -> None:
-    plan = run_program(stack, {"gke-kpo:deployer_member": CI})
+def test_the_stacks_own_grant_passes_the_whole_pack(analyzer: AnalyzerSession, plan_for: PlanFor, stack: str) -> None:
+    plan = plan_for(stack, deployer_member=CI)
     act_as = [r for r in plan.of_type(t.SA_IAM_MEMBER) if r.inputs["role"] == "roles/iam.serviceAccountUser"]
     assert [r.inputs["member"] for r in act_as] == [CI]
     result = run_gate(plan, stack, analyzer)

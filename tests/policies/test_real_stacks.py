@@ -10,16 +10,17 @@ import pytest
 
 from gke_kpo.cloud.permissions import AccessModel
 from gke_kpo.gate import AnalyzerSession, run_gate
-from gke_kpo.preview.capture import Plan, run_program
+from gke_kpo.preview.capture import Plan
 from policies.kpo_policies import resource_types as t
+from tests.conftest import PlanFor
 from tests.stacks import SHIPPED_STACKS
 
 from .stacks import DELETE, set_path
 
 
 @pytest.fixture(scope="module")
-def prod_plan() -> Iterator[Plan]:
-    yield run_program("prod")
+def prod_plan(plan_for: PlanFor) -> Iterator[Plan]:
+    yield plan_for("prod")
 
 
 ONE_DEV_TENANT = {"ml-dev": {"airflow_service_account": "astro-ml-dev@acme-airflow-dev.iam.gserviceaccount.com"}}
@@ -28,20 +29,20 @@ ONE_DEV_TENANT = {"ml-dev": {"airflow_service_account": "astro-ml-dev@acme-airfl
 
 @pytest.mark.parametrize("access_model", list(AccessModel))
 @pytest.mark.parametrize("stack", SHIPPED_STACKS)
-def test_own_stacks_pass(analyzer: AnalyzerSession, stack: str, access_model: AccessModel) -> None:
+def test_own_stacks_pass(analyzer: AnalyzerSession, plan_for: PlanFor, stack: str, access_model: AccessModel) -> None:
     """Not only no mandatory failure: no verdict at all, bar the project model's deliberate report."""
-    overrides: dict[str, object] = {"gke-kpo:access_model": access_model.value}
+    overrides: dict[str, object] = {"access_model": access_model.value}
     if access_model is AccessModel.PROJECT and stack == "dev":
-        overrides["gke-kpo:tenants"] = ONE_DEV_TENANT
-    result = run_gate(run_program(stack, overrides), stack, analyzer)
+        overrides["tenants"] = ONE_DEV_TENANT
+    result = run_gate(plan_for(stack, **overrides), stack, analyzer)
     assert result.passed, result.format()
     expected = {"no-project-wide-pod-access"} if access_model is AccessModel.PROJECT else set()
     assert {v.policy for v in result.verdicts} == expected, result.format()
 
 
-def test_private_image_grants_per_repository_pass(analyzer: AnalyzerSession) -> None:
+def test_private_image_grants_per_repository_pass(analyzer: AnalyzerSession, plan_for: PlanFor) -> None:
     repositories = ["projects/acme-images/locations/europe-west4/repositories/kpo-tasks"]
-    plan = run_program("prod", {"gke-kpo:artifact_registry_repositories": repositories})
+    plan = plan_for("prod", artifact_registry_repositories=repositories)
     assert [
         r.inputs["repository"] for r in plan.of_type("gcp:artifactregistry/repositoryIamMember:RepositoryIamMember")
     ]
@@ -104,14 +105,14 @@ def test_each_hardening_input_is_guarded(
 @pytest.mark.parametrize(
     ("overrides", "policy", "expected"),
     [
-        ({"gke-kpo:deletion_protection": False}, "gke-hardening", "deletion protection is off"),
-        ({"gke-kpo:gpu_count": 1, "gke-kpo:gpu_min_nodes": 1}, "gpu-cost-guard", "does not autoscale from 0"),
+        ({"deletion_protection": False}, "gke-hardening", "deletion protection is off"),
+        ({"gpu_count": 1, "gpu_min_nodes": 1}, "gpu-cost-guard", "does not autoscale from 0"),
     ],
 )
 def test_stack_config_misconfiguration_fails(
-    analyzer: AnalyzerSession, overrides: dict[str, object], policy: str, expected: str
+    analyzer: AnalyzerSession, plan_for: PlanFor, overrides: dict[str, object], policy: str, expected: str
 ) -> None:
-    result = run_gate(run_program("prod", overrides), "prod", analyzer)
+    result = run_gate(plan_for("prod", **overrides), "prod", analyzer)
     assert any(v.policy == policy and expected in v.message for v in result.mandatory_failures), result.format()
 
 
@@ -141,8 +142,8 @@ def test_permission_creep_in_the_role_blocks_prod(
     assert failure.policy == "rbac-least-privilege" and listed in failure.message and "Fix: " in failure.message
 
 
-def test_a_binding_to_another_tenants_identity_fails_dev(analyzer: AnalyzerSession) -> None:
-    plan = run_program("dev")
+def test_a_binding_to_another_tenants_identity_fails_dev(analyzer: AnalyzerSession, plan_for: PlanFor) -> None:
+    plan = plan_for("dev")
     etl = plan.outputs["tenants"]["etl-dev"]["airflow_identity"]
     binding = next(r for r in plan.resources if r.type == t.ROLE_BINDING and r.name == "kpo-dev-ml-dev-role-binding")
     inputs = copy.deepcopy(binding.inputs)
@@ -154,8 +155,7 @@ def test_a_binding_to_another_tenants_identity_fails_dev(analyzer: AnalyzerSessi
     assert verdict.policy == "tenant-isolation" and etl in verdict.message and "namespace 'ml-dev'" in verdict.message
 
 
-def test_private_endpoint_without_authorized_cidrs_passes_prod(analyzer: AnalyzerSession) -> None:
+def test_private_endpoint_without_authorized_cidrs_passes_prod(analyzer: AnalyzerSession, plan_for: PlanFor) -> None:
     """The stack config allows this combination; the pack must not call it an open control plane."""
-    overrides = {"gke-kpo:private_endpoint": True, "gke-kpo:master_authorized_networks": []}
-    result = run_gate(run_program("prod", overrides), "prod", analyzer)
+    result = run_gate(plan_for("prod", private_endpoint=True, master_authorized_networks=[]), "prod", analyzer)
     assert result.passed and not result.verdicts, result.format()

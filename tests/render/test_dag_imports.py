@@ -18,6 +18,9 @@ from gke_kpo.render.long_tasks import GPU_STARTUP_TIMEOUT_SECONDS
 
 from .conftest import OUTPUT_CASES, one_tenant_files, outputs_case, tenant_of
 
+# One Airflow DagBag start per case (a module fixture): the module's tests share one pytest-xdist worker.
+pytestmark = pytest.mark.xdist_group("render-dagbag")
+
 PROBE = Path(__file__).with_name("dagbag_probe.py")
 
 

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 from gke_kpo.contract import outputs as names
@@ -19,6 +20,9 @@ from gke_kpo.render.mock_marks import is_mock_endpoint
 from gke_kpo.repo import REPO_ROOT
 
 from .conftest import GPU_XCOM_OUTPUTS_FILE, TENANT
+
+# `make` targets may (re)install the shared .venv: only one pytest-xdist worker runs them.
+pytestmark = pytest.mark.xdist_group("make-venv")
 
 USER_REQUIREMENTS = "pandas==2.2.3\n# our own\napache-airflow-providers-cncf-kubernetes==10.0.0\n"
 USER_SETTINGS = {

@@ -16,6 +16,9 @@ from gke_kpo.contract.outputs import TENANTS
 from gke_kpo.repo import REPO_ROOT
 from tests.stacks import free_stack_name
 
+# `make` targets may (re)install the shared .venv: only one pytest-xdist worker runs them.
+pytestmark = pytest.mark.xdist_group("make-venv")
+
 
 def _copy_repo(target: Path) -> Path:
     """Tracked and new files with their timestamps (so make sees the venv as up to date), the venvs linked."""
@@ -79,6 +82,9 @@ def test_make_stack_writes_the_templates_and_the_stack_plans_green(repo: Path) -
             "-q",
             "-p",
             "no:cacheprovider",
+            # a handful of tests: starting pytest-xdist workers (addopts -n) would cost more than it saves
+            "-n",
+            "0",
             "tests/stack/test_golden.py",
             "tests/stack/test_plan_command.py",
             "tests/stack/test_replacement_review.py",

@@ -53,6 +53,7 @@ def _cluster_name(stack: str) -> str:
     return "kpo"
 
 
+@pytest.mark.xdist_group("make-venv")  # see tests/stack/test_new_stack.py
 def test_make_plan_dev_fits_a_screen_and_lists_every_resource() -> None:
     result = subprocess.run(["make", "--no-print-directory", "plan", "STACK=dev"], cwd=REPO_ROOT,
                             capture_output=True, text=True, timeout=300)  # fmt: skip
