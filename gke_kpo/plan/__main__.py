@@ -12,8 +12,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pulumi
-import yaml
 
+from gke_kpo import yaml_text
 from gke_kpo.errors import ConfigError
 from gke_kpo.gate import AnalyzerSession, GateResult, PolicyConfigError, engine_context, run_gate
 from gke_kpo.plan.capture import REPO_ROOT, Plan, ProgramError, existing_stack_file, run_program
@@ -65,7 +65,7 @@ def _plan_and_judge(stack: str, path: Path) -> tuple[Plan, GateResult]:
 
 
 def _report(plan: Plan, stack_file: Path, golden: Path) -> Report:
-    golden_entries = yaml.safe_load(golden.read_text()) if golden.is_file() else None
+    golden_entries = yaml_text.safe_load(golden.read_text()) if golden.is_file() else None
     providers = {r.name: r.provider.split("::")[-2] for r in plan.resources if r.custom and r.provider}
     planned = inventory(plan)
     changes = diff_inventories(golden_entries, planned, providers)
