@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections import deque
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 
@@ -15,6 +16,14 @@ from gke_kpo.gate.policy_config import PolicySetting, configure_request
 from gke_kpo.gate.verdicts import Verdict, verdicts_from
 from gke_kpo.gate.wire import analyze_requests, analyze_stack_request
 from gke_kpo.plan.capture import PlannedResource
+
+ANALYZE_WINDOW = 8
+"""Analyze requests sent ahead of the answers: one at a time, a resource would cost a gRPC round trip on top of its
+judging (at 100 tenants about half the gate's time). The pack judges each on its own, as when one at a time."""
+
+
+def _answer(urn: str, answer: grpc.Future) -> list[Verdict]:
+    return verdicts_from(answer.result(), analyzed_urn=urn)
 
 
 class AnalyzerSession:
@@ -51,11 +60,23 @@ class AnalyzerSession:
 
     def analyze(self, resources: Sequence[PlannedResource]) -> list[Verdict]:
         """Analyze each resource (as each step is generated), then the whole stack (as at the end)."""
+        return self.analyze_each(resources) + self.analyze_stack(resources)
+
+    def analyze_each(self, resources: Iterable[PlannedResource]) -> list[Verdict]:
+        """One Analyze per resource, verdicts in resource order; ``resources`` may still be growing (a plan being
+        recorded)."""
         verdicts: list[Verdict] = []
+        in_flight: deque[tuple[str, grpc.Future]] = deque()
         for request in analyze_requests(resources):
-            verdicts += verdicts_from(self.stub.Analyze(request), analyzed_urn=request.urn)
-        verdicts += verdicts_from(self.stub.AnalyzeStack(analyze_stack_request(resources)))
+            in_flight.append((request.urn, self.stub.Analyze.future(request)))
+            if len(in_flight) >= ANALYZE_WINDOW:
+                verdicts += _answer(*in_flight.popleft())
+        for urn, answer in in_flight:
+            verdicts += _answer(urn, answer)
         return verdicts
+
+    def analyze_stack(self, resources: Sequence[PlannedResource]) -> list[Verdict]:
+        return verdicts_from(self.stub.AnalyzeStack(analyze_stack_request(resources)))
 
     def close(self) -> None:
         self.pack.close()
