@@ -2,11 +2,12 @@
 
 Each size is a temporary stack file ``Pulumi.<prefix><n>.yaml`` in the repository root (the place
 `make plan` reads stacks from), built from the dev stack's cluster keys plus ``n`` generated tenants
-in a realistic mix (``generated_tenant``: astro, gke and federated identities in turn, federated ones on six
-issuers, a task service account on one tenant in three, XCom on every other, a GPU quota on every fifth). Every run is a fresh `make plan` process
-(program under mocks + policy gate over gRPC + rendering of every tenant); the median of ``--runs``
-is reported with the resource count of its plan.yaml and the ratio to one tenant, for wall time and for
-CPU time (make and everything under it).
+in a realistic mix (``generated_tenant``: astro, gke and federated identities in turn, the federated
+ones on six issuers, a task service account on one tenant in three, XCom on every other, a GPU quota
+on every fifth). Every run is a fresh `make plan` process (program under mocks + policy gate over
+gRPC + rendering of every tenant); the median of ``--runs`` is reported with the resource count of
+its plan.yaml and the ratio to one tenant, for wall time and for CPU time (make and everything
+under it).
 The files (and their build/ folders) are removed afterwards, also on failure.
 
 Run from the repository root: ``python benchmarks/tenant_scale.py [--runs N] [--tenants 1 10 100]``.

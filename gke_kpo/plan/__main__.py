@@ -107,9 +107,9 @@ def main(argv: list[str] | None = None) -> int:
             return EXIT_CONFIG if isinstance(error.__cause__, pulumi.RunError) else EXIT_PROGRAM
         build = args.build_dir / args.stack
         airflow_files = _write_build(plan, build)
+        report = _report(plan, path, args.golden or golden_path(args.stack))
         verdicts = judging.result()
     (build / "policies.txt").write_text(verdicts.format() + "\n")
-    report = _report(plan, path, args.golden or golden_path(args.stack))
     print_report(report.lines(verdicts, build, airflow_files))
     _warn_placeholders(path)
     return EXIT_OK if verdicts.passed else EXIT_POLICY
