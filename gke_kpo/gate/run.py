@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from types import TracebackType
 
@@ -11,7 +9,7 @@ from gke_kpo.gate.launch import EngineContext
 from gke_kpo.gate.policy_config import PolicySetting, config_source, load_stack_settings
 from gke_kpo.gate.session import AnalyzerSession
 from gke_kpo.gate.verdicts import GateResult, Verdict
-from gke_kpo.plan.capture import PROJECT_NAME, Plan, PlannedResource, stack_config
+from gke_kpo.plan.capture import PROJECT_NAME, Plan, stack_config
 
 
 def engine_context(stack: str) -> EngineContext:
@@ -31,78 +29,28 @@ def run_gate(plan: Plan, stack: str, session: AnalyzerSession | None = None) -> 
         return _judge(own_session, plan, stack)
 
 
-class PlanIncompleteError(Exception):
-    """The program stopped before recording its whole plan: there is nothing more to judge."""
-
-
-class RecordedSoFar:
-    """A plan's resources in registration order, read from another thread while the program still records them."""
-
-    def __init__(self, plan: Plan) -> None:
-        self.plan = plan
-        self._changed = threading.Condition()
-        self._complete = False
-        self._stopped = False
-        plan.on_record = self._recorded
-
-    def _recorded(self) -> None:
-        with self._changed:
-            self._changed.notify()
-
-    def complete(self) -> None:
-        """The program has recorded everything."""
-        with self._changed:
-            self._complete = True
-            self._changed.notify()
-
-    def stop(self) -> None:
-        """The program failed, or nobody waits for the verdicts any more."""
-        with self._changed:
-            self._stopped = True
-            self._changed.notify()
-
-    def __iter__(self) -> Iterator[PlannedResource]:
-        resources, seen = self.plan.resources, 0
-        while True:
-            with self._changed:
-                while seen == len(resources) and not (self._complete or self._stopped):
-                    self._changed.wait()
-                if self._stopped:
-                    raise PlanIncompleteError
-                arrived = resources[seen:]
-            if not arrived:
-                return
-            yield from arrived
-            seen += len(arrived)
-
-
 class GateAlongside:
-    """The gate of ``make plan``, run alongside the program: the pack starts while the program does and judges each
-    resource as the program records it, as the engine analyzes each step as it is generated, so the pack (its own
-    process) works on the other core meanwhile; then the whole stack, while the caller writes its files."""
+    """The gate of ``make plan``: the pack starts on the other core while the program runs, as the engine starts it
+    up front; once the plan is there, it judges each resource, then the whole stack while the caller writes files."""
 
-    def __init__(self, stack: str, plan: Plan) -> None:
+    def __init__(self, stack: str) -> None:
         self._stack = stack
-        self.recorded = RecordedSoFar(plan)
-        self._session: AnalyzerSession | None = None
         self._worker = ThreadPoolExecutor(max_workers=1)
-        self._resources_judged = self._worker.submit(self._judge_resources)
+        self._starting = self._worker.submit(AnalyzerSession, engine_context(stack))
 
-    def _judge_resources(self) -> tuple[dict[str, PolicySetting], list[Verdict]]:
-        self._session = AnalyzerSession(engine_context(self._stack))
-        settings = _configure(self._session, self._stack)
-        return settings, self._session.analyze_each(self.recorded)
+    def judge(self, plan: Plan) -> Future[GateResult]:
+        """Judges each resource (raises PolicyConfigError for a bad policy config file), then the whole stack in the
+        background: one request the pack answers while this process renders, where hundreds of round trips would
+        each wait for this process's interpreter lock."""
+        session = self._starting.result()
+        settings = _configure(session, self._stack)
+        verdicts = session.analyze_each(plan.resources)
+        return self._worker.submit(self._judge_stack, session, settings, verdicts, plan)
 
-    def judge_stack(self) -> Future[GateResult]:
-        """After ``recorded.complete()``: raises what judging the resources raised (PolicyConfigError for a bad
-        policy config file), else judges the whole stack in the background."""
-        settings, verdicts = self._resources_judged.result()
-        return self._worker.submit(self._judge_stack, settings, verdicts)
-
-    def _judge_stack(self, settings: dict[str, PolicySetting], verdicts: list[Verdict]) -> GateResult:
-        assert self._session is not None, "the resources were judged in this session"
-        stack_verdicts = self._session.analyze_stack(self.recorded.plan.resources)
-        return _result(self._session, self._stack, settings, verdicts + stack_verdicts)
+    def _judge_stack(
+        self, session: AnalyzerSession, settings: dict[str, PolicySetting], verdicts: list[Verdict], plan: Plan
+    ) -> GateResult:
+        return _result(session, self._stack, settings, verdicts + session.analyze_stack(plan.resources))
 
     def __enter__(self) -> GateAlongside:
         return self
@@ -110,10 +58,9 @@ class GateAlongside:
     def __exit__(
         self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
     ) -> None:
-        self.recorded.stop()
         self._worker.shutdown()
-        if self._session is not None:
-            self._session.close()
+        if self._starting.exception() is None:
+            self._starting.result().close()
 
 
 def _configure(session: AnalyzerSession, stack: str) -> dict[str, PolicySetting]:

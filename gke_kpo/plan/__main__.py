@@ -94,11 +94,10 @@ def main(argv: list[str] | None = None) -> int:
     except (StackFileError, ConfigError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_CONFIG
-    with GateAlongside(args.stack, Plan(args.stack)) as gate:
+    with GateAlongside(args.stack) as gate:
         try:
-            plan = run_program(args.stack, path=path, plan=gate.recorded.plan)
-            gate.recorded.complete()
-            judging = gate.judge_stack()
+            plan = run_program(args.stack, path=path)
+            judging = gate.judge(plan)
         except (StackFileError, ConfigError, PolicyConfigError) as error:
             print(f"error: {error}", file=sys.stderr)
             return EXIT_CONFIG

@@ -7,7 +7,7 @@ import contextvars
 import gc
 import runpy
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,8 +49,6 @@ class Plan:
     stack: str
     resources: list[PlannedResource] = field(default_factory=list)
     outputs: dict[str, Any] = field(default_factory=dict)
-    on_record: Callable[[], None] | None = field(default=None, compare=False, repr=False)
-    """Called after each resource is appended, possibly from another thread, for a reader that follows the run."""
 
     def of_type(self, type_: str) -> list[PlannedResource]:
         return [resource for resource in self.resources if resource.type == type_]
@@ -77,8 +75,6 @@ class _RecordingMonitor(mocks.MockMonitor):
                     custom=bool(request.custom),
                 )
             )
-            if self.plan.on_record is not None:
-                self.plan.on_record()
         return response
 
 
@@ -115,14 +111,11 @@ class ProgramError(Exception):
         self.plan = plan
 
 
-def run_program(
-    stack: str, config_overrides: dict[str, Any] | None = None, path: Path | None = None, plan: Plan | None = None
-) -> Plan:
-    """Evaluate the program as ``pulumi preview`` would, in a context of its own so runs never share state; record
-    into ``plan`` when given (another thread may follow it through ``Plan.on_record``)."""
+def run_program(stack: str, config_overrides: dict[str, Any] | None = None, path: Path | None = None) -> Plan:
+    """Evaluate the program as ``pulumi preview`` would, in a context of its own so runs never share state."""
     config = {**stack_config(stack, path), **{k: as_cli_string(v) for k, v in (config_overrides or {}).items()}}
     with _cyclic_gc_paused(), _stack_traces_skipped():
-        return contextvars.Context().run(_run, plan or Plan(stack), config)
+        return contextvars.Context().run(_run, stack, config)
 
 
 @contextmanager
@@ -153,12 +146,13 @@ def _cyclic_gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _run(plan: Plan, config: dict[str, str]) -> Plan:
+def _run(stack: str, config: dict[str, str]) -> Plan:
+    plan = Plan(stack)
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     try:
         pulumi.runtime.set_mocks(
-            MockCloud(), project=PROJECT_NAME, stack=plan.stack, preview=True, monitor=_RecordingMonitor(plan)
+            MockCloud(), project=PROJECT_NAME, stack=stack, preview=True, monitor=_RecordingMonitor(plan)
         )
         set_all_config(config)
         if str(REPO_ROOT) not in sys.path:
