@@ -2,11 +2,12 @@
 
 Each size is a temporary stack file ``Pulumi.<prefix><n>.yaml`` in the repository root (the place
 `make plan` reads stacks from), built from the dev stack's cluster keys plus ``n`` generated tenants
-in the tenant shape (astro and gke identities, XCom on every other tenant, a task service account
-on every tenth, a GPU quota on every fifth). Every run is a fresh `make plan` process
-(program under mocks + policy gate over gRPC + rendering of every tenant); the median of ``--runs``
-is reported with the resource count of its plan.yaml and the ratio to one tenant, for wall time and for
-CPU time (make and everything under it).
+in a realistic mix (``generated_tenant``: astro, gke and federated identities in turn, the federated
+ones on six issuers, a task service account on one tenant in three, XCom on every other, a GPU quota
+on every fifth). Every run is a fresh `make plan` process (program under mocks + policy gate over
+gRPC + rendering of every tenant); the median of ``--runs`` is reported with the resource count of
+its plan.yaml and the ratio to one tenant, for wall time and for CPU time (make and everything
+under it).
 The files (and their build/ folders) are removed afterwards, also on failure.
 
 Run from the repository root: ``python benchmarks/tenant_scale.py [--runs N] [--tenants 1 10 100]``.
@@ -35,17 +36,38 @@ STACK_PREFIX = "bench-tenants-"
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+FEDERATION_ISSUERS = (
+    ("astro-aws", "https://oidc.eks.us-east-1.amazonaws.com/id/BENCH{0:029d}"),
+    ("eks", "https://oidc.eks.eu-west-1.amazonaws.com/id/BENCH{0:029d}"),
+    ("aks", "https://oidc.prod-aks.azure.com/bench-tenant/{0:08d}/"),
+)
+"""(preset, issuer pattern): federated tenants spread over a few Airflow clusters, so several providers."""
+ISSUERS_PER_PRESET = 2
+
+
 def generated_tenant(index: int, project: str) -> tuple[str, dict[str, Any]]:
-    """Tenant ``index``: a mix of what real tenants declare, so every per-tenant resource kind is present."""
+    """Tenant ``index``: a mix of what real tenants declare, so every per-tenant resource kind is present: the
+    three identity modes in turn (federated ones on six issuers), a task service account on one tenant in three
+    (rotating over the modes), XCom on every other, a GPU quota on every fifth."""
     name = f"team-{index:03d}"
     tenant: dict[str, Any] = {"xcom_push": index % 2 == 0}
-    if index % 3 == 2:
-        tenant["identity_mode"] = "gke"
-    else:
+    mode = ("astro", "gke", "federated")[index % 3]
+    if mode == "astro":
         tenant["airflow_service_account"] = f"astro-{name}@{project}.iam.gserviceaccount.com"
+    else:
+        tenant["identity_mode"] = mode
+    if mode == "federated":
+        cluster = index // 3
+        preset, issuer = FEDERATION_ISSUERS[cluster % len(FEDERATION_ISSUERS)]
+        namespace = f"astro-{name}"
+        tenant["federation"] = {
+            "preset": preset,
+            "issuer": issuer.format(cluster // len(FEDERATION_ISSUERS) % ISSUERS_PER_PRESET),
+            "subjects": [f"system:serviceaccount:{namespace}:{namespace}-{role}" for role in ("worker", "triggerer")],
+        }
     if index % 5 == 0:
         tenant["quota_gpus"] = 1
-    if index % 10 == 0:
+    if index % 3 == index // 3 % 3:
         tenant["task_service_account"] = {"roles": ["roles/storage.objectViewer"]}
     return name, tenant
 

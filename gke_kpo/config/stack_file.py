@@ -8,6 +8,7 @@ from typing import Any
 
 import yaml
 
+from gke_kpo import yaml_text
 from gke_kpo.config.problems import CONFIG_NAMESPACE
 from gke_kpo.config.template import is_placeholder
 from gke_kpo.repo import known_stacks, stack_file
@@ -44,7 +45,7 @@ def missing_stack_message(stack: str, path: Path, known: list[str]) -> str:
 def read_config(path: Path) -> dict[str, Any]:
     """The ``config:`` mapping of a stack file that exists."""
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+        document = yaml_text.safe_load(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError:
         # Windows PowerShell's `>` and some editors write UTF-16; the stack file is read as UTF-8.
         raise StackFileError(f"{shown(path)}: is not UTF-8 text; save it as UTF-8") from None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
@@ -15,6 +16,15 @@ from gke_kpo.gate.policy_config import PolicySetting, configure_request
 from gke_kpo.gate.verdicts import Verdict, verdicts_from
 from gke_kpo.gate.wire import analyze_requests, analyze_stack_request
 from gke_kpo.preview.capture import PlannedResource
+
+ANALYZE_WINDOW = 8
+"""Analyze requests sent ahead of the answers. One at a time, each resource also cost a gRPC round trip: with 100
+tenants the ~1,000 calls took 0.9-1.0 s, and 0.6 s when eight are sent ahead (benchmarks/tenant_scale.py). The pack
+still judges each request separately, and the verdicts are collected in resource order."""
+
+
+def _answer(urn: str, answer: grpc.Future) -> list[Verdict]:
+    return verdicts_from(answer.result(), analyzed_urn=urn)
 
 
 class AnalyzerSession:
@@ -51,11 +61,22 @@ class AnalyzerSession:
 
     def analyze(self, resources: Sequence[PlannedResource]) -> list[Verdict]:
         """Analyze each resource (as each step is generated), then the whole stack (as at the end)."""
+        return self.analyze_each(resources) + self.analyze_stack(resources)
+
+    def analyze_each(self, resources: Sequence[PlannedResource]) -> list[Verdict]:
+        """One Analyze per resource, verdicts in resource order."""
         verdicts: list[Verdict] = []
+        in_flight: deque[tuple[str, grpc.Future]] = deque()
         for request in analyze_requests(resources):
-            verdicts += verdicts_from(self.stub.Analyze(request), analyzed_urn=request.urn)
-        verdicts += verdicts_from(self.stub.AnalyzeStack(analyze_stack_request(resources)))
+            in_flight.append((request.urn, self.stub.Analyze.future(request)))
+            if len(in_flight) >= ANALYZE_WINDOW:
+                verdicts += _answer(*in_flight.popleft())
+        for urn, answer in in_flight:
+            verdicts += _answer(urn, answer)
         return verdicts
+
+    def analyze_stack(self, resources: Sequence[PlannedResource]) -> list[Verdict]:
+        return verdicts_from(self.stub.AnalyzeStack(analyze_stack_request(resources)))
 
     def close(self) -> None:
         self.pack.close()

@@ -8,16 +8,16 @@ import argparse
 import gc
 import json
 import sys
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pulumi
-import yaml
 
+from gke_kpo import yaml_text
 from gke_kpo.config.parse import validate
 from gke_kpo.config.problems import ConfigError
 from gke_kpo.config.stack_file import StackFileError, existing_stack_file, placeholder_keys, read_config, shown
-from gke_kpo.gate import AnalyzerSession, GateResult, PolicyConfigError, engine_context, run_gate
+from gke_kpo.gate import PolicyConfigError
+from gke_kpo.gate.run import GateAlongside
 from gke_kpo.plan.diff import diff_inventories
 from gke_kpo.plan.inventory import golden_path, inventory, inventory_yaml
 from gke_kpo.plan.report import Report, print_report, use_colour
@@ -41,33 +41,19 @@ examples:
   python -m gke_kpo.plan --stack dev --stack-file /tmp/Pulumi.dev.yaml   # try an edit without touching the repo"""
 
 
-def _write_build(plan: Plan, out_dir: Path, verdicts: GateResult) -> list[str]:
+def _write_build(plan: Plan, out_dir: Path) -> list[str]:
     out_dir.mkdir(parents=True, exist_ok=True)
     # What `pulumi stack output --json --show-secrets` prints: the Python SDK drops None-valued exports.
     printed = {name: value for name, value in plan.outputs.items() if value is not None}
     (out_dir / "outputs.json").write_text(json.dumps(printed, indent=2, sort_keys=True) + "\n")
     (out_dir / "plan.yaml").write_text(inventory_yaml(plan))
-    (out_dir / "policies.txt").write_text(verdicts.format() + "\n")
     files = render_files(plan.outputs)
     write_files(files, out_dir / "airflow")
     return sorted(files)
 
 
-def _plan_and_judge(stack: str, path: Path) -> tuple[Plan, GateResult]:
-    """The pack boots on the other core while the program runs, as the engine also starts it up front."""
-    validate(read_config(path), stack)
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        starting = pool.submit(AnalyzerSession, engine_context(stack))
-        try:
-            plan = run_program(stack, path=path)
-        finally:
-            session = starting.result()
-    with session:
-        return plan, run_gate(plan, stack, session)
-
-
 def _report(plan: Plan, stack_file: Path, golden: Path) -> Report:
-    golden_entries = yaml.safe_load(golden.read_text()) if golden.is_file() else None
+    golden_entries = yaml_text.safe_load(golden.read_text()) if golden.is_file() else None
     providers = {r.name: r.provider.split("::")[-2] for r in plan.resources if r.custom and r.provider}
     planned = inventory(plan)
     changes = diff_inventories(golden_entries, planned, providers)
@@ -106,16 +92,25 @@ def main(argv: list[str] | None = None) -> int:
         args.stack = stack_name(args.stack_file) or ""
     try:
         path = existing_stack_file(args.stack, args.stack_file)
-        plan, verdicts = _plan_and_judge(args.stack, path)
-    except (StackFileError, ConfigError, PolicyConfigError) as error:
+        validate(read_config(path), args.stack)
+    except (StackFileError, ConfigError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_CONFIG
-    except ProgramError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return EXIT_CONFIG if isinstance(error.__cause__, pulumi.RunError) else EXIT_PROGRAM
-    build = args.build_dir / args.stack
-    airflow_files = _write_build(plan, build, verdicts)
-    report = _report(plan, path, args.golden or golden_path(args.stack))
+    with GateAlongside(args.stack) as gate:
+        try:
+            plan = run_program(args.stack, path=path)
+            judging = gate.judge(plan)
+        except (StackFileError, ConfigError, PolicyConfigError) as error:
+            print(f"error: {error}", file=sys.stderr)
+            return EXIT_CONFIG
+        except ProgramError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return EXIT_CONFIG if isinstance(error.__cause__, pulumi.RunError) else EXIT_PROGRAM
+        build = args.build_dir / args.stack
+        airflow_files = _write_build(plan, build)
+        report = _report(plan, path, args.golden or golden_path(args.stack))
+        verdicts = judging.result()
+    (build / "policies.txt").write_text(verdicts.format() + "\n")
     print_report(report.lines(verdicts, build, airflow_files))
     _warn_placeholders(path)
     return EXIT_OK if verdicts.passed else EXIT_POLICY
