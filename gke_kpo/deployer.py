@@ -9,8 +9,10 @@ condition still admits every role the stack grants (``--condition-admits``, the 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Iterable
+from typing import Any
 
 from gke_kpo.cloud import names
 from gke_kpo.cloud.deployer_permissions import Need, Scope, known_types, needs_of
@@ -46,8 +48,8 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     action.add_argument(
         "--condition-admits",
         metavar="STACK",
-        help="read the deployer's projectIamAdmin condition(s) on stdin, one per line (empty: unconditional); "
-        "exit 1 naming the roles of the stack it does not admit",
+        help="read the project's IAM policy (gcloud projects get-iam-policy PROJECT --format=json) on stdin; exit 1 "
+        "naming the roles the stack grants that the condition of its deployer_member's projectIamAdmin does not admit",
     )
     action.add_argument("--node-account-of", metavar="STACK", help="print the node service account of a stack")
     return parser.parse_args(argv)
@@ -147,6 +149,18 @@ def roles_lines(settings: Settings) -> list[str]:
     return lines
 
 
+PROJECT_IAM_ADMIN = "roles/resourcemanager.projectIamAdmin"
+
+
+def deployer_conditions(policy: dict[str, Any], member: str) -> list[str]:
+    """The condition of each projectIamAdmin binding of ``member`` in a project IAM policy ("" for none)."""
+    return [
+        str(binding.get("condition", {}).get("expression", ""))
+        for binding in policy.get("bindings", [])
+        if binding.get("role") == PROJECT_IAM_ADMIN and member in binding.get("members", [])
+    ]
+
+
 def condition_admits(settings: Settings, conditions: list[str]) -> tuple[bool, list[str]]:
     """Whether the deployer's projectIamAdmin bindings (one condition each, "" for none) let it grant every role the
     stack grants at project level, and what to tell the operator."""
@@ -154,11 +168,11 @@ def condition_admits(settings: Settings, conditions: list[str]) -> tuple[bool, l
     new_condition = condition_over(roles)
     if not conditions:
         return True, [
-            "warning: no projectIamAdmin binding of the deployer found on the project (held through a group or a "
-            f"folder?); its condition cannot be checked. The stack needs: {new_condition}"
+            f"warning: the deployer holds no {PROJECT_IAM_ADMIN} binding of its own on the project (a group's, or a "
+            f"folder's?): its condition cannot be checked. The stack needs: {new_condition}"
         ]
     if any(not condition.strip() for condition in conditions):
-        return True, [f"warning: the deployer's projectIamAdmin is unconditional; narrow it to: {new_condition}"]
+        return True, [f"warning: the deployer's {PROJECT_IAM_ADMIN} is unconditional; narrow it to: {new_condition}"]
     admitted: set[str] = set()
     for condition in conditions:
         parsed = roles_in_condition(condition)
@@ -184,8 +198,13 @@ def main(argv: list[str] | None = None) -> int:
         return 1 if missing else 0
     if arguments.condition_admits:
         settings = _stack_settings(arguments.condition_admits)
-        admits, lines = condition_admits(settings, sys.stdin.read().splitlines())
-        print("\n".join(lines), file=sys.stdout if admits else sys.stderr)
+        if not settings.cluster.deployer_member:
+            print(f"error: stack {settings.stack} sets no gke-kpo:deployer_member to look up", file=sys.stderr)
+            return 2
+        conditions = deployer_conditions(json.loads(sys.stdin.read()), settings.cluster.deployer_member)
+        admits, lines = condition_admits(settings, conditions)
+        for line in lines:
+            print(line, file=sys.stdout if admits else sys.stderr)
         return 0 if admits else 1
     if arguments.project_of:
         print(_stack_settings(arguments.project_of).project)

@@ -176,7 +176,15 @@ def missing_apis(enabled: Iterable[str]) -> list[str]:
 
 def project_iam_roles(project: str, custom_role_id: str, task_roles: Iterable[str] = ()) -> list[str]:
     """The roles the stack grants at project level: the node role, the custom role, the tenants' task roles."""
-    return [NODE_SERVICE_ACCOUNT_ROLE, f"projects/{project}/roles/{custom_role_id}", *sorted(set(task_roles))]
+    return in_condition_order([NODE_SERVICE_ACCOUNT_ROLE, f"projects/{project}/roles/{custom_role_id}", *task_roles])
+
+
+def in_condition_order(roles: Iterable[str]) -> list[str]:
+    """One order for one set, so two conditions admitting the same roles read the same: the node role, custom roles,
+    then predefined roles by name."""
+    return sorted(
+        set(roles), key=lambda role: (role != NODE_SERVICE_ACCOUNT_ROLE, not role.startswith("projects/"), role)
+    )
 
 
 MODIFIED_GRANTS = "iam.googleapis.com/modifiedGrantsByRole"
