@@ -12,6 +12,7 @@ from typing import Any, TextIO
 from gke_kpo.config.stack_file import shown
 from gke_kpo.gate import GateResult
 from gke_kpo.gate.verdicts import MANDATORY, Verdict
+from gke_kpo.plan.condition_drift import condition_drift
 from gke_kpo.plan.diff import InputChange, Op, ResourceChange
 from gke_kpo.plan.summary import key_inputs, short_type
 from gke_kpo.preview.capture import Plan, PlannedResource
@@ -48,6 +49,7 @@ class Report:
             header,
             *self._tree(),
             self._diff_summary(),
+            *condition_drift(self.golden_entries, self.planned, shown(self.golden)),
             *self._policies(verdicts, build),
             *_pointers(build, airflow_files),
         ]

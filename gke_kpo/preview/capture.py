@@ -48,6 +48,8 @@ class Plan:
     stack: str
     resources: list[PlannedResource] = field(default_factory=list)
     outputs: dict[str, Any] = field(default_factory=dict)
+    invokes: set[str] = field(default_factory=set)
+    """Tokens of the data sources the program reads (each a provider call, needing its own permission)."""
 
     def of_type(self, type_: str) -> list[PlannedResource]:
         return [resource for resource in self.resources if resource.type == type_]
@@ -75,6 +77,10 @@ class _RecordingMonitor(mocks.MockMonitor):
                 )
             )
         return response
+
+    def Invoke(self, request: Any) -> Any:  # noqa: N802 - the gRPC method name
+        self.plan.invokes.add(request.tok)
+        return super().Invoke(request)  # type: ignore[no-untyped-call]
 
 
 class ProgramError(Exception):

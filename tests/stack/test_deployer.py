@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -10,9 +11,12 @@ import pytest
 import yaml
 
 from gke_kpo.cloud import deployer_roles as deployer
-from gke_kpo.config.parse import parse_settings
+from gke_kpo.config.parse import parse_settings, settings_of_stack
 from gke_kpo.config.values import as_cli_string
+from gke_kpo.deployer import condition_admits, deployer_conditions
+from gke_kpo.plan.condition_drift import condition_drift
 from gke_kpo.repo import REPO_ROOT
+from tests.stack.plan_run import plan_edited
 
 
 def test_readme_deployer_tables_are_generated_from_the_module() -> None:
@@ -107,3 +111,111 @@ def test_the_deploy_workflow_makes_its_identity_the_deployer_member_before_the_p
     config = yaml.safe_load(text)["config"]
     raw = {key.removeprefix("gke-kpo:"): as_cli_string(value) for key, value in config.items()}
     assert parse_settings(raw, stack).cluster.deployer_member == member
+
+
+@pytest.mark.parametrize(
+    ("stack", "listed", "left_out"),
+    [
+        ("dev", ["roles/iam.workloadIdentityPoolAdmin", "roles/compute.networkAdmin"], ["roles/compute.networkUser"]),
+        (
+            "prod",
+            ["roles/compute.networkAdmin"],
+            ["roles/iam.workloadIdentityPoolAdmin", "roles/artifactregistry.admin"],
+        ),
+    ],
+)
+def test_roles_for_a_stack_lists_only_what_its_config_needs(stack: str, listed: list[str], left_out: list[str]) -> None:
+    result = _deployer("--roles-for", stack)
+    assert result.returncode == 0, result.stderr
+    roles = {line for line in result.stdout.splitlines() if line.startswith("roles/")}
+    assert set(listed) <= roles and not set(left_out) & roles
+    assert "kpo-prod-nodes@acme-airflow-prod.iam.gserviceaccount.com only" in _deployer("--roles-for", "prod").stdout
+
+
+def test_the_readme_says_how_to_get_a_stacks_own_list() -> None:
+    assert "python -m gke_kpo.deployer --roles-for <stack>" in (REPO_ROOT / "README.md").read_text()
+
+
+DEPLOYER = "serviceAccount:deploy@acme-ci.iam.gserviceaccount.com"
+
+
+def _policy(*conditions: str | None) -> dict[str, Any]:
+    """A project IAM policy in which the deployer holds projectIamAdmin once per condition (None: unconditional)."""
+    bindings: list[dict[str, Any]] = [{"role": "roles/viewer", "members": [DEPLOYER]}]
+    for condition in conditions:
+        binding: dict[str, Any] = {"role": "roles/resourcemanager.projectIamAdmin", "members": [DEPLOYER]}
+        if condition is not None:
+            binding["condition"] = {"title": "gke-kpo", "expression": condition}
+        bindings.append(binding)
+    return {"bindings": bindings, "etag": "BwX=", "version": 3}
+
+
+def _admits(policy: dict[str, Any]) -> tuple[bool, list[str]]:
+    return condition_admits(settings_of_stack("dev"), deployer_conditions(policy, DEPLOYER))
+
+
+def test_the_condition_check_passes_the_current_condition_and_names_a_missing_role() -> None:
+    current = _deployer("--condition-for", "dev").stdout.strip()
+    assert _admits(_policy(current)) == (True, [])
+    without_task_role = current.replace(", 'roles/storage.objectViewer'", "")
+    admits, lines = _admits(_policy(without_task_role))
+    assert not admits and "does not admit roles/storage.objectViewer" in lines[0] and lines[-1] == current
+    # Bindings add up: a second binding admitting the task role is enough.
+    second = "api.getAttribute('iam.googleapis.com/modifiedGrantsByRole', []).hasOnly(['roles/storage.objectViewer'])"
+    assert _admits(_policy(without_task_role, second)) == (True, [])
+
+
+def test_the_condition_check_warns_on_no_condition_and_refuses_one_it_cannot_read() -> None:
+    admits, lines = _admits(_policy(None))
+    assert admits and "unconditional" in lines[0]
+    admits, lines = _admits(_policy())
+    assert admits and "no roles/resourcemanager.projectIamAdmin binding" in lines[0]
+    assert not _admits(_policy("request.time < timestamp('2030-01-01T00:00:00Z')"))[0]
+
+
+def test_the_condition_check_reads_the_policy_on_stdin_and_needs_a_deployer_member() -> None:
+    result = _deployer("--condition-admits", "dev", stdin=json.dumps(_policy()))
+    assert result.returncode == 2 and "deployer_member" in result.stderr
+
+
+def test_the_deploy_workflow_checks_the_condition_after_auth_and_before_pulumi_up() -> None:
+    steps = _workflow_steps()
+    runs = [str(step.get("run", "")) for step in steps]
+    check = next(index for index, run in enumerate(runs) if "gke_kpo.deployer --condition-admits" in run)
+    auth = next(index for index, step in enumerate(steps) if "auth@" in str(step.get("uses", "")))
+    up = next(index for index, step in enumerate(steps) if step.get("with", {}).get("command") == "up")
+    assert auth < check < up
+    assert "gcloud projects get-iam-policy" in runs[check]
+
+
+def test_the_plan_says_the_condition_must_change_when_a_task_role_is_added(tmp_path: Path) -> None:
+    result = plan_edited(
+        tmp_path,
+        "dev",
+        {"roles: [roles/storage.objectViewer]": "roles: [roles/storage.objectViewer, roles/logging.logWriter]"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert "the stack now grants roles/logging.logWriter at project level" in result.stdout
+    expected = deployer.condition_over(
+        [
+            "roles/container.defaultNodeServiceAccount",
+            "projects/acme-airflow-dev/roles/kpo_dev_kpo_launcher",
+            "roles/logging.logWriter",
+            "roles/storage.objectViewer",
+        ]
+    )
+    assert f"  {expected}" in result.stdout.splitlines()
+
+
+def _member(role: str) -> dict[str, Any]:
+    return {"type": "gcp:projects/iAMMember:IAMMember", "name": role, "inputs": {"role": role}}
+
+
+def test_the_condition_drift_is_silent_without_a_baseline_or_when_roles_only_go() -> None:
+    both = [_member("roles/container.defaultNodeServiceAccount"), _member("roles/storage.objectViewer")]
+    assert condition_drift(None, both, "golden") == []
+    assert condition_drift(both, both[:1], "golden") == []
+    added = condition_drift(both[:1], both, "golden")
+    assert "roles/storage.objectViewer" in added[0]
+    kept = condition_drift([both[1]], [both[0]], "golden")
+    assert "roles/storage.objectViewer" in kept[3] and "narrow it after the update" in kept[4]
