@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from gke_kpo.cloud import names
+from gke_kpo.cloud import gpu_quota, names
 from gke_kpo.cloud.deployer_roles import markdown_tables, missing_apis, project_iam_condition, required_apis
 from gke_kpo.cloud.names import node_account_id
 from gke_kpo.config.settings import Settings
@@ -27,6 +27,9 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     action.add_argument("--project-of", metavar="STACK", help="print the project id of a stack file")
     action.add_argument("--condition-for", metavar="STACK", help="print the projectIamAdmin condition of a stack")
     action.add_argument("--node-account-of", metavar="STACK", help="print the node service account of a stack")
+    action.add_argument(
+        "--gpu-quota-for", metavar="STACK", help="print the GPU quota a stack needs at its ceiling and how to check it"
+    )
     return parser.parse_args(argv)
 
 
@@ -39,6 +42,15 @@ def _stack_settings(stack: str) -> Settings:
 
 def node_account(settings: Settings) -> str:
     return names.service_account_email(node_account_id(settings.cluster.name), settings.project)
+
+
+def gpu_quota_lines(settings: Settings) -> list[str]:
+    """The regional and global GPU quota the GPU pool needs when it has scaled to gpu_max_nodes (the pool's total)."""
+    gpu = settings.gpu
+    if gpu is None:
+        return [f"stack {settings.stack} has no GPU pool (gpu_count 0): it needs no GPU quota"]
+    gpus = gpu.count * gpu.max_nodes
+    return gpu_quota.check_lines(settings.project, gpu.accelerator, gpus, gpu.spot, settings.region)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -61,6 +73,8 @@ def main(argv: list[str] | None = None) -> int:
         print(project_iam_condition(settings.project, settings.custom_role_id, task_roles))
     elif arguments.node_account_of:
         print(node_account(_stack_settings(arguments.node_account_of)))
+    elif arguments.gpu_quota_for:
+        print("\n".join(gpu_quota_lines(_stack_settings(arguments.gpu_quota_for))))
     else:
         print("\n".join(required_apis()) if arguments.apis else markdown_tables())
     return 0

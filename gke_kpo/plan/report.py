@@ -9,11 +9,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
+from gke_kpo.cloud import gpu_quota
+from gke_kpo.cloud.replacement import NODE_POOL
 from gke_kpo.config.stack_file import shown
 from gke_kpo.gate import GateResult
 from gke_kpo.gate.verdicts import MANDATORY, Verdict
 from gke_kpo.plan.diff import InputChange, Op, ResourceChange
-from gke_kpo.plan.summary import key_inputs, short_type
+from gke_kpo.plan.summary import key_inputs, pool_size, short_type, size_change
 from gke_kpo.preview.capture import Plan, PlannedResource
 from gke_kpo.preview.mock_cloud import MOCK_ENDPOINT
 
@@ -48,6 +50,7 @@ class Report:
             header,
             *self._tree(),
             self._diff_summary(),
+            *self._gpu_quota(),
             *self._policies(verdicts, build),
             *_pointers(build, airflow_files),
         ]
@@ -95,14 +98,38 @@ class Report:
             details.append(f"{indent}... {len(change.changes) - DETAILS_PER_RESOURCE} more changed inputs")
         if change.cause:
             details.append(f"{indent}replaced because {change.cause}")
+        resized = size_change(self._inputs_in(self.golden_entries or [], change), self._inputs_of(change))
+        if change.type == NODE_POOL and change.op is Op.UPDATE and resized:
+            details.append(_clip(f"{indent}{resized}"))
         return [line, *details]
 
     def _inputs_of(self, change: ResourceChange) -> dict[str, Any]:
-        for entry in [*self.planned, *(self.golden_entries or [])]:
+        return self._inputs_in([*self.planned, *(self.golden_entries or [])], change)
+
+    @staticmethod
+    def _inputs_in(entries: list[dict[str, Any]], change: ResourceChange) -> dict[str, Any]:
+        for entry in entries:
             if (entry["type"], entry["name"]) == (change.type, change.name):
                 inputs: dict[str, Any] = entry.get("inputs", {})
                 return inputs
         return {}
+
+    def _gpu_quota(self) -> list[str]:
+        """A new project often has 0 GPU quota: the plan says which quota the GPU pool needs at its ceiling."""
+        lines = []
+        for entry in self.planned:
+            inputs, size = entry.get("inputs", {}), pool_size(entry.get("inputs", {}))
+            node = inputs.get("nodeConfig", {})
+            for gpu in node.get("guestAccelerators", []) if entry["type"] == NODE_POOL and size else []:
+                need = gpu_quota.need_line(
+                    str(gpu.get("type")),
+                    int(gpu.get("count") or 0) * size.most,
+                    bool(node.get("spot")),
+                    gpu_quota.region_of(str(inputs.get("location", ""))),
+                )
+                lines += textwrap.wrap(f"GPU quota: {need}", LINE_WIDTH, subsequent_indent="  ")
+                lines.append(f"  often 0 in a new project; check: python -m gke_kpo.deployer --gpu-quota-for {self.plan.stack}")
+        return lines
 
     def _diff_summary(self) -> str:
         count = sum(1 for r in self.plan.resources if r.custom)
