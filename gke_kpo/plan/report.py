@@ -121,14 +121,11 @@ class Report:
             inputs, size = entry.get("inputs", {}), pool_size(entry.get("inputs", {}))
             node = inputs.get("nodeConfig", {})
             for gpu in node.get("guestAccelerators", []) if entry["type"] == NODE_POOL and size else []:
-                need = gpu_quota.need_line(
-                    str(gpu.get("type")),
-                    int(gpu.get("count") or 0) * size.most,
-                    bool(node.get("spot")),
-                    gpu_quota.region_of(str(inputs.get("location", ""))),
-                )
-                lines += textwrap.wrap(f"GPU quota: {need}", LINE_WIDTH, subsequent_indent="  ")
-                lines.append(f"  often 0 in a new project; check: python -m gke_kpo.deployer --gpu-quota-for {self.plan.stack}")
+                metric = gpu_quota.regional_metric(str(gpu.get("type")), bool(node.get("spot")))
+                region = gpu_quota.region_of(str(inputs.get("location", "")))
+                gpus = int(gpu.get("count") or 0) * size.most
+                command = f"python -m gke_kpo.deployer --gpu-quota-for {self.plan.stack}"
+                lines.append(_clip(f"GPU quota needed: {metric} >= {gpus} in {region}; check: {command}"))
         return lines
 
     def _diff_summary(self) -> str:
