@@ -53,7 +53,9 @@ def regional_metric(accelerator: str, spot: bool) -> str:
 
 
 def _quota_format(metric: str) -> str:
-    return f'--flatten=quotas --filter="quotas.metric={metric}" --format="table(quotas.metric,quotas.limit,quotas.usage)"'
+    return (
+        f'--flatten=quotas --filter="quotas.metric={metric}" --format="table(quotas.metric,quotas.limit,quotas.usage)"'
+    )
 
 
 def regional_command(project: str, region: str, metric: str) -> str:
@@ -72,7 +74,7 @@ def region_of(location: str) -> str:
 def need_line(accelerator: str, gpus: int, spot: bool, region: str) -> str:
     """Which quotas must allow how many GPUs for the pool at its ceiling."""
     return (
-        f"{gpus} × {accelerator}{' (Spot)' if spot else ''} at the pool's ceiling needs "
+        f"{gpus} x {accelerator}{' (Spot)' if spot else ''} at the pool's ceiling needs "
         f"{regional_metric(accelerator, spot)} >= {gpus} in {region} and {GLOBAL_GPU_METRIC} >= {gpus}"
     )
 

@@ -88,4 +88,3 @@ def boot_disk_type(machine_type: str) -> str:
     """The boot disk the program gives nodes of this machine type: one the family supports."""
     family = family_of(machine_type)
     return family.boot_disks[0] if family else GKE_DEFAULT_BOOT_DISK
-

@@ -117,14 +117,17 @@ class Report:
     def _gpu_quota(self) -> list[str]:
         """A new project often has 0 GPU quota: the plan says which quota the GPU pool needs at its ceiling."""
         lines = []
+        command = f"python -m gke_kpo.deployer --gpu-quota-for {self.plan.stack}"
         for entry in self.planned:
-            inputs, size = entry.get("inputs", {}), pool_size(entry.get("inputs", {}))
+            inputs = entry.get("inputs", {})
+            size = pool_size(inputs) if entry["type"] == NODE_POOL else None
+            if size is None:
+                continue
             node = inputs.get("nodeConfig", {})
-            for gpu in node.get("guestAccelerators", []) if entry["type"] == NODE_POOL and size else []:
+            for gpu in node.get("guestAccelerators", []):
                 metric = gpu_quota.regional_metric(str(gpu.get("type")), bool(node.get("spot")))
                 region = gpu_quota.region_of(str(inputs.get("location", "")))
                 gpus = int(gpu.get("count") or 0) * size.most
-                command = f"python -m gke_kpo.deployer --gpu-quota-for {self.plan.stack}"
                 lines.append(_clip(f"GPU quota needed: {metric} >= {gpus} in {region}; check: {command}"))
         return lines
 

@@ -33,7 +33,7 @@ class PoolSize:
         if self.per_zone is None:
             return f"{self.least}..{self.most} nodes total"
         low, high, zones = self.per_zone
-        return f"{low}..{high} per zone × {zones} zone{'s' * (zones != 1)} = {self.least}..{self.most} nodes"
+        return f"{low}..{high} per zone x {zones} zone{'s' * (zones != 1)} = {self.least}..{self.most} nodes"
 
 
 def pool_size(inputs: Inputs) -> PoolSize | None:
@@ -53,7 +53,7 @@ def _node_pool(inputs: Inputs) -> str:
     gpus = [(int(gpu.get("count") or 0), str(gpu.get("type"))) for gpu in node.get("guestAccelerators", [])]
     parts = [str(size) if size else "no autoscaling"]
     if size:
-        parts += [f"at most {count * size.most} × {kind}" for count, kind in gpus]
+        parts += [f"at most {count * size.most} x {kind}" for count, kind in gpus]
     parts.append(str(node.get("machineType")))
     if node.get("spot"):
         parts.append("spot")

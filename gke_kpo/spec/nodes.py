@@ -21,7 +21,9 @@ NODE_POOL_IGNORED_CHANGES = ["initialNodeCount"]
 on the next `pulumi up` (container_node_pool docs, initial_node_count)."""
 
 
-def self_healing_autoscaling(initial_nodes: int, min_nodes: int, max_nodes: int, location_policy: str) -> dict[str, Any]:
+def self_healing_autoscaling(
+    initial_nodes: int, min_nodes: int, max_nodes: int, location_policy: str
+) -> dict[str, Any]:
     """Node pool inputs every pool shares: per-zone initial size, autoscaling bounds for the whole pool (what a
     user means by "0..4 nodes"; total_* and the per-zone min/max_node_count exclude each other: GKE API
     NodePoolAutoscaling, "The total_*_node_count fields are mutually exclusive with the *_node_count fields"),

@@ -75,7 +75,8 @@ REQUIREMENTS: Final = [
         _gpu(lambda p, config: (_max_nodes(p) or float("inf")) > max_gpu_nodes(config)),
         lambda p, config: (
             "the GPU pool's autoscaling maximum is missing or above this stack's maxGpuNodes "
-            f"(maximum {_shown(_max_nodes(p))} nodes in total over its zones; limit {limit(POLICY_NAME, MAX_GPU_NODES, max_gpu_nodes(config))})."
+            f"(maximum {_shown(_max_nodes(p))} nodes in total over its zones; "
+            f"limit {limit(POLICY_NAME, MAX_GPU_NODES, max_gpu_nodes(config))})."
         ),
         lambda p, config: (
             f"{set_key('gpu_max_nodes', f'at most {max_gpu_nodes(config)}')} (the pool's autoscaling.totalMaxNodeCount)"

@@ -19,9 +19,11 @@ PAIRINGS = [
 
 
 @pytest.mark.parametrize(("accelerator", "machine_type", "count"), PAIRINGS)
-def test_every_gpu_pairing_boots_from_a_disk_its_family_supports(accelerator: str, machine_type: str, count: int) -> None:
+def test_every_gpu_pairing_boots_from_a_disk_its_family_supports(
+    accelerator: str, machine_type: str, count: int
+) -> None:
     family = machines.family_of(machine_type)
-    assert family is not None, f"add {machines.machine_family(machine_type)} to gke_kpo/cloud/machines.py"
+    assert family is not None, f"add {machine_type} to gke_kpo/cloud/machines.py"
     expected = machines.GpuAttachment.ATTACHABLE if machine_type.startswith("n1-") else machines.GpuAttachment.ATTACHED
     assert family.gpus is expected
     gpu = GpuPoolSettings(accelerator, count, machine_type, 0, 1, False, "DEFAULT", ())

@@ -64,7 +64,10 @@ def test_make_plan_dev_fits_a_screen_and_lists_every_resource() -> None:
     planned = {(entry["type"], entry["name"]) for entry in _golden_entries("dev")}
     shown = operations(result.stdout)
     assert len(shown) == len(planned), "one row per resource of the inventory"
-    assert "GPU quota needed: PREEMPTIBLE_NVIDIA_T4_GPUS >= 1 in us-central1; check: python -m gke_kpo.deployer" in result.stdout
+    assert (
+        "GPU quota needed: PREEMPTIBLE_NVIDIA_T4_GPUS >= 1 in us-central1; check: python -m gke_kpo.deployer"
+        in result.stdout
+    )
     assert ("gcp:Cluster", _cluster_name("dev")) in shown
 
 

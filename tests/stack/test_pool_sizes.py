@@ -27,7 +27,7 @@ def test_a_regional_gpu_pool_is_capped_at_gpu_max_nodes_in_total(plan_for: PlanF
     pool = gpu_pool(plan_for, "prod")
     assert pool["location"] == "europe-west4" and not pool.get("nodeLocations")
     assert pool["autoscaling"] == {"totalMinNodeCount": 0, "totalMaxNodeCount": 2, "locationPolicy": gke.ANY}
-    assert key_inputs(NODE_POOL, pool).startswith("0..2 nodes total, at most 2 × nvidia-l4, g2-standard-8")
+    assert key_inputs(NODE_POOL, pool).startswith("0..2 nodes total, at most 2 x nvidia-l4, g2-standard-8")
 
 
 def test_a_tenant_gpu_quota_is_judged_against_the_total_not_three_zones() -> None:
@@ -50,8 +50,8 @@ def test_a_deployed_per_zone_pool_shows_its_effective_size_and_the_change() -> N
     """The golden inventories of deployed stacks hold per-zone bounds: the plan says what they meant."""
     old = {"location": "europe-west4", "autoscaling": {"minNodeCount": 1, "maxNodeCount": 3}}
     new = {"location": "europe-west4", "autoscaling": {"totalMinNodeCount": 1, "totalMaxNodeCount": 3}}
-    assert str(pool_size(old)) == "1..3 per zone × 3 zones = 3..9 nodes"
-    assert size_change(old, new) == "pool size: 1..3 per zone × 3 zones = 3..9 nodes -> 1..3 nodes total"
+    assert str(pool_size(old)) == "1..3 per zone x 3 zones = 3..9 nodes"
+    assert size_change(old, new) == "pool size: 1..3 per zone x 3 zones = 3..9 nodes -> 1..3 nodes total"
     zonal = {**old, "location": "europe-west4-a"}
     assert size_change(zonal, {**new, "location": "europe-west4-a"}) == "", "one zone: the same nodes either way"
 
