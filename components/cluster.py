@@ -10,7 +10,7 @@ import pulumi_gcp as gcp
 from components.gpu_pool import GpuPool, GpuPoolArgs
 from gke_kpo.cloud import artifact_registry, names
 from gke_kpo.cloud import deployer_roles as deployer
-from gke_kpo.cloud.gke import NODE_SERVICE_ACCOUNT_ROLE
+from gke_kpo.cloud.gke import NODE_SERVICE_ACCOUNT_ROLE, SYSTEM_POOL_LOCATION_POLICY
 from gke_kpo.cloud.names import node_account_id
 from gke_kpo.config.settings import Settings
 from gke_kpo.spec.lifecycle import fixed_name
@@ -190,7 +190,9 @@ class Cluster(pulumi.ComponentResource):
             location=settings.location,
             cluster=cluster.name,
             node_config=node_config,
-            **self_healing_autoscaling(SYSTEM_POOL_INITIAL_NODES, pool.min_nodes, pool.max_nodes),
+            **self_healing_autoscaling(
+                SYSTEM_POOL_INITIAL_NODES, pool.min_nodes, pool.max_nodes, SYSTEM_POOL_LOCATION_POLICY
+            ),
             # Fixed name "system": delete before replace; GKE writes resizes into initialNodeCount (node_config.py).
             opts=fixed_name(self, protect=self.protected, depends_on=act_as, ignore_changes=NODE_POOL_IGNORED_CHANGES),
         )

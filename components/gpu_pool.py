@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_gcp as gcp
 
+from gke_kpo.cloud.gke import GPU_POOL_LOCATION_POLICY
 from gke_kpo.config.settings import GpuPoolSettings
 from gke_kpo.spec.lifecycle import fixed_name
 from gke_kpo.spec.nodes import (
@@ -41,7 +42,7 @@ class GpuPool(pulumi.ComponentResource):
             cluster=args.cluster,
             node_config=gpu_node_config(args.node_service_account, gpu),
             node_locations=list(gpu.node_locations) or None,
-            **self_healing_autoscaling(GPU_POOL_INITIAL_NODES, gpu.min_nodes, gpu.max_nodes),
+            **self_healing_autoscaling(GPU_POOL_INITIAL_NODES, gpu.min_nodes, gpu.max_nodes, GPU_POOL_LOCATION_POLICY),
             # Fixed name "gpu": delete before replace; GKE writes resizes back into initialNodeCount (node_config.py).
             opts=fixed_name(
                 self, protect=args.protect, depends_on=args.depends_on, ignore_changes=NODE_POOL_IGNORED_CHANGES

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Iterable
 from typing import Any
 
-from gke_kpo.cloud import names
+from gke_kpo.cloud import gpu_quota, names
 from gke_kpo.cloud.deployer_permissions import Need, Scope, known_types, needs_of
 from gke_kpo.cloud.deployer_roles import (
     GRANTS,
@@ -52,6 +52,9 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
         "naming the roles the stack grants that the condition of its deployer_member's projectIamAdmin does not admit",
     )
     action.add_argument("--node-account-of", metavar="STACK", help="print the node service account of a stack")
+    action.add_argument(
+        "--gpu-quota-for", metavar="STACK", help="print the GPU quota a stack needs at its ceiling and how to check it"
+    )
     return parser.parse_args(argv)
 
 
@@ -189,6 +192,15 @@ def condition_admits(settings: Settings, conditions: list[str]) -> tuple[bool, l
     ]
 
 
+def gpu_quota_lines(settings: Settings) -> list[str]:
+    """The regional and global GPU quota the GPU pool needs when it has scaled to gpu_max_nodes (the pool's total)."""
+    gpu = settings.gpu
+    if gpu is None:
+        return [f"stack {settings.stack} has no GPU pool (gpu_count 0): it needs no GPU quota"]
+    gpus = gpu.count * gpu.max_nodes
+    return gpu_quota.check_lines(settings.project, gpu.accelerator, gpus, gpu.spot, settings.region)
+
+
 def main(argv: list[str] | None = None) -> int:
     arguments = _arguments(argv)
     if arguments.missing_apis:
@@ -214,6 +226,8 @@ def main(argv: list[str] | None = None) -> int:
         print(condition_over(project_roles(_stack_settings(arguments.condition_for))))
     elif arguments.node_account_of:
         print(node_account(_stack_settings(arguments.node_account_of)))
+    elif arguments.gpu_quota_for:
+        print("\n".join(gpu_quota_lines(_stack_settings(arguments.gpu_quota_for))))
     else:
         print("\n".join(required_apis()) if arguments.apis else markdown_tables())
     return 0

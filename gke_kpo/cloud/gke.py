@@ -16,3 +16,21 @@ WORKLOAD_IDENTITY_ANNOTATION = "iam.gke.io/gcp-service-account"
 
 REGIONAL_DEFAULT_ZONES = 3
 """GKE puts a regional cluster's nodes (and a pool without node_locations) in three of the region's zones."""
+
+
+def pool_zone_count(location: str, node_locations: int) -> int:
+    """Zones a node pool's nodes spread over: its node_locations, else its zonal cluster's zone, else the regional
+    cluster's default zones. What a per-zone figure (initial_node_count, min/max_node_count) is multiplied by."""
+    if node_locations:
+        return node_locations
+    zonal = location.count("-") == 2  # us-central1-a, not us-central1
+    return 1 if zonal else REGIONAL_DEFAULT_ZONES
+
+
+BALANCED = "BALANCED"
+ANY = "ANY"
+"""Node pool autoscaling location policies (terraform-provider-google resource_container_node_pool.go,
+autoscaling.location_policy): BALANCED spreads nodes evenly over the zones; ANY scales up in whichever zone has
+capacity (and unused reservations) first, and lowers Spot preemption risk: the one for scarce GPUs."""
+SYSTEM_POOL_LOCATION_POLICY = BALANCED
+GPU_POOL_LOCATION_POLICY = ANY

@@ -51,6 +51,7 @@ def _cidr_not_widened(old: Any, new: Any) -> bool:
 REPLACE_RULES: dict[str, Callable[[Any, Any], bool]] = {"cidr_not_widened": _cidr_not_widened}
 """Named value rules a row's ``replaces_when`` refers to: (old, new) -> whether the change replaces."""
 ROLLING_NODES = "in place: rolling node re-creation"
+AUTOSCALING_NOTE = "in place; the bounds are the pool's totals over its zones"
 
 
 CLUSTER = "gcp:container/cluster:Cluster"
@@ -170,11 +171,20 @@ REVIEW: tuple[InputReview, ...] = (
         ("cluster", True, ("cluster_name",)),
         ("location", True, ("region", "zone")),
         ("project", True, ("project",)),
-        # A constant (gke_kpo/spec/nodes.py), and in ignore_changes: GKE reports resizes back into it.
+        # A constant (gke_kpo/spec/nodes.py), per zone, and in ignore_changes: GKE reports resizes back into it.
         ("initialNodeCount", True, ()),
-        ("autoscaling", False, ("system_min_nodes", "system_max_nodes", "gpu_min_nodes", "gpu_max_nodes")),
         ("management", False, ()),
         ("nodeLocations", False, ("gpu_node_locations",)),
+    ),
+    InputReview(
+        NODE_POOL,
+        "autoscaling",
+        False,
+        ("system_min_nodes", "system_max_nodes", "gpu_min_nodes", "gpu_max_nodes"),
+        _POOL_SRC + ": autoscaling is not ForceNew; nodePoolUpdate sends the whole block (per-zone and total counts, "
+        "location_policy) in one ClusterUpdate.DesiredNodePoolAutoscaling, so a per-zone pool moves to total counts "
+        "in place; total_* and min/max_node_count exclude each other (GKE API NodePoolAutoscaling)",
+        note=AUTOSCALING_NOTE,
     ),
     *_node_config_rows(
         NODE_POOL,

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from gke_kpo.cloud.federation import project_number_fix
-from gke_kpo.cloud.gke import REGIONAL_DEFAULT_ZONES
 from gke_kpo.cloud.permissions import AccessModel
 from gke_kpo.config.problems import Problem
 from gke_kpo.config.settings import GpuPoolSettings, IdentityMode, Settings, TenantSettings
 from gke_kpo.config.tenants import TenantInput
 
 
-def gpu_pool_capacity(gpu: GpuPoolSettings, zonal: bool) -> int:
-    """The most GPUs the pool can ever hold: gpu_max_nodes is per zone."""
-    zones = len(gpu.node_locations) or (1 if zonal else REGIONAL_DEFAULT_ZONES)
-    return gpu.count * gpu.max_nodes * zones
+def gpu_pool_capacity(gpu: GpuPoolSettings) -> int:
+    """The most GPUs the pool can ever hold: gpu_max_nodes is the pool's total over its zones (total_max_node_count,
+    gke_kpo/spec/nodes.py), whatever the zones."""
+    return gpu.count * gpu.max_nodes
 
 
 def _path(tenant: TenantSettings, field: str) -> str:
@@ -82,7 +81,6 @@ def unique_namespaces_and_identities(tenants: tuple[TenantSettings, ...], proble
 def gpu_quotas(
     tenants: tuple[TenantSettings, ...],
     gpu: GpuPoolSettings | None,
-    zonal: bool,
     quota_keys: dict[str, str | None],
     problems: list[Problem],
 ) -> list[str]:
@@ -94,7 +92,7 @@ def gpu_quotas(
     hold is a mistake.
     """
     too_many: list[Problem] = []
-    capacity = 0 if gpu is None else gpu_pool_capacity(gpu, zonal)
+    capacity = 0 if gpu is None else gpu_pool_capacity(gpu)
     if gpu is not None and capacity <= 0:
         return []  # the pool's own keys are reported wrong already
     for tenant in tenants:
@@ -140,7 +138,7 @@ def cross_check(
     unique_federated_subjects(settings.tenants, problems)
     access_model_fences_tenants(settings.tenants, settings.access_model, problems)
     federation_has_project_number(settings, problems)
-    return gpu_quotas(settings.tenants, settings.gpu, bool(settings.zone), _quota_gpus_keys(inputs, set_keys), problems)
+    return gpu_quotas(settings.tenants, settings.gpu, _quota_gpus_keys(inputs, set_keys), problems)
 
 
 def _quota_gpus_keys(inputs: list[TenantInput], set_keys: set[str]) -> dict[str, str | None]:

@@ -61,6 +61,8 @@ class GpuPoolSettings:
     spot: bool
     driver_version: str
     node_locations: tuple[str, ...]
+    driver_user_managed: bool = False
+    """The user installs the NVIDIA driver (gpu_driver_version INSTALLATION_DISABLED)."""
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Callable
 
-from gke_kpo.cloud import accelerators, artifact_registry, deployer_roles, names
+from gke_kpo.cloud import accelerators, artifact_registry, deployer_roles, machines, names
 from gke_kpo.cloud.federation import pool_id, pool_id_problem, project_number_fix, project_number_problem
+from gke_kpo.cloud.gke import pool_zone_count
 from gke_kpo.cloud.permissions import AccessModel
 from gke_kpo.config.keys import ConfigValue
 from gke_kpo.config.problems import Problem
@@ -20,7 +21,10 @@ from gke_kpo.config.settings import (
 )
 
 RELEASE_CHANNELS = ("RAPID", "REGULAR", "STABLE", "EXTENDED")
-GPU_DRIVER_VERSIONS = ("DEFAULT", "LATEST", "INSTALLATION_DISABLED")
+NO_DRIVER = "INSTALLATION_DISABLED"
+GPU_DRIVER_VERSIONS = ("DEFAULT", "LATEST", NO_DRIVER)
+DRIVER_USER_MANAGED_KEY = "gpu_driver_user_managed"
+GPU_DRIVER_DOCS = "https://cloud.google.com/kubernetes-engine/docs/how-to/gpus#installing_drivers"
 DEPLOYER_MEMBER_KEY = "deployer_member"
 
 
@@ -166,6 +170,7 @@ def _pool_bounds(read: ConfigReader, prefix: str, floor: int) -> tuple[int, int]
 
 def _system_pool(read: ConfigReader) -> SystemPoolSettings:
     minimum, maximum = _pool_bounds(read, "system", 1)
+    _check_room_for_initial_nodes(read, maximum)
     return SystemPoolSettings(
         machine_type=read.text("system_machine_type", names.resource_name_problem),
         min_nodes=minimum,
@@ -174,18 +179,72 @@ def _system_pool(read: ConfigReader) -> SystemPoolSettings:
     )
 
 
+def _check_room_for_initial_nodes(read: ConfigReader, maximum: int) -> None:
+    """The system pool starts with SYSTEM_POOL_INITIAL_NODES (1) node in each zone, and the count is per zone even
+    with total bounds (gke_kpo/spec/nodes.py): a total maximum below the zone count would start above it, billed
+    until the autoscaler scales down, and leave a zone without a node to come back to."""
+    location = str(read.values.get("zone") or read.values.get("region", ""))
+    zones = pool_zone_count(location, 0)
+    if maximum < zones and not read.has_problem("system_max_nodes"):
+        read.fail(
+            "system_max_nodes",
+            f"{maximum} is below the {zones} nodes the regional system pool starts with (one per zone)",
+            f"set system_max_nodes to at least {zones} (it is the pool's total), or make the cluster zonal with zone",
+        )
+
+
 def _gpu_pool(read: ConfigReader, set_keys: set[str]) -> GpuPoolSettings | None:
     count = read.number("gpu_count", 0)
     minimum, maximum = _pool_bounds(read, "gpu", 0)
     accelerator = read.text("gpu_accelerator", names.resource_name_problem)
     machine_type = read.text("gpu_machine_type", names.resource_name_problem)
     driver = read.choice("gpu_driver_version", GPU_DRIVER_VERSIONS)
+    user_managed = read.flag(DRIVER_USER_MANAGED_KEY)
     zones = _gpu_zones(read)
     if count == 0:
         return None
     if not any(read.has_problem(key) for key in _GPU_KEYS.values()):
         _check_gpu_pairing(read, accelerator, machine_type, count, set_keys)
-    return GpuPoolSettings(accelerator, count, machine_type, minimum, maximum, read.flag("gpu_spot"), driver, zones)
+        _check_gpu_architecture(read, machine_type)
+    _check_driver_installer(read, driver, user_managed)
+    spot = read.flag("gpu_spot")
+    return GpuPoolSettings(accelerator, count, machine_type, minimum, maximum, spot, driver, zones, user_managed)
+
+
+def _check_gpu_architecture(read: ConfigReader, machine_type: str) -> None:
+    """GKE taints Arm nodes kubernetes.io/arch=arm64:NoSchedule and runs only arm64 images there
+    (https://cloud.google.com/kubernetes-engine/docs/how-to/prepare-arm-workloads-for-deployment). The rendered
+    GPU pod template neither selects kubernetes.io/arch nor tolerates that taint, and the task images are x86:
+    refused rather than a pool whose tasks never schedule."""
+    family = machines.family_of(machine_type)
+    if family is not None and family.architecture is machines.Architecture.ARM64:
+        read.fail(
+            "gpu_machine_type",
+            f"{machine_type} has Arm64 CPUs (NVIDIA Grace); this stack renders x86 GPU tasks only, which GKE would "
+            "never schedule on its Arm nodes (tainted kubernetes.io/arch=arm64:NoSchedule)",
+            "use an x86 GPU machine type (a4-highgpu-8g carries B200 GPUs, a3-ultragpu-8g H200)",
+        )
+
+
+def _check_driver_installer(read: ConfigReader, driver: str, user_managed: bool) -> None:
+    """INSTALLATION_DISABLED: GKE installs no driver, so nodes advertise no nvidia.com/gpu and GPU pods stay Pending
+    unless something else installs it (GKE "Run GPUs in Standard node pools", manual driver installation)."""
+    if read.has_problem("gpu_driver_version"):
+        return
+    if driver == NO_DRIVER and not user_managed:
+        read.fail(
+            "gpu_driver_version",
+            f"is {NO_DRIVER}, but nothing would install the NVIDIA driver: GPU nodes would advertise no GPUs and "
+            "GPU tasks would stay Pending",
+            f"use DEFAULT or LATEST (GKE installs it), or install it yourself ({GPU_DRIVER_DOCS}) and set "
+            f"{DRIVER_USER_MANAGED_KEY}: true",
+        )
+    elif user_managed and driver != NO_DRIVER:
+        read.fail(
+            DRIVER_USER_MANAGED_KEY,
+            f"is true but gpu_driver_version {driver} makes GKE install the driver too",
+            f"set gpu_driver_version to {NO_DRIVER} to install it yourself, or {DRIVER_USER_MANAGED_KEY} to false",
+        )
 
 
 _GPU_KEYS = {"accelerator": "gpu_accelerator", "machine_type": "gpu_machine_type", "count": "gpu_count"}

@@ -9,12 +9,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
+from gke_kpo.cloud import gpu_quota
+from gke_kpo.cloud.replacement import NODE_POOL
 from gke_kpo.config.stack_file import shown
 from gke_kpo.gate import GateResult
 from gke_kpo.gate.verdicts import MANDATORY, Verdict
 from gke_kpo.plan.condition_drift import condition_drift
 from gke_kpo.plan.diff import InputChange, Op, ResourceChange
-from gke_kpo.plan.summary import key_inputs, short_type
+from gke_kpo.plan.summary import key_inputs, pool_size, short_type, size_change
 from gke_kpo.preview.capture import Plan, PlannedResource
 from gke_kpo.preview.mock_cloud import MOCK_ENDPOINT
 
@@ -50,6 +52,7 @@ class Report:
             *self._tree(),
             self._diff_summary(),
             *condition_drift(self.golden_entries, self.planned, shown(self.golden)),
+            *self._gpu_quota(),
             *self._policies(verdicts, build),
             *_pointers(build, airflow_files),
         ]
@@ -97,14 +100,38 @@ class Report:
             details.append(f"{indent}... {len(change.changes) - DETAILS_PER_RESOURCE} more changed inputs")
         if change.cause:
             details.append(f"{indent}replaced because {change.cause}")
+        resized = size_change(self._inputs_in(self.golden_entries or [], change), self._inputs_of(change))
+        if change.type == NODE_POOL and change.op is Op.UPDATE and resized:
+            details.append(_clip(f"{indent}{resized}"))
         return [line, *details]
 
     def _inputs_of(self, change: ResourceChange) -> dict[str, Any]:
-        for entry in [*self.planned, *(self.golden_entries or [])]:
+        return self._inputs_in([*self.planned, *(self.golden_entries or [])], change)
+
+    @staticmethod
+    def _inputs_in(entries: list[dict[str, Any]], change: ResourceChange) -> dict[str, Any]:
+        for entry in entries:
             if (entry["type"], entry["name"]) == (change.type, change.name):
                 inputs: dict[str, Any] = entry.get("inputs", {})
                 return inputs
         return {}
+
+    def _gpu_quota(self) -> list[str]:
+        """A new project often has 0 GPU quota: the plan says which quota the GPU pool needs at its ceiling."""
+        lines = []
+        command = f"python -m gke_kpo.deployer --gpu-quota-for {self.plan.stack}"
+        for entry in self.planned:
+            inputs = entry.get("inputs", {})
+            size = pool_size(inputs) if entry["type"] == NODE_POOL else None
+            if size is None:
+                continue
+            node = inputs.get("nodeConfig", {})
+            for gpu in node.get("guestAccelerators", []):
+                metric = gpu_quota.regional_metric(str(gpu.get("type")), bool(node.get("spot")))
+                region = gpu_quota.region_of(str(inputs.get("location", "")))
+                gpus = int(gpu.get("count") or 0) * size.most
+                lines.append(_clip(f"GPU quota needed: {metric} >= {gpus} in {region}; check: {command}"))
+        return lines
 
     def _diff_summary(self) -> str:
         count = sum(1 for r in self.plan.resources if r.custom)

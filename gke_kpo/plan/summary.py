@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
+
+from gke_kpo.cloud.gke import pool_zone_count
 
 Inputs = dict[str, Any]
 
@@ -17,13 +20,55 @@ def _cluster(inputs: Inputs) -> str:
     return f"{inputs.get('location')}, {channel}, {endpoint}, {len(networks)} authorized CIDR(s)"
 
 
+@dataclass(frozen=True)
+class PoolSize:
+    """A node pool's autoscaling bounds as totals over its zones, however they were declared."""
+
+    least: int
+    most: int
+    per_zone: tuple[int, int, int] | None = None
+    """(min, max, zones) when the pool was declared per zone (min/max_node_count), which GKE multiplies by zones."""
+
+    def __str__(self) -> str:
+        if self.per_zone is None:
+            return f"{self.least}..{self.most} nodes total"
+        low, high, zones = self.per_zone
+        return f"{low}..{high} per zone x {zones} zone{'s' * (zones != 1)} = {self.least}..{self.most} nodes"
+
+
+def pool_size(inputs: Inputs) -> PoolSize | None:
+    scaling = inputs.get("autoscaling") or {}
+    if "totalMaxNodeCount" in scaling:
+        return PoolSize(int(scaling.get("totalMinNodeCount") or 0), int(scaling["totalMaxNodeCount"]))
+    if "maxNodeCount" not in scaling:
+        return None
+    zones = pool_zone_count(str(inputs.get("location", "")), len(inputs.get("nodeLocations") or []))
+    low, high = int(scaling.get("minNodeCount") or 0), int(scaling["maxNodeCount"])
+    return PoolSize(low * zones, high * zones, (low, high, zones))
+
+
 def _node_pool(inputs: Inputs) -> str:
-    node, scaling = inputs.get("nodeConfig", {}), inputs.get("autoscaling", {})
-    parts = [str(node.get("machineType")), f"{scaling.get('minNodeCount')}..{scaling.get('maxNodeCount')} nodes"]
-    parts += [f"{gpu.get('count')}x {gpu.get('type')}" for gpu in node.get("guestAccelerators", [])]
+    """The ceiling first, in nodes and GPUs (what it can cost), then what each node is."""
+    node, size = inputs.get("nodeConfig", {}), pool_size(inputs)
+    gpus = [(int(gpu.get("count") or 0), str(gpu.get("type"))) for gpu in node.get("guestAccelerators", [])]
+    parts = [str(size) if size else "no autoscaling"]
+    if size:
+        parts += [f"at most {count * size.most} x {kind}" for count, kind in gpus]
+    parts.append(str(node.get("machineType")))
     if node.get("spot"):
         parts.append("spot")
     return ", ".join(parts)
+
+
+def size_change(old: Inputs, new: Inputs) -> str:
+    """What a change of a pool's bounds means in nodes when the way they are counted changes (per zone -> totals)
+    and so does the pool's size: the changed inputs alone would read 3 -> (none)."""
+    before, after = pool_size(old), pool_size(new)
+    if before is None or after is None or (before.per_zone is None) == (after.per_zone is None):
+        return ""
+    if (before.least, before.most) == (after.least, after.most):
+        return ""  # one zone: the same nodes either way
+    return f"pool size: {before} -> {after}"
 
 
 def _subnetwork(inputs: Inputs) -> str:

@@ -6,6 +6,7 @@ from typing import Any, Final
 
 from pulumi_policy import EnforcementLevel, ResourceValidationPolicy, Severity
 
+from gke_kpo.cloud.gke import pool_zone_count
 from gke_kpo.contract.outputs import GPU_TAINT, GPU_TAINT_GKE_EFFECT
 
 from . import resource_types as types
@@ -19,20 +20,26 @@ POLICY_NAME: Final = "gpu-cost-guard"
 _TAINT: Final = f"{GPU_TAINT['key']}={GPU_TAINT['value']}:{GPU_TAINT['effect']}"
 
 
-def _first_number(props: Any, *keys: str) -> float | None:
-    for key in keys:
-        value = number(lookup(props, "autoscaling", key))
-        if value is not None:
-            return value
-    return None
+def _zones(props: Any) -> int:
+    return pool_zone_count(str(lookup(props, "location") or ""), len(items(lookup(props, "nodeLocations"))))
+
+
+def _pool_total(props: Any, per_zone: str, total: str) -> float | None:
+    """A bound as the pool's total: total* as declared, a per-zone one times the pool's zones (GKE applies
+    min/max_node_count in every zone: a regional 0..4 holds up to 12 nodes)."""
+    declared = number(lookup(props, "autoscaling", total))
+    if declared is not None:
+        return declared
+    each = number(lookup(props, "autoscaling", per_zone))
+    return None if each is None else each * _zones(props)
 
 
 def _min_nodes(props: Any) -> float | None:
-    return _first_number(props, "minNodeCount", "totalMinNodeCount")
+    return _pool_total(props, "minNodeCount", "totalMinNodeCount")
 
 
 def _max_nodes(props: Any) -> float | None:
-    return _first_number(props, "maxNodeCount", "totalMaxNodeCount")
+    return _pool_total(props, "maxNodeCount", "totalMaxNodeCount")
 
 
 def _shown(count: float | None) -> int | str:
@@ -55,7 +62,7 @@ REQUIREMENTS: Final = [
     Requirement(
         _gpu(lambda p, _: lookup(p, "autoscaling") is None or _min_nodes(p) != 0),
         "the GPU pool does not autoscale from 0, so idle GPUs are billed.",
-        lambda _p, _c: f"{set_key('gpu_min_nodes', '0')} (the pool's autoscaling.minNodeCount).",
+        lambda _p, _c: f"{set_key('gpu_min_nodes', '0')} (the pool's autoscaling.totalMinNodeCount).",
     ),
     Requirement(
         _gpu(
@@ -68,10 +75,11 @@ REQUIREMENTS: Final = [
         _gpu(lambda p, config: (_max_nodes(p) or float("inf")) > max_gpu_nodes(config)),
         lambda p, config: (
             "the GPU pool's autoscaling maximum is missing or above this stack's maxGpuNodes "
-            f"(maximum {_shown(_max_nodes(p))}; limit {limit(POLICY_NAME, MAX_GPU_NODES, max_gpu_nodes(config))})."
+            f"(maximum {_shown(_max_nodes(p))} nodes in total over its zones; "
+            f"limit {limit(POLICY_NAME, MAX_GPU_NODES, max_gpu_nodes(config))})."
         ),
         lambda p, config: (
-            f"{set_key('gpu_max_nodes', f'at most {max_gpu_nodes(config)}')} (the pool's autoscaling.maxNodeCount)"
+            f"{set_key('gpu_max_nodes', f'at most {max_gpu_nodes(config)}')} (the pool's autoscaling.totalMaxNodeCount)"
             + (
                 f"; or raise the limit with {relax(POLICY_NAME, MAX_GPU_NODES, _shown(_max_nodes(p)))}."
                 if _max_nodes(p)

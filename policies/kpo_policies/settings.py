@@ -33,7 +33,9 @@ GPU_SCHEMA: Final = PolicyConfigSchema(
             "type": "integer",
             "minimum": 1,
             "default": MAX_GPU_NODES_DEFAULT,
-            "description": "Upper bound for a GPU pool's maxNodeCount / totalMaxNodeCount.",
+            "description": (
+                "Most nodes of a GPU pool in total over its zones (totalMaxNodeCount or maxNodeCount x zones)."
+            ),
         }
     }
 )

@@ -54,8 +54,9 @@ def _node_pool(name: str, gpu: bool) -> Resource:
         name,
         {
             "cluster": "kpo",
+            "location": "us-central1",
             "initialNodeCount": 0 if gpu else 1,
-            "autoscaling": {"minNodeCount": 0 if gpu else 1, "maxNodeCount": 2},
+            "autoscaling": {"totalMinNodeCount": 0 if gpu else 3, "totalMaxNodeCount": 3 if gpu else 4},
             "management": {"autoRepair": True, "autoUpgrade": True},
             "nodeConfig": _node_config(gpu),
         },

@@ -432,7 +432,7 @@ CASES = [
     Case(
         "gpu-min",
         gpu_cost_guard.POLICY,
-        _m(t.NODE_POOL, "gpu", "autoscaling.minNodeCount", 1),
+        _m(t.NODE_POOL, "gpu", "autoscaling.totalMinNodeCount", 1),
         "does not autoscale from 0",
         "'gpu'",
     ),
@@ -453,14 +453,22 @@ CASES = [
     Case(
         "gpu-max",
         gpu_cost_guard.POLICY,
-        _m(t.NODE_POOL, "gpu", "autoscaling.maxNodeCount", 50),
+        _m(t.NODE_POOL, "gpu", "autoscaling.totalMaxNodeCount", 50),
         "above this stack's maxGpuNodes",
+        "'gpu'",
+    ),
+    Case(
+        "gpu-max-per-zone",
+        gpu_cost_guard.POLICY,
+        # 2 per zone in a regional pool's 3 zones is 6 nodes, above the default 4: judged as the total.
+        _m(t.NODE_POOL, "gpu", "autoscaling", {"minNodeCount": 0, "maxNodeCount": 2}),
+        "(maximum 6 nodes in total over its zones;",
         "'gpu'",
     ),
     Case(
         "gpu-unbounded",
         gpu_cost_guard.POLICY,
-        _m(t.NODE_POOL, "gpu", "autoscaling.maxNodeCount", DELETE),
+        _m(t.NODE_POOL, "gpu", "autoscaling.totalMaxNodeCount", DELETE),
         "maximum is missing",
         "'gpu'",
     ),
@@ -708,9 +716,18 @@ def test_deletion_protection_follows_stack_config() -> None:
 
 
 def test_gpu_bound_follows_stack_config() -> None:
-    stack = mutated(good_stack(), t.NODE_POOL, "gpu", "autoscaling.maxNodeCount", 6)
+    stack = mutated(good_stack(), t.NODE_POOL, "gpu", "autoscaling.totalMaxNodeCount", 6)
     assert run_policy(gpu_cost_guard.POLICY, stack, {"maxGpuNodes": 8}).messages == []
     assert run_policy(gpu_cost_guard.POLICY, stack, {"maxGpuNodes": 4}).messages
+
+
+def test_per_zone_gpu_bounds_are_judged_as_their_total_over_the_zones() -> None:
+    per_zone = mutated(good_stack(), t.NODE_POOL, "gpu", "autoscaling", {"minNodeCount": 0, "maxNodeCount": 2})
+    assert run_policy(gpu_cost_guard.POLICY, per_zone).messages, "regional: 2 per zone is 6 nodes, above 4"
+    zonal = mutated(per_zone, t.NODE_POOL, "gpu", "location", "us-central1-a")
+    assert run_policy(gpu_cost_guard.POLICY, zonal).messages == [], "one zone: 2 nodes"
+    two_zones = mutated(per_zone, t.NODE_POOL, "gpu", "nodeLocations", ["us-central1-a", "us-central1-b"])
+    assert run_policy(gpu_cost_guard.POLICY, two_zones).messages == [], "two zones: 4 nodes"
 
 
 def test_exec_allowed_with_xcom() -> None:

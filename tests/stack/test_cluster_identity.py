@@ -30,7 +30,8 @@ def test_every_key_that_can_replace_the_cluster_is_read() -> None:
     "override",
     [
         {"zone": "us-central1-b"},
-        {"zone": ""},
+        # Regional: its system pool starts with a node in each of 3 zones, so it needs room for 3.
+        {"zone": "", "system_max_nodes": 3},
         {"cluster_name": "kpo-dev2"},
         {"master_cidr": "172.16.0.32/28"},
         {"pods_range_name": "pods-2"},

@@ -89,7 +89,10 @@ def test_every_node_is_shielded_on_gke_metadata_with_the_dedicated_account(plan:
 def test_node_pools_autoscale_and_self_heal(plan: Plan) -> None:
     for pool in plan.of_type(NODE_POOL):
         assert pool.inputs["management"] == {"autoRepair": True, "autoUpgrade": True}
-        assert pool.inputs["autoscaling"]["maxNodeCount"] >= pool.inputs["autoscaling"]["minNodeCount"]
+        scaling = pool.inputs["autoscaling"]
+        # Totals over the pool's zones, never the per-zone bounds a regional pool would multiply by three.
+        assert scaling["totalMaxNodeCount"] >= scaling["totalMinNodeCount"]
+        assert "maxNodeCount" not in scaling and "minNodeCount" not in scaling
 
 
 def tenants(plan: Plan) -> dict[str, dict[str, Any]]:
@@ -121,7 +124,9 @@ def test_gpu_pool_scales_from_zero_behind_the_taint(plan: Plan) -> None:
         return
     (pool,) = pools
     config = pool.inputs["nodeConfig"]
-    assert pool.inputs["autoscaling"]["minNodeCount"] == 0
+    assert pool.inputs["autoscaling"]["totalMinNodeCount"] == 0
+    # GPUs are scarce: scale up in whichever zone has them (gke_kpo/cloud/gke.py).
+    assert pool.inputs["autoscaling"]["locationPolicy"] == "ANY"
     assert config["taints"] == [{"key": "nvidia.com/gpu", "value": "present", "effect": "NO_SCHEDULE"}]
     assert config["guestAccelerators"][0]["type"] == gpu["accelerator"]
     assert config["guestAccelerators"][0]["count"] == gpu["count"]

@@ -18,7 +18,8 @@ from gke_kpo.preview.capture import ProgramError, run_program
 from gke_kpo.repo import REPO_ROOT, known_stacks
 from tests.stack.plan_run import operations, plan_edited, run_plan
 
-MAX_LINES = 60
+MAX_LINES = 61
+"""A screen; 61 since the GPU quota line (regional GPU quota is often 0 in a new project)."""
 
 
 @pytest.mark.parametrize("stack", known_stacks())
@@ -64,6 +65,10 @@ def test_make_plan_dev_fits_a_screen_and_lists_every_resource() -> None:
     planned = {(entry["type"], entry["name"]) for entry in _golden_entries("dev")}
     shown = operations(result.stdout)
     assert len(shown) == len(planned), "one row per resource of the inventory"
+    assert (
+        "GPU quota needed: PREEMPTIBLE_NVIDIA_T4_GPUS >= 1 in us-central1; check: python -m gke_kpo.deployer"
+        in result.stdout
+    )
     assert ("gcp:Cluster", _cluster_name("dev")) in shown
 
 

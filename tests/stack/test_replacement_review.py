@@ -139,6 +139,8 @@ def test_replace_forcing_inputs(resource_type: str, path: str) -> None:
         (review.NODE_POOL, "nodeConfig.machineType"),
         (review.NODE_POOL, "nodeConfig.labels.gke-kpo/pool"),
         (review.NODE_POOL, "autoscaling.minNodeCount"),
+        (review.NODE_POOL, "autoscaling.totalMaxNodeCount"),
+        (review.NODE_POOL, "autoscaling.locationPolicy"),
         (review.CLUSTER, "privateClusterConfig.enablePrivateEndpoint"),
         (review.CLUSTER, "masterAuthorizedNetworksConfig.cidrBlocks[0].cidrBlock"),
         (review.CLUSTER, "releaseChannel.channel"),
@@ -160,4 +162,19 @@ def test_no_config_key_reaches_the_initial_node_count() -> None:
     for resource_type in (review.CLUSTER, review.NODE_POOL):
         row = review.governing_row(resource_type, "initialNodeCount")
         assert row is not None and row.config_keys == ()
-    assert "system_min_nodes" in review.governing_row(review.NODE_POOL, "autoscaling.minNodeCount").config_keys  # type: ignore[union-attr]
+    assert "system_min_nodes" in review.governing_row(review.NODE_POOL, "autoscaling.totalMinNodeCount").config_keys  # type: ignore[union-attr]
+
+
+def test_switching_a_pool_from_per_zone_to_total_bounds_updates_it_in_place() -> None:
+    """A deployed stack's pools were declared per zone: the switch must not replace them (protected in prod)."""
+    from gke_kpo.plan.diff import diff_inventories
+
+    def pool(autoscaling: dict[str, Any]) -> list[dict[str, Any]]:
+        inputs = {"name": "gpu", "location": "europe-west4", "initialNodeCount": 0, "autoscaling": autoscaling}
+        return [{"type": review.NODE_POOL, "name": "kpo-gpu", "inputs": inputs}]
+
+    before = pool({"minNodeCount": 0, "maxNodeCount": 2})
+    after = pool({"totalMinNodeCount": 0, "totalMaxNodeCount": 2, "locationPolicy": "ANY"})
+    (change,) = diff_inventories(before, after)
+    assert change.op.verb == "update"
+    assert {item.note for item in change.changes} == {review.AUTOSCALING_NOTE}

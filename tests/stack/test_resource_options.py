@@ -104,7 +104,11 @@ def test_raising_the_minimum_updates_the_autoscaler_not_the_initial_size(plan_fo
     pools = [r.inputs for r in plan_for("dev", system_min_nodes=2, system_max_nodes=3).of_type(review.NODE_POOL)]
     before = [r.inputs for r in plan_for("dev").of_type(review.NODE_POOL)]
     assert system_pool(pools)["initialNodeCount"] == system_pool(before)["initialNodeCount"] == 1
-    assert system_pool(pools)["autoscaling"] == {"minNodeCount": 2, "maxNodeCount": 3}
+    assert system_pool(pools)["autoscaling"] == {
+        "totalMinNodeCount": 2,
+        "totalMaxNodeCount": 3,
+        "locationPolicy": "BALANCED",
+    }
     gpu = next(inputs for inputs in pools if inputs["name"] == "gpu")
     assert gpu["initialNodeCount"] == 0
 

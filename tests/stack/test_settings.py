@@ -101,6 +101,13 @@ BAD_VALUES = [
     ("gpu_count", {"gpu_count": "2", "gpu_accelerator": "nvidia-l4", "gpu_machine_type": "g2-standard-8"}),
     ("gpu_count", {"gpu_count": "3", "gpu_accelerator": "nvidia-tesla-t4", "gpu_machine_type": "n1-standard-4"}),
     ("gpu_count", {"gpu_count": "1", "gpu_accelerator": "nvidia-tesla-a100", "gpu_machine_type": "a2-highgpu-8g"}),
+    # A regional system pool starts with a node in each of its 3 zones: a total of 2 cannot hold them.
+    ("system_max_nodes", {"system_max_nodes": "2"}),
+    # Arm64 (NVIDIA Grace): the rendered x86 GPU tasks would never schedule there.
+    ("gpu_machine_type", {"gpu_count": "4", "gpu_accelerator": "nvidia-gb200", "gpu_machine_type": "a4x-highgpu-4g"}),
+    # No driver and nobody said who installs it; a user-managed driver while GKE installs one too.
+    ("gpu_driver_version", {"gpu_count": "1", "gpu_driver_version": "INSTALLATION_DISABLED"}),
+    ("gpu_driver_user_managed", {"gpu_count": "1", "gpu_driver_user_managed": "true"}),
 ]
 
 

@@ -103,12 +103,14 @@ def test_a_wrong_yaml_type_is_reported_with_every_other_problem(tmp_path: Path) 
         .replace("gke-kpo:zone:", "gke_kpo:zone:")
     )
     printed = _refused(_plan_file(tmp_path, text))
-    assert "(4 problem(s))" in printed
+    assert "(5 problem(s))" in printed
     for key in (
         "gke-kpo:quota_pods: '10' is not a YAML integer",
         "gke-kpo:tenants.etl-dev.namespace:",
         "gke-kpo:gpu_spot?",
         "gke_kpo:zone",
+        # Without its zone the cluster is regional, and 2 system nodes cannot hold its first node in each of 3 zones.
+        "gke-kpo:system_max_nodes: 2 is below the 3 nodes",
     ):
         assert key in printed
 
