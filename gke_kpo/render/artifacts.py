@@ -19,9 +19,9 @@ SEED_IMAGE = "ubuntu:latest"
 
 
 def _kubeconfig_args(stack: TenantOutputs) -> tuple[str, str, str, str, str | None]:
-    access, ca = stack.control_plane_access, stack.cluster_ca_certificate
-    server, ca = api_server(access, stack.endpoint, stack.dns_endpoint, ca)
-    return stack.project, stack.location, stack.cluster_name, server, ca
+    access, cluster_ca = stack.control_plane_access, stack.cluster_ca_certificate
+    server, pinned_ca = api_server(access, stack.endpoint, stack.dns_endpoint, cluster_ca)
+    return stack.project, stack.location, stack.cluster_name, server, pinned_ca
 
 
 def kubeconfig_file(stack: TenantOutputs, credentials_path: str | None = None) -> str:

@@ -156,6 +156,11 @@ def test_a_binding_to_another_tenants_identity_fails_dev(analyzer: AnalyzerSessi
 
 def test_private_endpoint_without_authorized_cidrs_passes_prod(analyzer: AnalyzerSession) -> None:
     """The stack config allows this combination; the pack must not call it an open control plane."""
-    overrides = {"gke-kpo:private_endpoint": True, "gke-kpo:master_authorized_networks": []}
+    # dns+ip: Airflow outside the VPC reaches the DNS endpoint (with only ip, make plan refuses the combination).
+    overrides = {
+        "gke-kpo:control_plane_access": "dns+ip",
+        "gke-kpo:private_endpoint": True,
+        "gke-kpo:master_authorized_networks": [],
+    }
     result = run_gate(run_program("prod", overrides), "prod", analyzer)
     assert result.passed and not result.verdicts, result.format()

@@ -161,3 +161,24 @@ def test_no_config_key_reaches_the_initial_node_count() -> None:
         row = review.governing_row(resource_type, "initialNodeCount")
         assert row is not None and row.config_keys == ()
     assert "system_min_nodes" in review.governing_row(review.NODE_POOL, "autoscaling.minNodeCount").config_keys  # type: ignore[union-attr]
+
+
+def test_dropping_the_legacy_control_plane_range_keeps_the_cluster() -> None:
+    """master_ipv4_cidr_block is Optional+Computed+ForceNew: a new range replaces the cluster, no range (new stacks,
+    and old ones once master_cidr is gone) keeps the one the cluster has."""
+    path = "privateClusterConfig.masterIpv4CidrBlock"
+    assert not review.change_replaces(review.CLUSTER, path, "172.16.0.16/28", None)
+    assert review.change_replaces(review.CLUSTER, path, "172.16.0.16/28", "172.16.0.32/28")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "controlPlaneEndpointsConfig.dnsEndpointConfig.allowExternalTraffic",
+        "privateClusterConfig.enablePrivateEndpoint",
+        "masterAuthorizedNetworksConfig.cidrBlocks",
+    ],
+)
+def test_switching_the_control_plane_access_updates_in_place(path: str) -> None:
+    row = review.governing_row(review.CLUSTER, path)
+    assert row is not None and not row.replaces and "control_plane_access" in row.config_keys
