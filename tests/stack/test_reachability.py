@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+import yaml
 
 from gke_kpo.cloud.control_plane import ControlPlaneAccess, Endpoints, Network, Reach, reach
 from gke_kpo.cloud.control_plane import Path as ApiPath
@@ -14,6 +15,7 @@ from gke_kpo.config.parse import parse_settings
 from gke_kpo.config.problems import ConfigError
 from gke_kpo.config.reachability import consumers
 from gke_kpo.preview.mock_cloud import mock_ca_certificate
+from gke_kpo.render.artifacts import connection_extra, kubeconfig_file
 from gke_kpo.render.validate import OutputsError, parse_outputs
 from gke_kpo.spec.kubeconfig import api_server
 from tests.stack.plan_run import plan_edited
@@ -150,3 +152,28 @@ def test_the_renderer_refuses_a_dns_endpoint_outside_gke_goog() -> None:
                 "tenants": {"t": {"namespace": "t", "xcom_push": False}},
             }
         )
+
+
+@pytest.mark.parametrize("access", ["dns", "dns+ip", "ip"])
+def test_the_rendered_kubeconfig_and_connection_take_the_stacks_path(access: str) -> None:
+    dns = "gke-0123.us-central1.gke.goog"
+    raw = {
+        "project": "p",
+        "location": "us-central1",
+        "cluster_name": "c",
+        "endpoint": "203.0.113.10",
+        "cluster_ca_certificate": mock_ca_certificate(),
+        "control_plane_access": access,
+        "dns_endpoint": dns,
+        "tenants": {"t": {"namespace": "t", "xcom_push": False}},
+    }
+    tenant = parse_outputs(raw)["t"]
+    for config in (yaml.safe_load(kubeconfig_file(tenant)), connection_extra(tenant)["kube_config"]):
+        (cluster,) = config["clusters"]
+        if access == "ip":
+            assert cluster["cluster"] == {
+                "server": "https://203.0.113.10",
+                "certificate-authority-data": raw["cluster_ca_certificate"],
+            }
+        else:
+            assert cluster["cluster"] == {"server": f"https://{dns}"}, "no pinned CA, no IP on the DNS path"
