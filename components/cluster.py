@@ -13,6 +13,7 @@ from gke_kpo.cloud import deployer_roles as deployer
 from gke_kpo.cloud.gke import NODE_SERVICE_ACCOUNT_ROLE, SYSTEM_POOL_LOCATION_POLICY
 from gke_kpo.cloud.names import node_account_id
 from gke_kpo.config.settings import Settings
+from gke_kpo.spec.control_plane import control_plane_inputs
 from gke_kpo.spec.lifecycle import fixed_name
 from gke_kpo.spec.nodes import (
     NODE_POOL_IGNORED_CHANGES,
@@ -42,6 +43,7 @@ class Cluster(pulumi.ComponentResource):
     name: pulumi.Output[str]
     endpoint: pulumi.Output[str]
     ca_certificate: pulumi.Output[str]
+    dns_endpoint: pulumi.Output[str]
     node_service_account: str
     protected: bool
 
@@ -75,7 +77,16 @@ class Cluster(pulumi.ComponentResource):
         self.name = cluster.name
         self.endpoint = cluster.endpoint
         self.ca_certificate = cluster.master_auth.cluster_ca_certificate.apply(lambda ca: ca or "")
-        self.register_outputs({"name": self.name, "endpoint": self.endpoint, "ca_certificate": self.ca_certificate})
+        # GKE reports it on every cluster, whatever allowExternalTraffic says (ControlPlaneEndpointsConfig).
+        self.dns_endpoint = cluster.control_plane_endpoints_config.apply(_dns_endpoint)
+        self.register_outputs(
+            {
+                "name": self.name,
+                "endpoint": self.endpoint,
+                "ca_certificate": self.ca_certificate,
+                "dns_endpoint": self.dns_endpoint,
+            }
+        )
 
     def _node_identity(self, name: str, settings: Settings) -> list[pulumi.Resource]:
         account = gcp.serviceaccount.Account(
@@ -149,20 +160,7 @@ class Cluster(pulumi.ComponentResource):
             node_config=hardened_node_config(self.node_service_account, "e2-small", {}),
             workload_identity_config={"workload_pool": names.workload_identity_pool(settings.project)},
             release_channel={"channel": cluster.release_channel},
-            private_cluster_config={
-                "enable_private_nodes": True,
-                "enable_private_endpoint": cluster.private_endpoint,
-                "master_ipv4_cidr_block": cluster.master_cidr,
-                "master_global_access_config": {"enabled": True},
-            },
-            # Google Cloud's public ranges would admit any project's VMs: only the listed CIDRs.
-            master_authorized_networks_config={
-                "gcp_public_cidrs_access_enabled": False,
-                "cidr_blocks": [
-                    {"cidr_block": cidr, "display_name": f"authorized-{index}"}
-                    for index, cidr in enumerate(cluster.master_authorized_networks)
-                ],
-            },
+            **control_plane_inputs(cluster),
             enable_legacy_abac=False,
             master_auth={"client_certificate_config": {"issue_client_certificate": False}},
             enable_shielded_nodes=True,
@@ -196,3 +194,8 @@ class Cluster(pulumi.ComponentResource):
             # Fixed name "system": delete before replace; GKE writes resizes into initialNodeCount (node_config.py).
             opts=fixed_name(self, protect=self.protected, depends_on=act_as, ignore_changes=NODE_POOL_IGNORED_CHANGES),
         )
+
+
+def _dns_endpoint(config: gcp.container.outputs.ClusterControlPlaneEndpointsConfig | None) -> str:
+    dns = config.dns_endpoint_config if config else None
+    return (dns.endpoint if dns else None) or ""

@@ -18,6 +18,8 @@ class IamAccessArgs:
     access_model: AccessModel
     xcom_push: bool
     """Only matters with access_model project, which allows one tenant: that tenant's xcom_push."""
+    dns_endpoint: bool = False
+    """Airflow reaches the API through the DNS-based endpoint: the role needs container.clusters.connect."""
 
 
 class IamAccess(pulumi.ComponentResource):
@@ -28,7 +30,7 @@ class IamAccess(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: IamAccessArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("gke-kpo:index:IamAccess", name, None, opts)
-        self.permissions = custom_role_permissions(args.access_model, args.xcom_push)
+        self.permissions = custom_role_permissions(args.access_model, args.xcom_push, args.dns_endpoint)
         self.role_name = f"projects/{args.project}/roles/{args.role_id}"
         self.role = gcp.projects.IAMCustomRole(
             f"{name}-role",

@@ -17,7 +17,7 @@ from gke_kpo.config.settings import Settings, TenantSettings
 from gke_kpo.contract import outputs
 from gke_kpo.spec.cluster_identity import cluster_identifier
 from gke_kpo.spec.federation import credential_config
-from gke_kpo.spec.kubeconfig import kubeconfig_yaml
+from gke_kpo.spec.kubeconfig import api_server, kubeconfig_yaml
 from gke_kpo.spec.nodes import gpu_summary
 from gke_kpo.spec.pre_tenant import provider_aliases
 
@@ -44,11 +44,14 @@ def deploy(settings: Settings) -> dict[str, Any]:
             settings.access_model,
             # access_model project admits one tenant only, so this is that tenant's choice.
             any(tenant.xcom_push for tenant in settings.tenants),
+            dns_endpoint=settings.cluster.control_plane_access.dns,
         ),
     )
-    kubeconfig = pulumi.Output.all(cluster.endpoint, cluster.ca_certificate).apply(
-        lambda endpoint_and_ca: kubeconfig_yaml(
-            settings.project, settings.location, settings.cluster.name, endpoint_and_ca[0], endpoint_and_ca[1]
+    access = settings.cluster.control_plane_access
+    # The provider takes the same path as every other consumer (gke_kpo/config/reachability.py).
+    kubeconfig = pulumi.Output.all(cluster.endpoint, cluster.dns_endpoint, cluster.ca_certificate).apply(
+        lambda endpoints_and_ca: kubeconfig_yaml(
+            settings.project, settings.location, settings.cluster.name, *api_server(access, *endpoints_and_ca)
         )
     )
     # A one-tenant stack may predate tenants: its objects keep their state (gke_kpo/spec/pre_tenant.py).
@@ -87,6 +90,8 @@ def deploy(settings: Settings) -> dict[str, Any]:
         outputs.CLUSTER_NAME: cluster.name,
         outputs.ENDPOINT: cluster.endpoint,
         outputs.CLUSTER_CA_CERTIFICATE: cluster.ca_certificate,
+        outputs.DNS_ENDPOINT: cluster.dns_endpoint,
+        outputs.CONTROL_PLANE_ACCESS: access.value,
         outputs.ACCESS_MODEL: settings.access_model.value,
         outputs.IAM_PERMISSIONS: iam.permissions,
         outputs.GPU: gpu_summary(settings.gpu),

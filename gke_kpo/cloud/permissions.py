@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from gke_kpo.cloud.control_plane import CONNECT_PERMISSION
+
 
 class AccessModel(StrEnum):
     """Where the pod permissions live.
@@ -34,6 +36,8 @@ class Permission:
     needs_xcom: bool
     rbac: RbacGrant | None
     """``None`` for permissions with no namespaced equivalent (they stay in the custom role)."""
+    needs_dns_endpoint: bool = False
+    """Only for a stack whose consumers use the DNS-based endpoint (gke_kpo.cloud.control_plane)."""
 
 
 PERMISSION_TABLE: tuple[Permission, ...] = (
@@ -47,19 +51,24 @@ PERMISSION_TABLE: tuple[Permission, ...] = (
     Permission("container.pods.delete", False, RbacGrant("", "pods", ("delete",))),
     Permission("container.pods.update", False, RbacGrant("", "pods", ("update", "patch"))),
     Permission("container.pods.exec", True, RbacGrant("", "pods/exec", ("create", "get"))),
+    # The DNS-based endpoint checks it in IAM before RBAC; an IP endpoint never asks for it.
+    Permission(CONNECT_PERMISSION, False, None, needs_dns_endpoint=True),
 )
 
-SEED_PERMISSIONS: frozenset[str] = frozenset(p.iam for p in PERMISSION_TABLE)
-"""Everything the source document lists; nothing outside this set is ever granted."""
+SEED_PERMISSIONS: frozenset[str] = frozenset(p.iam for p in PERMISSION_TABLE if not p.needs_dns_endpoint)
+"""Everything the source document lists (the IP path); only the DNS path adds to it."""
 
 
-def needed_permissions(xcom_push: bool) -> tuple[Permission, ...]:
-    return tuple(p for p in PERMISSION_TABLE if xcom_push or not p.needs_xcom)
+def needed_permissions(xcom_push: bool, dns_endpoint: bool = False) -> tuple[Permission, ...]:
+    return tuple(
+        p for p in PERMISSION_TABLE if (xcom_push or not p.needs_xcom) and (dns_endpoint or not p.needs_dns_endpoint)
+    )
 
 
-def custom_role_permissions(access_model: AccessModel, xcom_push: bool) -> list[str]:
-    """The sorted IAM permissions of the project-level custom role."""
-    needed = needed_permissions(xcom_push)
+def custom_role_permissions(access_model: AccessModel, xcom_push: bool, dns_endpoint: bool = False) -> list[str]:
+    """The sorted IAM permissions of the project-level custom role; ``dns_endpoint``: Airflow reaches the API
+    through the DNS-based endpoint (control_plane_access dns or dns+ip)."""
+    needed = needed_permissions(xcom_push, dns_endpoint)
     if access_model is AccessModel.NAMESPACED:
         needed = tuple(p for p in needed if p.rbac is None)
     return sorted(p.iam for p in needed)

@@ -48,7 +48,17 @@ def _cidr_not_widened(old: Any, new: Any) -> bool:
     return not (before.network_address in after and before.broadcast_address in after)
 
 
-REPLACE_RULES: dict[str, Callable[[Any, Any], bool]] = {"cidr_not_widened": _cidr_not_widened}
+def _set_to_another_value(_old: Any, new: Any) -> bool:
+    """An Optional+Computed ForceNew input (schema ``Optional: true, Computed: true, ForceNew: true``): a new
+    value replaces the resource, while removing it from the program keeps the value the resource has (the
+    provider plans the prior state for an unset computed attribute), so a removal is no change at all."""
+    return new is not None
+
+
+REPLACE_RULES: dict[str, Callable[[Any, Any], bool]] = {
+    "cidr_not_widened": _cidr_not_widened,
+    "set_to_another_value": _set_to_another_value,
+}
 """Named value rules a row's ``replaces_when`` refers to: (old, new) -> whether the change replaces."""
 ROLLING_NODES = "in place: rolling node re-creation"
 AUTOSCALING_NOTE = "in place; the bounds are the pool's totals over its zones"
@@ -149,11 +159,14 @@ REVIEW: tuple[InputReview, ...] = (
         # Only the removed default pool reads these two; both are in ignore_changes (components/cluster.py).
         ("initialNodeCount", True, ()),
         ("removeDefaultNodePool", False, ()),
-        ("privateClusterConfig", False, ("private_endpoint",)),
-        ("privateClusterConfig.masterIpv4CidrBlock", True, ("master_cidr",)),
+        # enable_private_endpoint, master_global_access_config and control_plane_endpoints_config are sent
+        # together as DesiredControlPlaneEndpointsConfig by resourceContainerClusterUpdate; enable_private_nodes
+        # as DesiredDefaultEnablePrivateNodes (v7.45.0 and 8.0, e03b7622a2).
+        ("privateClusterConfig", False, ("private_endpoint", "control_plane_access")),
+        ("controlPlaneEndpointsConfig", False, ("control_plane_access",)),
         ("masterAuth", False, ()),
         ("masterAuth.clientCertificateConfig", True, ()),
-        ("masterAuthorizedNetworksConfig", False, ("master_authorized_networks",)),
+        ("masterAuthorizedNetworksConfig", False, ("master_authorized_networks", "control_plane_access")),
         ("workloadIdentityConfig", False, ("project",)),
         ("releaseChannel", False, ("release_channel",)),
         ("enableLegacyAbac", False, ()),
@@ -213,6 +226,15 @@ REVIEW: tuple[InputReview, ...] = (
         ("network", True, _NAMES),
         ("privateIpGoogleAccess", False, ()),
         ("secondaryIpRanges", False, ("pods_cidr", "services_cidr", "pods_range_name", "services_range_name")),
+    ),
+    InputReview(
+        CLUSTER,
+        "privateClusterConfig.masterIpv4CidrBlock",
+        True,
+        ("master_cidr",),
+        _CLUSTER_SRC + " (v7.45.0, 8.0 e03b7622a2): master_ipv4_cidr_block Optional, Computed, ForceNew",
+        replaces_when="set_to_another_value",
+        note="removing it keeps the cluster's range (computed): no change",
     ),
     InputReview(
         SUBNETWORK,

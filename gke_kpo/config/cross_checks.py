@@ -5,6 +5,7 @@ from __future__ import annotations
 from gke_kpo.cloud.federation import project_number_fix
 from gke_kpo.cloud.permissions import AccessModel
 from gke_kpo.config.problems import Problem
+from gke_kpo.config.reachability import reachability_check
 from gke_kpo.config.settings import GpuPoolSettings, IdentityMode, Settings, TenantSettings
 from gke_kpo.config.tenants import TenantInput
 
@@ -138,7 +139,9 @@ def cross_check(
     unique_federated_subjects(settings.tenants, problems)
     access_model_fences_tenants(settings.tenants, settings.access_model, problems)
     federation_has_project_number(settings, problems)
-    return gpu_quotas(settings.tenants, settings.gpu, _quota_gpus_keys(inputs, set_keys), problems)
+    unreachable = reachability_check(settings, problems)
+    quota_keys = _quota_gpus_keys(inputs, set_keys)
+    return [*gpu_quotas(settings.tenants, settings.gpu, quota_keys, problems), *unreachable]
 
 
 def _quota_gpus_keys(inputs: list[TenantInput], set_keys: set[str]) -> dict[str, str | None]:

@@ -7,6 +7,7 @@ from enum import StrEnum
 
 from gke_kpo.cloud import names
 from gke_kpo.cloud.artifact_registry import Repository
+from gke_kpo.cloud.control_plane import ControlPlaneAccess, Endpoints, Network
 from gke_kpo.cloud.permissions import AccessModel
 
 
@@ -39,8 +40,16 @@ class ClusterSettings:
     master_authorized_networks: tuple[str, ...]
     private_endpoint: bool
     master_cidr: str
+    """Legacy: the /28 of a cluster created as a VPC-peering private cluster; "" (new clusters) declares none."""
     deployer_member: str = ""
     """IAM member running `pulumi up`; when set, the stack grants it actAs on the node service account."""
+    control_plane_access: ControlPlaneAccess = ControlPlaneAccess.IP
+    deployer_network: Network = Network.INTERNET
+    """Where `pulumi up`/`preview` runs (the CI runner or a person's machine), and so the Kubernetes provider."""
+
+    @property
+    def endpoints(self) -> Endpoints:
+        return Endpoints(self.control_plane_access, self.private_endpoint, vpc_peering=bool(self.master_cidr))
 
 
 @dataclass(frozen=True)
@@ -114,6 +123,8 @@ class TenantSettings:
     identity: IdentitySettings
     xcom_push: bool
     task_service_account: TaskServiceAccountSettings | None
+    airflow_network: Network = Network.INTERNET
+    """Where this tenant's Airflow workers run, relative to the cluster's VPC."""
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ import ipaddress
 from collections.abc import Callable
 
 from gke_kpo.cloud import accelerators, artifact_registry, deployer_roles, machines, names
+from gke_kpo.cloud.control_plane import ControlPlaneAccess, Network
 from gke_kpo.cloud.federation import pool_id, pool_id_problem, project_number_fix, project_number_problem
 from gke_kpo.cloud.gke import pool_zone_count
 from gke_kpo.cloud.permissions import AccessModel
@@ -66,9 +67,10 @@ def _network(read: ConfigReader) -> NetworkSettings:
     if subnetwork and not existing:
         read.fail("network", "is required when subnetwork is set", "name the network the subnetwork belongs to")
     cidrs = {key: _cidr(read, key, "a.b.c.d/n") for key in ("subnet_cidr", "pods_cidr", "services_cidr")}
+    master_cidr = str(read.values.get("master_cidr", ""))
     if not existing:
-        # The control plane's /28 is peered into the VPC, so it must not overlap the node network either.
-        _check_disjoint(read, {**cidrs, "master_cidr": str(read.values.get("master_cidr", ""))})
+        # A legacy VPC-peering control plane's /28 is peered into the VPC: it must not overlap the node network.
+        _check_disjoint(read, {**cidrs, **({"master_cidr": master_cidr} if master_cidr else {})})
     return NetworkSettings(
         existing_network=existing,
         existing_subnetwork=subnetwork,
@@ -104,12 +106,14 @@ def _check_disjoint(read: ConfigReader, cidrs: dict[str, str]) -> None:
 
 
 def _cluster(read: ConfigReader) -> ClusterSettings:
+    access = read.member(ACCESS_KEY, ControlPlaneAccess)
     authorized = read.strings("master_authorized_networks")
     private_endpoint = read.flag("private_endpoint")
-    _check_authorized_networks(read, authorized, private_endpoint)
-    master_cidr = _cidr(read, "master_cidr", "a.b.c.d/28")
-    if not names.cidr_problem(master_cidr) and not master_cidr.endswith("/28"):
-        read.fail("master_cidr", f"{master_cidr} is not a /28", "GKE needs exactly a /28 for the control plane")
+    if access is ControlPlaneAccess.DNS:
+        _check_no_authorized_networks(read, authorized)
+    else:
+        _check_authorized_networks(read, authorized, private_endpoint)
+    master_cidr = _legacy_master_cidr(read)
     return ClusterSettings(
         name=read.text("cluster_name", names.cluster_name_problem, "e.g. kpo-gpu"),
         release_channel=read.choice("release_channel", RELEASE_CHANNELS),
@@ -118,7 +122,36 @@ def _cluster(read: ConfigReader) -> ClusterSettings:
         private_endpoint=private_endpoint,
         master_cidr=master_cidr,
         deployer_member=_deployer_member(read),
+        control_plane_access=access,
+        deployer_network=read.member(DEPLOYER_NETWORK_KEY, Network),
     )
+
+
+ACCESS_KEY = "control_plane_access"
+DEPLOYER_NETWORK_KEY = "deployer_network"
+
+
+def _legacy_master_cidr(read: ConfigReader) -> str:
+    """Empty: nothing declared (Private Service Connect). Set: the range a VPC-peering cluster was created with."""
+    if not read.values.get("master_cidr"):
+        return ""
+    master_cidr = _cidr(read, "master_cidr", "a.b.c.d/28")
+    if not names.cidr_problem(master_cidr) and not master_cidr.endswith("/28"):
+        read.fail("master_cidr", f"{master_cidr} is not a /28", "GKE needs exactly a /28 for the control plane")
+    return master_cidr
+
+
+def _check_no_authorized_networks(read: ConfigReader, authorized: tuple[str, ...]) -> None:
+    """dns: the IP endpoint has no public address and the DNS endpoint ignores source addresses, so a listed CIDR
+    would admit nothing and keep nothing out while looking like a fence."""
+    if authorized:
+        read.fail(
+            "master_authorized_networks",
+            f"lists {', '.join(authorized)}, which would do nothing with {ACCESS_KEY} dns (the DNS-based endpoint "
+            "is authorized by IAM, container.clusters.connect, not by source address, and there is no public IP "
+            "endpoint)",
+            f"remove master_authorized_networks, or set {ACCESS_KEY} to dns+ip to keep an IP endpoint behind them",
+        )
 
 
 def _deployer_member(read: ConfigReader) -> str:

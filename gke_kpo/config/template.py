@@ -18,12 +18,8 @@ PLACEHOLDER = "replace-me"
 """Marks the values of templates/Pulumi.stack.yaml a user must replace; `make plan` names the ones left."""
 
 
-PLACEHOLDER_CIDR = "192.0.2.0/28"
-"""The template's authorized network: RFC 5737 TEST-NET-1, so it passes the CIDR checks but reaches nobody."""
-
-
 def is_placeholder(value: object) -> bool:
-    return isinstance(value, str) and (PLACEHOLDER in value or value == PLACEHOLDER_CIDR)
+    return isinstance(value, str) and PLACEHOLDER in value
 
 
 def tenant_name(stack: str) -> str:
@@ -34,11 +30,7 @@ def tenant_name(stack: str) -> str:
 def stack_files(name: str, root: Path, policy: bool) -> dict[Path, str]:
     """The files to create, with their text."""
     template = Template((TEMPLATES / "Pulumi.stack.yaml").read_text())
-    files = {
-        stack_file(name, root): template.substitute(
-            name=name, tenant=tenant_name(name), placeholder_cidr=PLACEHOLDER_CIDR
-        )
-    }
+    files = {stack_file(name, root): template.substitute(name=name, tenant=tenant_name(name))}
     if policy:
         files[root / "policies" / "config" / f"{name}.json"] = (TEMPLATES / "policy-config.json").read_text()
     return files

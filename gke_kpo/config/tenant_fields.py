@@ -44,6 +44,13 @@ TENANT_FIELDS: Final = (
     TenantField(
         "airflow_k8s_service_account", "string", "`airflow-worker`", "gke: Kubernetes SA of Airflow's workers."
     ),
+    TenantField(
+        "airflow_network",
+        "string",
+        "`internet`",
+        "Where the workers run: internet (Astro Hosted, elsewhere), vpc (the cluster's VPC or VPN/Interconnect to "
+        "it), peered (a VPC peered with it); `make plan` checks they reach the API.",
+    ),
     _stack_default("xcom_push", "Grant pod exec so the tenant's tasks may push XCom.", "boolean"),
     _stack_default("quota_pods", "Most pods the namespace may hold.", "integer"),
     _stack_default("quota_cpu", "Total CPU requests in the namespace."),

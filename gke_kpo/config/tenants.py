@@ -9,6 +9,7 @@ from itertools import pairwise
 from typing import Any, Final
 
 from gke_kpo.cloud import names
+from gke_kpo.cloud.control_plane import Network
 from gke_kpo.config import federation
 from gke_kpo.config.keys import ConfigValue
 from gke_kpo.config.problems import Problem
@@ -110,7 +111,11 @@ def parse_tenant(
         identity=_identity(read, tenant, project),
         xcom_push=read.flag("xcom_push"),
         task_service_account=_task_service_account(tenant, namespace.name, project, problems),
+        airflow_network=read.member(AIRFLOW_NETWORK_FIELD, Network),
     )
+
+
+AIRFLOW_NETWORK_FIELD = "airflow_network"
 
 
 def _check_ascending(read: ConfigReader, keys: tuple[str, ...]) -> None:

@@ -9,6 +9,10 @@ LOCATION: Final = "location"
 CLUSTER_NAME: Final = "cluster_name"
 ENDPOINT: Final = "endpoint"
 CLUSTER_CA_CERTIFICATE: Final = "cluster_ca_certificate"
+DNS_ENDPOINT: Final = "dns_endpoint"
+"""``<uid>.<location>.gke.goog``: the DNS-based endpoint, reported on every cluster."""
+CONTROL_PLANE_ACCESS: Final = "control_plane_access"
+"""``dns``, ``ip`` or ``dns+ip``: which endpoint the rendered files use (DNS unless ``ip``)."""
 ACCESS_MODEL: Final = "access_model"
 IAM_PERMISSIONS: Final = "iam_permissions"
 GPU: Final = "gpu"
@@ -21,6 +25,8 @@ OUTPUT_NAMES: Final = (
     CLUSTER_NAME,
     ENDPOINT,
     CLUSTER_CA_CERTIFICATE,
+    DNS_ENDPOINT,
+    CONTROL_PLANE_ACCESS,
     ACCESS_MODEL,
     IAM_PERMISSIONS,
     GPU,

@@ -13,11 +13,12 @@ from pathlib import Path
 import pulumi
 
 from gke_kpo import yaml_text
-from gke_kpo.config.parse import validate
+from gke_kpo.config.parse import settings_of_stack, validate
 from gke_kpo.config.problems import ConfigError
 from gke_kpo.config.stack_file import StackFileError, existing_stack_file, placeholder_keys, read_config, shown
 from gke_kpo.gate import PolicyConfigError
 from gke_kpo.gate.run import GateAlongside
+from gke_kpo.plan.access import access_lines
 from gke_kpo.plan.diff import diff_inventories
 from gke_kpo.plan.inventory import golden_path, inventory, inventory_yaml
 from gke_kpo.plan.report import Report, print_report, use_colour
@@ -53,11 +54,13 @@ def _write_build(plan: Plan, out_dir: Path) -> list[str]:
 
 
 def _report(plan: Plan, stack_file: Path, golden: Path) -> Report:
+    """The stack's settings are parsed again from the same file (milliseconds) for the reachability verdict."""
     golden_entries = yaml_text.safe_load(golden.read_text()) if golden.is_file() else None
     providers = {r.name: r.provider.split("::")[-2] for r in plan.resources if r.custom and r.provider}
     planned = inventory(plan)
     changes = diff_inventories(golden_entries, planned, providers)
-    return Report(plan, stack_file, golden, golden_entries, planned, changes, use_colour(sys.stdout))
+    access = access_lines(settings_of_stack(plan.stack, stack_file))
+    return Report(plan, stack_file, golden, golden_entries, planned, changes, use_colour(sys.stdout), access)
 
 
 def _warn_placeholders(path: Path) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import textwrap
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -41,6 +41,8 @@ class Report:
     """The plan's inventory entries (plain values, as in plan.yaml)."""
     changes: list[ResourceChange]
     colour: bool
+    access: list[str] = field(default_factory=list)
+    """Who reaches the control plane by which path, and the config's warnings (gke_kpo.plan.access)."""
 
     def paint(self, text: str, style: Op | str) -> str:
         return f"\033[{_COLOURS[style]}m{text}\033[0m" if self.colour and style in _COLOURS else text
@@ -53,6 +55,7 @@ class Report:
             self._diff_summary(),
             *condition_drift(self.golden_entries, self.planned, shown(self.golden)),
             *self._gpu_quota(),
+            *self.access,
             *self._policies(verdicts, build),
             *_pointers(build, airflow_files),
         ]

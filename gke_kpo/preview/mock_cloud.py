@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 from pathlib import Path
 from typing import Any
 
 import pulumi
+
+from gke_kpo.cloud.control_plane import DNS_ENDPOINT_DOMAIN
 
 MOCK_ENDPOINT = "203.0.113.10"
 """A documentation address (TEST-NET-3): it looks like a GKE endpoint and routes nowhere."""
@@ -19,9 +22,26 @@ def mock_ca_certificate() -> str:
     return base64.b64encode(MOCK_CA_PEM.encode()).decode()
 
 
+def mock_dns_endpoint(project: str, location: str, name: str) -> str:
+    """``<uid>.<location>.gke.goog`` (GKE API example: ``uid.us-central1.gke.goog``), with a stable made-up uid:
+    GKE publishes no format for the uid, so only the shape and the domain are real."""
+    uid = hashlib.sha256(f"{project}/{location}/{name}".encode()).hexdigest()[:32]
+    return f"gke-{uid}.{location}.{DNS_ENDPOINT_DOMAIN}"
+
+
 def _cluster(inputs: dict[str, Any]) -> dict[str, Any]:
     master_auth = {**inputs.get("masterAuth", {}), "clusterCaCertificate": mock_ca_certificate()}
-    return {"endpoint": MOCK_ENDPOINT, "masterAuth": master_auth}
+    # Reported on every cluster, also when the stack declares no endpoint config (the ip path).
+    endpoints = inputs.get("controlPlaneEndpointsConfig", {})
+    dns = {
+        **endpoints.get("dnsEndpointConfig", {}),
+        "endpoint": mock_dns_endpoint(inputs["project"], inputs["location"], inputs["name"]),
+    }
+    return {
+        "endpoint": MOCK_ENDPOINT,
+        "masterAuth": master_auth,
+        "controlPlaneEndpointsConfig": {**endpoints, "dnsEndpointConfig": dns},
+    }
 
 
 def _service_account(inputs: dict[str, Any]) -> dict[str, Any]:

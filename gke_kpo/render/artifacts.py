@@ -11,21 +11,17 @@ from gke_kpo.render import pins
 from gke_kpo.render.long_tasks import GPU_STARTUP_TIMEOUT_SECONDS, DagOptions
 from gke_kpo.render.templates import render_template
 from gke_kpo.render.validate import TenantOutputs
-from gke_kpo.spec.kubeconfig import context_name, kubeconfig_dict, kubeconfig_yaml
+from gke_kpo.spec.kubeconfig import api_server, context_name, kubeconfig_dict, kubeconfig_yaml
 from gke_kpo.yaml_text import safe_dump
 
 SEED_IMAGE = "ubuntu:latest"
 """The image of the source document's example task, kept so its DAG is recognisable."""
 
 
-def _kubeconfig_args(stack: TenantOutputs) -> tuple[str, str, str, str, str]:
-    return (
-        stack.project,
-        stack.location,
-        stack.cluster_name,
-        stack.endpoint,
-        stack.cluster_ca_certificate,
-    )
+def _kubeconfig_args(stack: TenantOutputs) -> tuple[str, str, str, str, str | None]:
+    access, cluster_ca = stack.control_plane_access, stack.cluster_ca_certificate
+    server, pinned_ca = api_server(access, stack.endpoint, stack.dns_endpoint, cluster_ca)
+    return stack.project, stack.location, stack.cluster_name, server, pinned_ca
 
 
 def kubeconfig_file(stack: TenantOutputs, credentials_path: str | None = None) -> str:

@@ -9,6 +9,7 @@ import ssl
 from dataclasses import dataclass
 from typing import Any
 
+from gke_kpo.cloud.control_plane import DNS_ENDPOINT_DOMAIN, ControlPlaneAccess
 from gke_kpo.cloud.names import dns1123_label_problem
 from gke_kpo.config.settings import IdentityMode
 from gke_kpo.contract import outputs as names
@@ -58,6 +59,9 @@ class TenantOutputs:
     """The tenant's task Kubernetes service account, when it has one."""
     credential_config: dict[str, Any] | None = None
     """identity_mode federated: the ``external_account`` file the auth plugin reads (gcp-credentials.json)."""
+    control_plane_access: ControlPlaneAccess = ControlPlaneAccess.IP
+    dns_endpoint: str = ""
+    """``<uid>.<location>.gke.goog``; what the files point at unless control_plane_access is ip."""
 
 
 def _text(raw: dict[str, Any], key: str, where: str = "") -> str:
@@ -76,6 +80,29 @@ def _endpoint(raw: dict[str, Any]) -> str:
     if "://" in endpoint or "/" in endpoint or not _HOST.match(endpoint):
         raise OutputsError(
             f"output {names.ENDPOINT!r} must be a bare host or IP (no scheme, no path), got {endpoint!r}"
+        )
+    return endpoint
+
+
+def _control_plane_access(raw: dict[str, Any]) -> ControlPlaneAccess:
+    # Absent in the outputs of stacks from before the DNS-based endpoint: they were reached by IP.
+    value = raw.get(names.CONTROL_PLANE_ACCESS, ControlPlaneAccess.IP.value)
+    try:
+        return ControlPlaneAccess(value)
+    except ValueError:
+        allowed = ", ".join(access.value for access in ControlPlaneAccess)
+        raise OutputsError(f"output {names.CONTROL_PLANE_ACCESS!r} must be one of {allowed}, got {value!r}") from None
+
+
+def _dns_endpoint(raw: dict[str, Any], access: ControlPlaneAccess) -> str:
+    if not access.dns:
+        return str(raw.get(names.DNS_ENDPOINT) or "")
+    endpoint = _text(raw, names.DNS_ENDPOINT)
+    # A bare name under gke.goog: the files verify it with the system CA bundle, so it must be GKE's own name.
+    if not endpoint.endswith(f".{DNS_ENDPOINT_DOMAIN}") or "/" in endpoint or not _HOST.match(endpoint):
+        raise OutputsError(
+            f"output {names.DNS_ENDPOINT!r} must be the cluster's DNS-based endpoint <uid>.<location>."
+            f"{DNS_ENDPOINT_DOMAIN} (no scheme, no path), got {endpoint!r}"
         )
     return endpoint
 
@@ -190,12 +217,15 @@ def _gpu(raw: dict[str, Any]) -> GpuPool | None:
 
 def parse_outputs(raw: dict[str, Any]) -> dict[str, TenantOutputs]:
     """What each tenant's artifacts need, checked, keyed by tenant name; unknown extra keys are ignored."""
-    cluster = {
+    access = _control_plane_access(raw)
+    cluster: dict[str, Any] = {
         "project": _text(raw, names.PROJECT),
         "location": _text(raw, names.LOCATION),
         "cluster_name": _text(raw, names.CLUSTER_NAME),
         "endpoint": _endpoint(raw),
         "cluster_ca_certificate": _ca_certificate(raw),
+        "control_plane_access": access,
+        "dns_endpoint": _dns_endpoint(raw, access),
     }
     gpu = _gpu(raw)
     if names.TENANTS not in raw:

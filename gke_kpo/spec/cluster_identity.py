@@ -21,6 +21,7 @@ import hashlib
 import json
 from collections.abc import Callable
 
+from gke_kpo.cloud.control_plane import LEGACY_MASTER_CIDR
 from gke_kpo.cloud.replacement import CLUSTER, rows_for
 from gke_kpo.config.settings import Settings
 from gke_kpo.spec.kubeconfig import context_name
@@ -34,7 +35,8 @@ CONFIG_VALUES: dict[str, Callable[[Settings], object]] = {
     "subnetwork": lambda s: s.network.existing_subnetwork,
     "pods_range_name": lambda s: s.network.pods_range_name,
     "services_range_name": lambda s: s.network.services_range_name,
-    "master_cidr": lambda s: s.cluster.master_cidr,
+    # A cluster that declares no /28 hashes the old default: the ones created with it keep their provider.
+    "master_cidr": lambda s: s.cluster.master_cidr or LEGACY_MASTER_CIDR,
 }
 """How each config key that can replace the cluster reads from the settings; a key the review adds must be here."""
 

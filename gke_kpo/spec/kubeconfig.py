@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
+from gke_kpo.cloud.control_plane import ControlPlaneAccess
 from gke_kpo.yaml_text import safe_dump
 
 AUTH_PLUGIN = "gke-gcloud-auth-plugin"
@@ -30,14 +31,23 @@ def exec_env(credentials_path: str | None) -> list[dict[str, str]]:
     return [{"name": CREDENTIALS_ENV, "value": credentials_path}] if credentials_path else []
 
 
+def api_server(
+    access: ControlPlaneAccess, ip_endpoint: str, dns_endpoint: str, ca_certificate: str
+) -> tuple[str, str | None]:
+    """The host every consumer uses and the CA to pin: the DNS endpoint with none (its certificate is publicly
+    trusted, gke_kpo.cloud.control_plane), or the IP endpoint with the cluster's CA."""
+    return (dns_endpoint, None) if access.dns else (ip_endpoint, ca_certificate)
+
+
 def kubeconfig_dict(
     project: str,
     location: str,
     cluster_name: str,
     endpoint: str,
-    ca_certificate: str,
+    ca_certificate: str | None,
     credentials_path: str | None = None,
 ) -> dict[str, Any]:
+    """``ca_certificate`` None: verify the server against the system's CA bundle (the DNS endpoint)."""
     name = context_name(project, location, cluster_name)
     env = exec_env(credentials_path)
     return {
@@ -48,7 +58,7 @@ def kubeconfig_dict(
                 "name": name,
                 "cluster": {
                     "server": f"https://{endpoint}",
-                    "certificate-authority-data": ca_certificate,
+                    **({"certificate-authority-data": ca_certificate} if ca_certificate is not None else {}),
                 },
             }
         ],
@@ -79,7 +89,7 @@ def kubeconfig_yaml(
     location: str,
     cluster_name: str,
     endpoint: str,
-    ca_certificate: str,
+    ca_certificate: str | None,
     credentials_path: str | None = None,
 ) -> str:
     config = kubeconfig_dict(project, location, cluster_name, endpoint, ca_certificate, credentials_path)

@@ -17,14 +17,18 @@ from .stack_intent import TenantIntent
 from .verdicts import Subject
 
 _BY_IAM: Final = {permission.iam: permission for permission in PERMISSION_TABLE}
-_DERIVE: Final = "derive permissions from gke_kpo.cloud.permissions.custom_role_permissions(access_model, xcom_push)"
+_DERIVE: Final = (
+    "derive permissions from gke_kpo.cloud.permissions.custom_role_permissions(access_model, xcom_push, dns_endpoint)"
+)
 
 
 class RoleIntent(NamedTuple):
-    """What the shared custom role may hold: XCom only when every tenant holding it pushes XCom."""
+    """What the shared custom role may hold: XCom only when every tenant holding it pushes XCom; the DNS-based
+    endpoint's connect permission only when a cluster of the stack serves user traffic there."""
 
     access_model: AccessModel
     xcom_push: bool
+    dns_endpoint: bool = False
 
 
 def _holders(role: Subject, facts: StackFacts) -> list[TenantIntent] | None:
@@ -49,6 +53,12 @@ def _why_not(permission: str, intent: RoleIntent) -> tuple[str, str]:
     entry = _BY_IAM.get(permission)
     if entry is None:
         return "is outside the seed permission list (gke_kpo.cloud.permissions.SEED_PERMISSIONS)", "remove it"
+    if entry.needs_dns_endpoint:
+        return (
+            "is only needed to call the DNS-based endpoint, and no cluster of the stack lets user traffic in there "
+            "(controlPlaneEndpointsConfig.dnsEndpointConfig.allowExternalTraffic)",
+            "remove it, or set control_plane_access to dns or dns+ip",
+        )
     if entry.needs_xcom and not intent.xcom_push:
         return (
             "is only needed to read XCom, and XCom push is off (it allows exec into every pod of the project)",
@@ -65,13 +75,15 @@ def _custom_role(role: Subject, facts: StackFacts) -> Iterator[str]:
     holders = _holders(role, facts)
     if holders is None:
         return
-    intent = RoleIntent(facts.intent().access_model, bool(holders) and all(t.xcom_push for t in holders))
-    allowed = set(custom_role_permissions(intent.access_model, intent.xcom_push))
+    xcom_push = bool(holders) and all(t.xcom_push for t in holders)
+    intent = RoleIntent(facts.intent().access_model, xcom_push, facts.dns_endpoint())
+    allowed = set(custom_role_permissions(intent.access_model, intent.xcom_push, intent.dns_endpoint))
     for permission in sorted(set(strings(lookup(role.props, "permissions"))) - allowed):
         problem, fix = _why_not(permission, intent)
         yield role.says(
             f"bound to the Airflow identity, it holds {permission}, which {problem} "
-            f"(access model {intent.access_model.value}, XCom push {'on' if intent.xcom_push else 'off'}).",
+            f"(access model {intent.access_model.value}, XCom push {'on' if intent.xcom_push else 'off'}, "
+            f"DNS-based endpoint {'on' if intent.dns_endpoint else 'off'}).",
             f"{fix}; {_DERIVE}.",
         )
 
@@ -80,7 +92,8 @@ POLICY: Final = StackValidationPolicy(
     name="custom-role-least-privilege",
     description=(
         "A custom role bound to the Airflow identity holds only seed permissions; container.pods.exec only "
-        "with XCom push; only container.clusters.get with the namespaced access model."
+        "with XCom push; container.clusters.connect only with the DNS-based endpoint; no pod permission with the "
+        "namespaced access model."
     ),
     severity=Severity.CRITICAL,
     enforcement_level=EnforcementLevel.MANDATORY,

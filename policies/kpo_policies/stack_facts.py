@@ -111,6 +111,14 @@ class StackFacts:
     def has_gpu_pool(self) -> bool:
         return self._has_gpu_pool
 
+    def dns_endpoint(self) -> bool:
+        """Whether a cluster of the stack lets user traffic in through its DNS-based endpoint (the path on which
+        callers need container.clusters.connect)."""
+        return any(
+            lookup(cluster.props, "controlPlaneEndpointsConfig", "dnsEndpointConfig", "allowExternalTraffic") is True
+            for cluster in self.of_type(types.CLUSTER)
+        )
+
     @cached_property
     def _has_gpu_pool(self) -> bool:
         return any(is_gpu_pool(pool.props) for pool in self.of_type(types.NODE_POOL))

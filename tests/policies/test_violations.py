@@ -95,6 +95,13 @@ CASES = [
         "'role'",
     ),
     Case(
+        "role-connect-without-dns-endpoint",
+        NAMESPACED_POD,
+        _m(t.CUSTOM_ROLE, "role", "permissions", ["container.clusters.connect", "container.clusters.get"]),
+        "container.clusters.connect, which is only needed to call the DNS-based endpoint",
+        "'role'",
+    ),
+    Case(
         "role-exec-without-xcom",
         NAMESPACED_POD,
         _m(
@@ -734,6 +741,16 @@ def test_exec_allowed_with_xcom() -> None:
     stack = good_stack(AccessModel.PROJECT, xcom_push=True)
     assert run_policy(custom_role_least_privilege.POLICY, stack).messages == []
     assert run_policy(rbac_least_privilege.POLICY, stack).messages == []
+
+
+def test_connect_allowed_exactly_with_the_dns_endpoint() -> None:
+    """container.clusters.connect is what the DNS-based endpoint asks IAM for; with it on, it is no creep."""
+    with_connect = _m(t.CUSTOM_ROLE, "role", "permissions", ["container.clusters.connect", "container.clusters.get"])()
+    dns_path = {"dnsEndpointConfig": {"allowExternalTraffic": True}}
+    stack = mutated(with_connect, t.CLUSTER, "kpo", "controlPlaneEndpointsConfig", dns_path)
+    assert run_policy(custom_role_least_privilege.POLICY, stack).messages == []
+    closed = mutated(with_connect, t.CLUSTER, "kpo", "controlPlaneEndpointsConfig", {"dnsEndpointConfig": {}})
+    assert run_policy(custom_role_least_privilege.POLICY, closed).messages != []
 
 
 def test_missing_intent_is_read_strictly() -> None:

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from gke_kpo.cloud import replacement as replacement_review
+from gke_kpo.cloud.control_plane import LEGACY_MASTER_CIDR
 from gke_kpo.cloud.replacement import CLUSTER, InputReview, forces_replacement
 from gke_kpo.config.parse import parse_settings, stack_config
 from gke_kpo.config.settings import Settings
@@ -49,8 +50,9 @@ def test_a_replacing_change_gives_a_new_identifier(override: dict[str, Any]) -> 
         {"release_channel": "STABLE"},
         {"system_min_nodes": 2, "system_max_nodes": 3},
         {"system_machine_type": "e2-standard-8"},
-        {"master_authorized_networks": ["198.51.100.0/29"]},
-        {"private_endpoint": True, "master_authorized_networks": []},
+        {"control_plane_access": "dns+ip", "master_authorized_networks": ["198.51.100.0/29"]},
+        {"control_plane_access": "ip", "master_authorized_networks": ["198.51.100.0/29"]},
+        {"control_plane_access": "dns+ip", "private_endpoint": True, "master_authorized_networks": ["10.0.0.0/8"]},
         {"subnet_cidr": "10.10.0.0/19"},
         {"deletion_protection": True},
     ],
@@ -58,6 +60,12 @@ def test_a_replacing_change_gives_a_new_identifier(override: dict[str, Any]) -> 
 )
 def test_an_in_place_change_keeps_the_identifier(override: dict[str, Any]) -> None:
     assert cluster_identifier(settings(**override)) == cluster_identifier(settings())
+
+
+def test_a_cluster_created_with_the_old_default_range_keeps_its_identifier() -> None:
+    """Stacks from before Private Service Connect declared 172.16.0.16/28 without setting master_cidr; declaring no
+    range now must not replace their Kubernetes provider (and with it every namespace)."""
+    assert cluster_identifier(settings()) == cluster_identifier(settings(master_cidr=LEGACY_MASTER_CIDR))
 
 
 def test_identifier_is_readable_and_stable() -> None:

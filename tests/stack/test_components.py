@@ -71,9 +71,15 @@ def test_cluster_is_hardened_with_workload_identity(plan: Plan) -> None:
 
 
 def test_control_plane_is_never_open_to_the_world(plan: Plan) -> None:
-    blocks = one(plan, CLUSTER).inputs["masterAuthorizedNetworksConfig"]["cidrBlocks"]
-    assert blocks
+    cluster = one(plan, CLUSTER).inputs
+    blocks = cluster["masterAuthorizedNetworksConfig"]["cidrBlocks"]
     assert all(not block["cidrBlock"].endswith("/0") for block in blocks)
+    if plan.outputs[outputs.CONTROL_PLANE_ACCESS] == "dns":
+        # No public IP at all; the DNS endpoint is gated by IAM (container.clusters.connect in the custom role).
+        assert cluster["privateClusterConfig"]["enablePrivateEndpoint"] is True and blocks == []
+        assert cluster["controlPlaneEndpointsConfig"] == {"dnsEndpointConfig": {"allowExternalTraffic": True}}
+    else:
+        assert blocks
 
 
 def test_every_node_is_shielded_on_gke_metadata_with_the_dedicated_account(plan: Plan) -> None:
@@ -141,11 +147,13 @@ def test_one_custom_role_holds_exactly_what_the_access_model_allows(plan: Plan) 
     permissions = set(one(plan, CUSTOM_ROLE).inputs["permissions"])
     any_xcom = any(tenant[outputs.XCOM_PUSH] for tenant in tenants(plan).values())
     assert permissions == set(plan.outputs[outputs.IAM_PERMISSIONS])
+    # The DNS-based endpoint asks IAM for container.clusters.connect; the IP path keeps the seed's list.
+    connect = set() if plan.outputs[outputs.CONTROL_PLANE_ACCESS] == "ip" else {"container.clusters.connect"}
     if plan.outputs[outputs.ACCESS_MODEL] == "namespaced":
-        assert permissions == {"container.clusters.get"}
+        assert permissions == {"container.clusters.get"} | connect
     else:
         assert len(tenants(plan)) == 1
-        assert permissions == SEED_PERMISSIONS - (set() if any_xcom else {"container.pods.exec"})
+        assert permissions == SEED_PERMISSIONS - (set() if any_xcom else {"container.pods.exec"}) | connect
 
 
 def test_one_project_binding_of_the_custom_role_per_identity_and_nothing_broader(plan: Plan) -> None:

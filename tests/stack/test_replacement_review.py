@@ -178,3 +178,24 @@ def test_switching_a_pool_from_per_zone_to_total_bounds_updates_it_in_place() ->
     (change,) = diff_inventories(before, after)
     assert change.op.verb == "update"
     assert {item.note for item in change.changes} == {review.AUTOSCALING_NOTE}
+
+
+def test_dropping_the_legacy_control_plane_range_keeps_the_cluster() -> None:
+    """master_ipv4_cidr_block is Optional+Computed+ForceNew: a new range replaces the cluster, no range (new stacks,
+    and old ones once master_cidr is gone) keeps the one the cluster has."""
+    path = "privateClusterConfig.masterIpv4CidrBlock"
+    assert not review.change_replaces(review.CLUSTER, path, "172.16.0.16/28", None)
+    assert review.change_replaces(review.CLUSTER, path, "172.16.0.16/28", "172.16.0.32/28")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "controlPlaneEndpointsConfig.dnsEndpointConfig.allowExternalTraffic",
+        "privateClusterConfig.enablePrivateEndpoint",
+        "masterAuthorizedNetworksConfig.cidrBlocks",
+    ],
+)
+def test_switching_the_control_plane_access_updates_in_place(path: str) -> None:
+    row = review.governing_row(review.CLUSTER, path)
+    assert row is not None and not row.replaces and "control_plane_access" in row.config_keys

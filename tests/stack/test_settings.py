@@ -188,9 +188,9 @@ def test_the_public_bound_is_named_in_the_error() -> None:
     ],
 )
 def test_sane_authorized_networks_pass(private_endpoint: str, authorized: str) -> None:
-    settings = parse_settings(
-        {**VALID, "private_endpoint": private_endpoint, "master_authorized_networks": authorized}, "test"
-    )
+    # dns+ip: consumers outside the VPC keep a path when the IP endpoint goes private (test_reachability.py).
+    changes = {"control_plane_access": "dns+ip", "private_endpoint": private_endpoint}
+    settings = parse_settings({**VALID, **changes, "master_authorized_networks": authorized}, "test")
     assert settings.cluster.private_endpoint is (private_endpoint == "true")
 
 
@@ -249,6 +249,7 @@ def test_committed_stack_files_are_valid(stack: str) -> None:
 
 def test_the_prod_stack_cannot_go_private_with_its_public_cidr_listed() -> None:
     raw = {key.removeprefix("gke-kpo:"): value for key, value in stack_config("prod").items()}
+    raw["control_plane_access"] = "dns+ip"  # Airflow keeps a path from outside the VPC (test_reachability.py)
     with pytest.raises(ConfigError) as caught:
         parse_settings({**raw, "private_endpoint": "true"}, "prod")
     assert caught.value.keys == ["master_authorized_networks"]

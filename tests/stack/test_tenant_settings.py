@@ -15,7 +15,8 @@ from gke_kpo.config.values import resolve
 from gke_kpo.preview.capture import run_program
 
 PROJECT = "acme-data-dev"
-BASE = {"project": PROJECT, "master_authorized_networks": '["203.0.113.0/24"]'}
+BASE = {"project": PROJECT, "control_plane_access": "dns+ip", "master_authorized_networks": '["203.0.113.0/24"]'}
+"""dns+ip: every consumer takes the DNS path, so no reachability warning mixes with the ones tested here."""
 GPU = {"gpu_count": "1", "gpu_max_nodes": "2", "zone": "us-central1-a"}
 """A zonal pool of at most 2 nodes with 1 GPU each: it can hold 2 GPUs."""
 

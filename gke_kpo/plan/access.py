@@ -1,0 +1,21 @@
+"""The plan's reachability verdict: by which path each consumer reaches the control plane (and what to fix)."""
+
+from __future__ import annotations
+
+from gke_kpo.config.reachability import Consumer, consumers
+from gke_kpo.config.settings import Settings
+
+
+def access_lines(settings: Settings) -> list[str]:
+    """One line per consumer group that shares where it runs and what it gets, then the config's warnings."""
+    cluster = settings.cluster
+    groups: dict[tuple[str, str], list[Consumer]] = {}
+    for consumer in consumers(settings):
+        groups.setdefault((consumer.network_key.split(".")[-1], consumer.network.value), []).append(consumer)
+    lines = [f"Control plane access: {cluster.control_plane_access.value} (gke-kpo:control_plane_access)"]
+    for (key, network), members in groups.items():
+        first = members[0]
+        who = ", ".join(member.name for member in members)
+        lines.append(f"  {who} [{key}: {network}] -> {first.path.value}: {first.reach.value}")
+    lines += [f"warning: {warning}" for warning in settings.warnings]
+    return lines
