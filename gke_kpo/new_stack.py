@@ -43,7 +43,7 @@ def next_steps(name: str, policy: bool) -> str:
     )
     return (
         f"next steps:\n"
-        f"  1. edit Pulumi.{name}.yaml: the REPLACE values (project, authorized networks, tenant service account)\n"
+        f"  1. edit Pulumi.{name}.yaml: the REPLACE values (project, tenant service account)\n"
         f"  2. make plan STACK={name}            # credential-free plan and policy verdicts\n"
         f"  3. pulumi stack init {name}          # once, with the real CLI; then make preview STACK={name}\n"
         f"{relax}"

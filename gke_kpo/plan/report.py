@@ -10,15 +10,17 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from gke_kpo.cloud import gpu_quota
+from gke_kpo.cloud.control_plane import ControlPlaneAccess
 from gke_kpo.cloud.replacement import NODE_POOL
 from gke_kpo.config.stack_file import shown
+from gke_kpo.contract import outputs as names
 from gke_kpo.gate import GateResult
 from gke_kpo.gate.verdicts import MANDATORY, Verdict
 from gke_kpo.plan.condition_drift import condition_drift
 from gke_kpo.plan.diff import InputChange, Op, ResourceChange
 from gke_kpo.plan.summary import key_inputs, pool_size, short_type, size_change
 from gke_kpo.preview.capture import Plan, PlannedResource
-from gke_kpo.preview.mock_cloud import MOCK_ENDPOINT
+from gke_kpo.spec.kubeconfig import api_server
 
 LINE_WIDTH = 120
 DETAILS_PER_RESOURCE = 3
@@ -57,7 +59,7 @@ class Report:
             *self._gpu_quota(),
             *self.access,
             *self._policies(verdicts, build),
-            *_pointers(build, airflow_files),
+            *_pointers(build, airflow_files, self.plan.outputs),
         ]
 
     def _tree(self) -> list[str]:
@@ -243,11 +245,19 @@ def _files_by_tenant(airflow_files: list[str]) -> list[tuple[list[str], list[str
     return [(tenants, list(relatives)) for relatives, tenants in groups.items()]
 
 
-def _pointers(build: Path, airflow_files: list[str]) -> list[str]:
+def _mock_api_server(outputs: dict[str, Any]) -> str:
+    """What the rendered files point at, as the renderer chooses it (the mock DNS name, or the mock IP and CA)."""
+    access = ControlPlaneAccess(outputs.get(names.CONTROL_PLANE_ACCESS, ControlPlaneAccess.IP.value))
+    ip, dns = str(outputs.get(names.ENDPOINT, "")), str(outputs.get(names.DNS_ENDPOINT, ""))
+    host, ca = api_server(access, ip, dns, "")
+    return f"endpoint {host}, " + ("no CA" if ca is None else "placeholder CA")
+
+
+def _pointers(build: Path, airflow_files: list[str], outputs: dict[str, Any]) -> list[str]:
     airflow = build / "airflow"
     return [
-        f"Airflow files in {shown(airflow)}/<tenant>/ are derived from MOCK outputs (endpoint {MOCK_ENDPOINT},",
-        "  placeholder CA): for a real cluster render them from `pulumi stack output` with `make render`.",
+        f"Airflow files in {shown(airflow)}/<tenant>/ are derived from MOCK outputs ({_mock_api_server(outputs)}):",
+        "  for a real cluster render them from `pulumi stack output` with `make render`.",
         *(_clip(f"  {', '.join(tenants)}: {', '.join(files)}") for tenants, files in _files_by_tenant(airflow_files)),
         f"Full inventory: {shown(build / 'plan.yaml')}   outputs (MOCK): {shown(build / 'outputs.json')}",
     ]

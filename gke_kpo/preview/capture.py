@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import gc
+import logging
 import runpy
 import sys
 from collections.abc import Iterator
@@ -48,6 +49,8 @@ class Plan:
     stack: str
     resources: list[PlannedResource] = field(default_factory=list)
     outputs: dict[str, Any] = field(default_factory=dict)
+    log: list[str] = field(default_factory=list)
+    """What the program logged through pulumi.log, e.g. ``warning: tenant GPU quotas add up to ...``."""
     invokes: set[str] = field(default_factory=set)
     """Tokens of the data sources the program reads (each a provider call, needing its own permission)."""
 
@@ -81,6 +84,24 @@ class _RecordingMonitor(mocks.MockMonitor):
     def Invoke(self, request: Any) -> Any:  # noqa: N802 - the gRPC method name
         self.plan.invokes.add(request.tok)
         return super().Invoke(request)  # type: ignore[no-untyped-call]
+
+
+class _PlanLog(logging.Handler):
+    """Keeps the program's pulumi.log lines in the plan (under the CLI they are diagnostics of the update); `make
+    plan` prints the settings' warnings itself, so nothing goes to stderr twice."""
+
+    def __init__(self, plan: Plan) -> None:
+        super().__init__()
+        self.plan = plan
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.plan.log.append(f"{record.levelname.lower()}: {record.getMessage()}")
+
+
+def _program_log(plan: Plan) -> logging.Logger:
+    logger = logging.Logger("gke_kpo.preview.program")
+    logger.addHandler(_PlanLog(plan))
+    return logger
 
 
 class ProgramError(Exception):
@@ -132,7 +153,12 @@ def _run(stack: str, config: dict[str, str]) -> Plan:
     asyncio.set_event_loop(loop)
     try:
         pulumi.runtime.set_mocks(
-            MockCloud(), project=PROJECT_NAME, stack=stack, preview=True, monitor=_RecordingMonitor(plan)
+            MockCloud(),
+            project=PROJECT_NAME,
+            stack=stack,
+            preview=True,
+            logger=_program_log(plan),
+            monitor=_RecordingMonitor(plan),
         )
         set_all_config(config)
         if str(REPO_ROOT) not in sys.path:
