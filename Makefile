@@ -95,9 +95,10 @@ lint: $(DEV_READY)
 	$(VENV)/bin/lint-imports --no-cache
 	$(VENV)/bin/actionlint .github/workflows/*.yml
 
-## Rewrite tests/golden/<stack>.yaml after a deliberate change to what a stack creates (docs/development.md).
+## Rewrite tests/golden/<stack>.yaml after a deliberate change to what a stack creates (docs/development.md):
+## every stack that has one, or STACK=<name> only (which also opts a new stack in).
 golden: $(LEAN_READY)
-	$(PY) -m gke_kpo.plan.golden
+	$(PY) -m gke_kpo.plan.golden $(if $(filter command line environment,$(origin STACK)),--stack "$(STACK)")
 
 ## Time the mock plan (docs/benchmarks.md).
 benchmark: $(LEAN_READY)

@@ -47,7 +47,7 @@ def next_steps(name: str, policy: bool) -> str:
         f"  2. make plan STACK={name}            # credential-free plan and policy verdicts\n"
         f"  3. pulumi stack init {name}          # once, with the real CLI; then make preview STACK={name}\n"
         f"{relax}"
-        f"  - make golden adds tests/golden/{name}.yaml if you want make test to pin what this stack creates"
+        f"  - make golden STACK={name} writes tests/golden/{name}.yaml: make test then pins what this stack creates"
     )
 
 

@@ -1,10 +1,10 @@
 """Which stacks the tests look at. The golden rule, stated once (docs/development.md links here):
 
 - every stack file Pulumi.<name>.yaml is planned and judged (tests/stack/test_plan_command.py);
-- a stack is checked against an inventory iff tests/golden/<name>.yaml exists (`make golden` writes one);
+- a stack is checked against an inventory iff tests/golden/<name>.yaml exists (`make golden STACK=<name>` writes one);
 - the stacks the project ships, SHIPPED_STACKS (gke_kpo/repo.py), must have one, and CI plans, previews and
   deploys exactly those. A stack you add with `make stack` is not
-  shipped, so `make test` stays green without it until you opt in with `make golden`.
+  shipped, so `make test` stays green without it until you opt in with `make golden STACK=<name>`.
 """
 
 from __future__ import annotations

@@ -45,10 +45,14 @@ def missing_stack_message(stack: str, path: Path, known: list[str]) -> str:
 def read_config(path: Path) -> dict[str, Any]:
     """The ``config:`` mapping of a stack file that exists."""
     try:
-        document = yaml_text.safe_load(path.read_text(encoding="utf-8"))
+        document = yaml_text.load_unique_keys(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError:
         # Windows PowerShell's `>` and some editors write UTF-16; the stack file is read as UTF-8.
         raise StackFileError(f"{shown(path)}: is not UTF-8 text; save it as UTF-8") from None
+    except yaml_text.DuplicateKeyError as error:
+        mark = error.problem_mark
+        where = f"{shown(path)}:{mark.line + 1}:{mark.column + 1}" if mark else shown(path)
+        raise StackFileError(f"{where}: {error.problem} (YAML would silently keep only the last)") from None
     except yaml.MarkedYAMLError as error:
         raise StackFileError(_yaml_error(path, error)) from None
     except yaml.YAMLError as error:

@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from gke_kpo.repo import REPO_ROOT
+from gke_kpo.plan.inventory import GOLDEN_DIR
+from gke_kpo.repo import REPO_ROOT, known_stacks
+from tests.stacks import free_stack_name
 
 INTERNAL_TARGETS = {"cli-check", "stack-check"}
 """Phony targets that are steps of others, not commands; every other one must be in `make help`."""
@@ -36,11 +38,24 @@ def test_make_without_a_target_shows_help() -> None:
     assert result.returncode == 0 and "make plan" in result.stdout
 
 
-@pytest.mark.parametrize("module", ["gke_kpo.plan", "gke_kpo.render"])
-def test_help_texts_carry_examples(module: str) -> None:
+@pytest.mark.parametrize("module", ["gke_kpo.plan", "gke_kpo.render", "gke_kpo.plan.golden"])
+def test_help_texts_carry_examples_and_only_print(module: str) -> None:
+    goldens = {path: path.stat().st_mtime_ns for path in GOLDEN_DIR.glob("*.yaml")}
     result = subprocess.run([sys.executable, "-m", module, "--help"], cwd=REPO_ROOT, capture_output=True, text=True)
     assert result.returncode == 0
     assert "examples:" in result.stdout and "make " in result.stdout
+    assert {path: path.stat().st_mtime_ns for path in GOLDEN_DIR.glob("*.yaml")} == goldens, "--help wrote files"
+
+
+def test_make_golden_for_a_stack_without_a_file_names_the_existing_ones() -> None:
+    result = subprocess.run(
+        ["make", "--no-print-directory", "golden", f"STACK={free_stack_name()}"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 2 and "wrote" not in result.stdout
+    assert f"no stack file for {free_stack_name()}; existing stacks: {', '.join(known_stacks())}" in result.stderr
 
 
 def _bare_repo(tmp_path: Path, tools: dict[str, str]) -> tuple[Path, dict[str, str]]:

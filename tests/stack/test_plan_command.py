@@ -33,7 +33,7 @@ def test_plan_prints_a_tree_the_verdict_and_where_the_files_are(stack: str, tmp_
     golden = golden_path(stack).relative_to(REPO_ROOT)
     if (REPO_ROOT / golden).is_file():
         assert f"no changes against {golden}" in printed
-    else:  # a stack from `make stack`: nothing to compare with until `make golden`
+    else:  # a stack from `make stack`: nothing to compare with until `make golden STACK=<name>`
         assert f"no {golden} to compare with, so all are shown as create" in printed
     assert "Policies PASSED" in printed
     assert "derived from MOCK outputs" in printed

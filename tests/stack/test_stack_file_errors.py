@@ -69,6 +69,14 @@ CASES = {
         ["gke-kpo:quota_gpus: 2, the default (quota_gpus is not set), is more than the GPU pool can ever hold (1)"],
     ),
     "key without namespace": (DEV.replace("gke-kpo:zone:", "zone:"), ["`zone:` without a namespace", "gke-kpo:zone"]),
+    "a stack key set twice": (
+        "config:\n  gke-kpo:project: acme-one\n  gke-kpo:zone: us-central1-a\n  gke-kpo:project: acme-two\n",
+        ["Pulumi.scratch.yaml:4:3: 'gke-kpo:project' is set twice: at line 2 and here; delete one"],
+    ),
+    "a tenant declared twice": (
+        DEV.replace("    etl-dev:\n", "    ml-dev:\n"),
+        ["'ml-dev' is set twice: at line", "delete one"],
+    ),
 }
 
 
