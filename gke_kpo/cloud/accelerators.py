@@ -114,9 +114,13 @@ def pairing_problem(accelerator: str, machine_type: str, count: int) -> GpuProbl
     return _n1_problem(known, machine_type, count)
 
 
+_BRAND_WORDS = frozenset({"nvidia", "tesla"})
+"""Words several models share: ``nvidia-tesla-l4`` means the L4 (nvidia-l4), not another Tesla (the T4)."""
+
+
 def _nearest_name(accelerator: str) -> str:
-    """The known name sharing most of the typo's words (t4, l4, h100...), closest in spelling among those."""
-    words = set(accelerator.split("-")) - {"nvidia"}
+    """The known name sharing most of the typo's model words (t4, l4, h100...), closest in spelling among those."""
+    words = set(accelerator.split("-")) - _BRAND_WORDS
 
     def likeness(name: str) -> tuple[int, float]:
         shared = len(words & set(name.split("-")))
@@ -125,6 +129,14 @@ def _nearest_name(accelerator: str) -> str:
     best = max(BY_NAME, key=likeness)
     shared, ratio = likeness(best)
     return f"use {best}" if shared or ratio >= 0.6 else f"use one of {', '.join(BY_NAME)}"
+
+
+def carried_by(machine_type: str) -> tuple[str, int] | None:
+    """The accelerator and count an accelerator-optimized machine type comes with, or None."""
+    for accelerator in ACCELERATORS:
+        if machine_type in accelerator.attached:
+            return accelerator.name, accelerator.attached[machine_type]
+    return None
 
 
 def _carrier_note(machine_type: str) -> str:

@@ -168,7 +168,8 @@ def _check_authorized_networks(read: ConfigReader, authorized: tuple[str, ...], 
         read.fail(
             key,
             "is empty, so nothing (not even Airflow) could reach the public endpoint",
-            'list your Airflow deployment\'s egress CIDRs, e.g. ["203.0.113.7/32"]',
+            "set control_plane_access: dns (reached through IAM, no address list), or list your Airflow "
+            "deployment's and CI runner's egress CIDRs, e.g. [\"203.0.113.7/32\"]",
         )
     for cidr in authorized:
         reason = names.cidr_problem(cidr)
@@ -286,11 +287,23 @@ _GPU_KEYS = {"accelerator": "gpu_accelerator", "machine_type": "gpu_machine_type
 def _check_gpu_pairing(read: ConfigReader, accelerator: str, machine_type: str, count: int, set_keys: set[str]) -> None:
     """GKE refuses a GPU pool whose accelerator, machine type and count do not match (gke_kpo.cloud.accelerators)."""
     problem = accelerators.pairing_problem(accelerator, machine_type, count)
-    if problem:
-        key = _GPU_KEYS[problem.field]
-        # A user who set only gpu_accelerator would otherwise be blamed for a machine type they never wrote.
-        default = "" if key in set_keys else f" ({read.values[key]} is the default: {key} is not set)"
-        read.fail(key, problem.message + default, problem.fix)
+    if not problem:
+        return
+    key = _GPU_KEYS[problem.field]
+    carried = accelerators.carried_by(machine_type)
+    if key in set_keys and "gpu_accelerator" not in set_keys and carried and carried[0] != accelerator:
+        # The user's machine type is not the value to change for an accelerator default they never chose (a
+        # misspelt gpu_accelerator key leaves the default in force).
+        name, gpus = carried
+        read.fail(
+            "gpu_accelerator",
+            f"is not set, so its default {accelerator} applies, which {machine_type} (gpu_machine_type) cannot carry",
+            f"set gpu_accelerator: {name}" + ("" if gpus == count else f" and gpu_count: {gpus}"),
+        )
+        return
+    # A user who set only gpu_accelerator would otherwise be blamed for a machine type they never wrote.
+    default = "" if key in set_keys else f" ({read.values[key]} is the default: {key} is not set)"
+    read.fail(key, problem.message + default, problem.fix)
 
 
 def _gpu_zones(read: ConfigReader) -> tuple[str, ...]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import textwrap
 from dataclasses import dataclass, field
@@ -22,7 +23,9 @@ from gke_kpo.plan.summary import key_inputs, pool_size, short_type, size_change
 from gke_kpo.preview.capture import Plan, PlannedResource
 from gke_kpo.spec.kubeconfig import api_server
 
-LINE_WIDTH = 120
+DEFAULT_WIDTH = 120
+"""Lines are cut at the terminal's width, and at this one when the output is no terminal."""
+NARROWEST = 80
 DETAILS_PER_RESOURCE = 3
 ADVISORIES_SHOWN = 5
 _COLOURS = {Op.CREATE: "32", Op.UPDATE: "33", Op.REPLACE: "35", Op.DELETE: "31", "fail": "1;31", "pass": "32"}
@@ -182,7 +185,7 @@ class Report:
         head = f"  {level} {verdict.policy} @ {where}: "
         if not mandatory:
             return [_clip(head + findings[0])]
-        wrapped = textwrap.wrap(" ".join(findings), LINE_WIDTH - 6, break_on_hyphens=False)
+        wrapped = textwrap.wrap(" ".join(findings), line_width() - 6, break_on_hyphens=False)
         return [head.rstrip(), *(f"      {line}" for line in wrapped)]
 
 
@@ -229,8 +232,15 @@ def _value(value: Any) -> str:
     return "(none)" if value is None else str(value)
 
 
+def line_width() -> int:
+    """On a terminal its width; piped or captured output (CI logs, files) keeps the default, whatever COLUMNS a
+    parent shell left in the environment."""
+    return max(NARROWEST, shutil.get_terminal_size().columns) if sys.stdout.isatty() else DEFAULT_WIDTH
+
+
 def _clip(line: str) -> str:
-    return line if len(line) <= LINE_WIDTH else line[: LINE_WIDTH - 3] + "..."
+    width = line_width()
+    return line if len(line) <= width else line[: width - 3] + "..."
 
 
 def _files_by_tenant(airflow_files: list[str]) -> list[tuple[list[str], list[str]]]:

@@ -51,7 +51,8 @@ def test_refused_pairings_name_the_wrong_part(
 
 
 @pytest.mark.parametrize(("typo", "meant"), [("nvidia-l4-gpu", "nvidia-l4"), ("nvidia-t4", "nvidia-tesla-t4"),
-                                             ("nvidia-h100", "nvidia-h100-80gb")])  # fmt: skip
+                                             ("nvidia-h100", "nvidia-h100-80gb"),
+                                             ("nvidia-tesla-l4", "nvidia-l4")])  # fmt: skip
 def test_an_unknown_name_suggests_the_nearest_known_one(typo: str, meant: str) -> None:
     problem = pairing_problem(typo, "n1-standard-4", 1)
     assert problem is not None and problem.fix == f"use {meant}"

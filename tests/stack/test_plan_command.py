@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import pty
+import re
+import struct
 import subprocess
 import sys
+import termios
 from pathlib import Path
 
 import pytest
@@ -186,12 +190,12 @@ def test_help_documents_the_exit_codes() -> None:
         assert code in result.stdout
 
 
-def _plan_on_a_terminal(tmp_path: Path, no_color: bool) -> str:
-    """stdout is a pseudo-terminal, as when a user runs the command in a shell."""
-    env = {key: value for key, value in os.environ.items() if key != "NO_COLOR"} | {"TERM": "xterm"}
+def _plan_on_a_terminal(tmp_path: Path, no_color: bool, columns: int = 120) -> str:
+    env = {key: value for key, value in os.environ.items() if key not in {"NO_COLOR", "COLUMNS"}} | {"TERM": "xterm"}
     if no_color:
         env["NO_COLOR"] = "1"
     controller, terminal = pty.openpty()
+    fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 50, columns, 0, 0))
     args = ["--stack", "dev", "--build-dir", str(tmp_path)]
     with subprocess.Popen(
         [sys.executable, "-m", "gke_kpo.plan", *args], cwd=REPO_ROOT, env=env, stdout=terminal
@@ -202,7 +206,7 @@ def _plan_on_a_terminal(tmp_path: Path, no_color: bool) -> str:
             printed += chunk
         assert run.wait(timeout=120) == 0
     os.close(controller)
-    return printed.decode()
+    return printed.decode().replace("\r\n", "\n")
 
 
 def _read(fd: int) -> bytes:
@@ -225,3 +229,11 @@ def test_the_real_program_refuses_what_gke_would_refuse_before_declaring_anythin
     assert [resource.type for resource in caught.value.plan.resources if resource.type.startswith("gcp:")] == []
     assert "gke-kpo:master_authorized_networks: 198.51.100.16/29 is not an internal range" in message
     assert "gke-kpo:gpu_accelerator: 'nvidia-l4-gpu' is not a GKE accelerator type. Fix: use nvidia-l4" in message
+
+
+@pytest.mark.parametrize("columns", [100, 200])
+def test_the_printout_fits_the_terminal_width(columns: int, tmp_path: Path) -> None:
+    printed = _plan_on_a_terminal(tmp_path, no_color=True, columns=columns)
+    rows = [line for line in printed.splitlines() if re.match(r"^\s+(?:[~+-]+\s+)?(?:gcp|k8s):", line)]
+    assert rows and all(len(line) <= columns for line in rows)
+    assert any(line.endswith("...") for line in rows) == (columns == 100), "wider terminals show whole details"

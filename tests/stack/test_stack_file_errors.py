@@ -69,6 +69,16 @@ CASES = {
         ["gke-kpo:quota_gpus: 2, the default (quota_gpus is not set), is more than the GPU pool can ever hold (1)"],
     ),
     "key without namespace": (DEV.replace("gke-kpo:zone:", "zone:"), ["`zone:` without a namespace", "gke-kpo:zone"]),
+    "a misspelt accelerator key leaves the default, which the chosen machine cannot carry": (
+        DEV.replace("gke-kpo:gpu_accelerator: nvidia-tesla-t4", "gke-kpo:gpu_accelerater: nvidia-l4").replace(
+            "gke-kpo:gpu_machine_type: n1-standard-4", "gke-kpo:gpu_machine_type: g2-standard-8"
+        ),
+        [
+            "gke-kpo:gpu_accelerater: unknown key. Fix: did you mean gke-kpo:gpu_accelerator?",
+            "gke-kpo:gpu_accelerator: is not set, so its default nvidia-tesla-t4 applies, which g2-standard-8",
+            "Fix: set gpu_accelerator: nvidia-l4",
+        ],
+    ),
     "a stack key set twice": (
         "config:\n  gke-kpo:project: acme-one\n  gke-kpo:zone: us-central1-a\n  gke-kpo:project: acme-two\n",
         ["Pulumi.scratch.yaml:4:3: 'gke-kpo:project' is set twice: at line 2 and here; delete one"],
