@@ -51,7 +51,7 @@ plan: stack-check $(LEAN_READY)
 ## ones left alone, requirements/airflow_settings merged, anything else listed and refused unless FORCE=1.
 ## Usage: make render OUTPUTS=<outputs.json> OUT=<dir> [TENANT=<name> (that tenant only)] [CONN_ID=<id>]
 ##   [FORCE=1] [CHECK=1 (write nothing; exit 1 on drift)] [DEFERRABLE=0 (no triggerer)] [KEEP_FAILED_PODS=1]
-##   [GPU_STARTUP_TIMEOUT=<seconds>] (README "Long GPU tasks")
+##   [GPU_STARTUP_TIMEOUT=<seconds>] (README, "Long GPU tasks")
 render: $(LEAN_READY)
 	@test -n "$(OUTPUTS)" -a -n "$(OUT)" || { $(MAKE) --no-print-directory help TARGET=render >&2; exit 2; }
 	@$(PY) -m gke_kpo.render --outputs "$(OUTPUTS)" --out "$(OUT)" $(if $(TENANT),--tenant "$(TENANT)") $(if $(CONN_ID),--conn-id "$(CONN_ID)") \

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -75,3 +77,26 @@ def test_the_readme_outputs_table_names_every_output_tenant_field_and_identity_m
     assert tenant_rows <= named, tenant_rows - named
     [modes] = [shape for first, shape in rows if first == "tenants.<t>.identity_mode"]
     assert all(f"`{mode}`" in modes for mode in IdentityMode), modes
+
+
+README_REFERENCE = re.compile(r"""(?<!webhook )\bREADME(?:\.md)?(?:'s)?,? \(?"?([A-Z][^",);\n]*)""")
+"""A README section named in any tracked text file (with or without quotes): where a message sends a user."""
+
+
+def _tracked_text_files() -> list[Path]:
+    listed = subprocess.run(["git", "ls-files"], cwd=REPO_ROOT, capture_output=True, text=True, check=True).stdout
+    paths = [REPO_ROOT / name for name in listed.splitlines() if name != "README.md"]
+    return [path for path in paths if path.suffix in {".py", ".md", ".yaml", ".yml", ".j2", ".txt", ""}]
+
+
+def test_every_readme_section_named_elsewhere_exists() -> None:
+    headings = [heading.replace("`", "") for heading in _headings((REPO_ROOT / "README.md").read_text())]
+    missing = []
+    for path in _tracked_text_files():
+        if not path.is_file():
+            continue
+        for number, line in enumerate(path.read_text(errors="replace").splitlines(), 1):
+            for named in README_REFERENCE.findall(line):
+                if not any(heading.startswith(named.strip()) for heading in headings):
+                    missing.append(f"{path.relative_to(REPO_ROOT)}:{number}: README section {named.strip()!r}")
+    assert not missing, "\n".join(missing)
