@@ -37,5 +37,5 @@ def test_every_policy_has_its_row_and_no_row_names_another() -> None:
     for policy in POLICIES:
         kind, severity, levels = rows[policy.name]
         assert kind == ("resource" if isinstance(policy, ResourceValidationPolicy) else "stack"), policy.name
-        assert severity == policy.severity.value, policy.name
+        assert policy.severity is not None and severity == policy.severity.value, policy.name
         assert levels == [_level(stack, policy.name) for stack in SHIPPED_STACKS], policy.name
