@@ -5,7 +5,8 @@ kubeconfig), with the real KubernetesPodOperator and the real gke-gcloud-auth-pl
 What stands in for GKE, in the Airflow subprocess only (docs/development.md, "How it is proven"):
 
 - The name: ``connect_to/sitecustomize.py`` (on that process's PYTHONPATH) resolves exactly (name, 443) to the
-  fake API's loopback port; TLS SNI, the HTTP Host and the certificate check still use the name.
+  fake API's loopback port, like curl's ``--connect-to``; TLS SNI, the HTTP Host and the certificate check still
+  use the name.
 - The certificate: the fake presents one for the name only (SAN), issued by a "public" test CA that did not sign
   anything else; the stack's ``cluster_ca_certificate`` is another CA (the IP endpoint's), as on GKE.
 - The trust: the pinned kubernetes client (36.0.3, constraints.txt) passes no CA to urllib3 when the kubeconfig
@@ -35,10 +36,11 @@ from gke_kpo.cloud.control_plane import ControlPlaneAccess
 from gke_kpo.cloud.permissions import rbac_rules
 from gke_kpo.render import artifacts, write_files
 
-from .airflow_run import connection_env_var
+from .airflow_run import AirflowHome, connection_env_var
 from .conftest import SERVICE_ACCOUNT
 from .connect_to.sitecustomize import CONNECT_TO_VARIABLE, connect_to
 from .fake_kube_api import SINGLE_USER, ClusterState, serve_kube_api
+from .fake_metadata import MetadataState
 from .stack import DNS_ENDPOINT, NAMESPACE, dns_stack_outputs, tenant_files
 from .tls import ServerTls, make_server_tls
 
@@ -112,10 +114,10 @@ def _subprocess_env(public_tls: ServerTls, fake_port: int, folder: Path) -> dict
 def test_dns_path_connection_runs_the_task_through_the_name_with_no_pinned_ca(
     tmp_path: Path,
     auth_plugin: str,
-    metadata_server: Any,
+    metadata_server: tuple[MetadataState, str],
     public_tls: ServerTls,
     cluster_ca: str,
-    migrated_airflow_home: Any,
+    migrated_airflow_home: AirflowHome,
 ) -> None:
     metadata, metadata_host = metadata_server
     cluster = ClusterState(token=metadata.access_token, namespace=NAMESPACE, rules=rbac_rules(xcom_push=False))
