@@ -64,6 +64,8 @@ class ClusterState:
     # How GPU pods behave: a cold pool and a long run; None keeps them quick like the seed's pod.
     gpu_workload: ColdGpuWorkload | None = None
     project: str = "e2e-project"  # named in the autoscaler's scale-up event
+    server_names: list[str | None] = field(default_factory=list)
+    """The TLS server name (SNI) of every handshake, None when the client sent none (it connected by IP)."""
 
     def __post_init__(self) -> None:
         if self.token:
@@ -73,6 +75,10 @@ class ClusterState:
     def record(self, record: AuditRecord) -> None:
         with self.lock:
             self.audit.append(record)
+
+    def record_server_name(self, server_name: str | None) -> None:
+        with self.lock:
+            self.server_names.append(server_name)
 
     def user_for(self, authorization: str | None) -> str | None:
         """The user a bearer token authenticates as; None for a missing, unknown or expired token (401)."""
@@ -222,6 +228,7 @@ def serve_kube_api(state: ClusterState, tls: ServerTls) -> Iterator[str]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(state))
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(tls.cert_file, tls.key_file)
+    context.sni_callback = lambda _socket, server_name, _context: state.record_server_name(server_name)
     server.socket = context.wrap_socket(server.socket, server_side=True)
     with serving(server) as address:
         yield address

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from gke_kpo.cloud.control_plane import ControlPlaneAccess
 from gke_kpo.cloud.permissions import AccessModel, custom_role_permissions, rbac_rules
 from gke_kpo.contract import outputs as names
+from gke_kpo.preview.mock_cloud import mock_dns_endpoint
 from gke_kpo.render import render_files
-from gke_kpo.spec.kubeconfig import kubeconfig_yaml
+from gke_kpo.spec.kubeconfig import api_server, kubeconfig_yaml
 
 PROJECT, LOCATION, CLUSTER = "e2e-project", "us-central1-a", "kpo-e2e"
 NAMESPACE = "kpo-tasks"
@@ -54,6 +56,23 @@ def loopback_outputs(
                 names.CREDENTIAL_CONFIG: credential_config,
             }
         },
+    }
+
+
+DNS_ENDPOINT = mock_dns_endpoint(PROJECT, LOCATION, CLUSTER)
+"""The cluster's ``<uid>.<location>.gke.goog`` name, made up the way the mock run makes it."""
+
+
+def dns_stack_outputs(ip_endpoint: str, ca_base64: str, service_account: str) -> dict[str, Any]:
+    """The outputs of a ``control_plane_access: dns`` stack: the IP endpoint and its CA are still reported
+    (the seed's contract), the kubeconfig output takes the DNS path as the stack builds it."""
+    access = ControlPlaneAccess.DNS
+    server, pinned_ca = api_server(access, ip_endpoint, DNS_ENDPOINT, ca_base64)
+    return loopback_outputs(ip_endpoint, ca_base64, service_account) | {
+        names.DNS_ENDPOINT: DNS_ENDPOINT,
+        names.CONTROL_PLANE_ACCESS: access.value,
+        names.IAM_PERMISSIONS: custom_role_permissions(AccessModel.NAMESPACED, False, dns_endpoint=True),
+        names.KUBECONFIG: kubeconfig_yaml(PROJECT, LOCATION, CLUSTER, server, pinned_ca),
     }
 
 

@@ -1,4 +1,4 @@
-"""A throw-away CA and a 127.0.0.1 server certificate, made at test time."""
+"""A throw-away CA and a server certificate for one name (127.0.0.1 unless told), made at test time."""
 
 from __future__ import annotations
 
@@ -38,7 +38,15 @@ def _pem_key(key: ec.EllipticCurvePrivateKey) -> bytes:
     )
 
 
-def make_server_tls(folder: Path) -> ServerTls:
+def _subject_alternative_name(server_name: str) -> x509.GeneralName:
+    """An IP address SAN for an address, a DNS name SAN otherwise: the one name clients may verify."""
+    try:
+        return x509.IPAddress(ipaddress.ip_address(server_name))
+    except ValueError:
+        return x509.DNSName(server_name)
+
+
+def make_server_tls(folder: Path, server_name: str = "127.0.0.1") -> ServerTls:
     now = datetime.datetime.now(datetime.UTC) - datetime.timedelta(minutes=1)
     ca_key = ec.generate_private_key(ec.SECP256R1())
     ca = (
@@ -57,13 +65,13 @@ def make_server_tls(folder: Path) -> ServerTls:
     server_key = ec.generate_private_key(ec.SECP256R1())
     server = (
         x509.CertificateBuilder()
-        .subject_name(_name("127.0.0.1"))
+        .subject_name(_name(server_name))
         .issuer_name(ca.subject)
         .public_key(server_key.public_key())
         .serial_number(x509.random_serial_number())
         .not_valid_before(now)
         .not_valid_after(now + _LIFETIME)
-        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
+        .add_extension(x509.SubjectAlternativeName([_subject_alternative_name(server_name)]), critical=False)
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
         .sign(ca_key, hashes.SHA256())
