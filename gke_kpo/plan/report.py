@@ -164,6 +164,8 @@ class Report:
         if self.golden_entries is None:
             return f"{total}; no {shown(self.golden)} to compare with, so all are shown as create"
         tally = {op: sum(1 for c in self.changes if c.op is op) for op in Op if op is not Op.SAME}
+        moved = sum(1 for change in self.changes if change.was)
+        total += f" ({moved} moved to a new logical name by an alias)" if moved else ""
         if not any(tally.values()):
             return f"{total}: no changes against {shown(self.golden)}"
         counted = ", ".join(self.paint(f"{n} to {op.verb}", op) for op, n in tally.items() if n)
