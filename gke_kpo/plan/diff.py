@@ -115,10 +115,31 @@ def diff_inventories(
             continue
         changes = _input_changes(entry["type"], old.get("inputs", {}), entry.get("inputs", {}))
         was = old["name"] if old["name"] != entry["name"] else ""
-        result.append(ResourceChange(entry["type"], entry["name"], _op(changes), changes, was=was))
+        change = ResourceChange(entry["type"], entry["name"], _op(changes), changes, was=was)
+        swapped = _swapped_provider(old, entry, golden or [], planned)
+        if swapped:
+            change.op, change.cause = Op.REPLACE, swapped
+        result.append(change)
     result += [ResourceChange(entry["type"], entry["name"], Op.DELETE) for entry in matching.deleted]
     _propagate_replacements(result, planned, providers or {})
     return result
+
+
+def _swapped_provider(
+    old: dict[str, Any], new: dict[str, Any], golden: list[dict[str, Any]], planned: list[dict[str, Any]]
+) -> str:
+    """A resource moved to another provider (not an alias of its old one) is diffed by the new provider against the
+    old one's config, and replaced when that diff replaces (pulumi/pulumi step_generator.go providerChanged, read at
+    1b594989): for Kubernetes, when the clusterIdentifier differs (a renamed cluster is a new, empty one)."""
+    before, after = old.get("provider"), new.get("provider")
+    old_provider = next((entry for entry in golden if entry["name"] == before), None)
+    new_provider = next((entry for entry in planned if entry["name"] == after), None)
+    if before == after or old_provider is None or new_provider is None:
+        return ""
+    if match([old_provider], [new_provider]).pairs:  # the new provider answers to the old one's URN (an alias)
+        return ""
+    changes = _input_changes(new_provider["type"], old_provider.get("inputs", {}), new_provider.get("inputs", {}))
+    return f"it moves from provider {before} to {after}, whose config replaces" if _op(changes) is Op.REPLACE else ""
 
 
 def _propagate_replacements(
