@@ -75,7 +75,9 @@ def identity(entry: Entry, clusters: dict[str, str]) -> Identity | None:
     values = tuple(_value(inputs, path) for path in rule.inputs)
     if rule is KUBERNETES_OBJECT:
         group = str(inputs.get("apiVersion", "")).rpartition("/")[0]
-        return ("kubernetes", clusters.get(entry.get("provider", ""), ""), group, inputs.get("kind"), *values)
+        # An inventory written before explicit providers were recorded has one Kubernetes provider.
+        provider = entry.get("provider") or (next(iter(clusters)) if len(clusters) == 1 else "")
+        return ("kubernetes", clusters.get(provider, ""), group, inputs.get("kind"), *values)
     return (entry["type"], *values)
 
 
