@@ -136,7 +136,10 @@ class Report:
         ]
         for finding in self.findings:
             lines.append(f"  {self.paint(finding.verdict.value, 'fail')}: {finding.what}")
-            lines += [f"    {line}" for line in textwrap.wrap(_CONSEQUENCE[finding.verdict].format(f=finding), 112)]
+            lines += [
+                f"    {line}"
+                for line in textwrap.wrap(_CONSEQUENCE[finding.verdict].format(f=finding), 112, break_long_words=False)
+            ]
             lines += [f"    fix: {line}" for line in finding.fix]
         return lines
 
@@ -241,8 +244,8 @@ _CONSEQUENCE = {
     "the create fails with 409 / AlreadyExists",
     Day2Verdict.GRANT_REMOVED: "granted again as {f.after} (a no-op in IAM), then revoked by the delete of {f.before}, "
     "which runs last: `pulumi up` succeeds and the access is gone",
-    Day2Verdict.PROTECTED_DELETE: "{f.before} is protected: `pulumi up` refuses to delete it",
-    Day2Verdict.PROTECTED_REPLACE: "{f.before} is protected: `pulumi up` refuses to replace it",
+    Day2Verdict.PROTECTED_DELETE: "{f.what} is protected: `pulumi up` refuses to delete it",
+    Day2Verdict.PROTECTED_REPLACE: "{f.what} is protected: `pulumi up` refuses to replace it",
 }
 
 
