@@ -42,7 +42,8 @@ $(PACK_READY): policies/requirements.txt constraints.txt
 
 ## Credential-free preview: what would be created/updated/replaced against tests/golden/<stack>.yaml, policy
 ## verdicts, mock Airflow files in build/<stack>/airflow/<tenant>/. STACK=<name> (default dev).
-## Exit 0 passed, 1 mandatory policy violated, 2 config error, 3 program bug (make itself then exits 2).
+## Exit 0 passed, 1 mandatory policy violated, 2 config error, 3 program bug, 4 day-2 check failed (README, Day-2
+## changes; make itself then exits 2). Compare with what is deployed: python -m gke_kpo.plan --stack <s> --golden <file>.
 plan: stack-check $(LEAN_READY)
 	$(PY) -m gke_kpo.plan --stack $(STACK)
 

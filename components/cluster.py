@@ -10,9 +10,11 @@ import pulumi_gcp as gcp
 from components.gpu_pool import GpuPool, GpuPoolArgs
 from gke_kpo.cloud import artifact_registry, names
 from gke_kpo.cloud import deployer_roles as deployer
+from gke_kpo.cloud import replacement as types
 from gke_kpo.cloud.gke import NODE_SERVICE_ACCOUNT_ROLE, SYSTEM_POOL_LOCATION_POLICY
 from gke_kpo.cloud.names import node_account_id
 from gke_kpo.config.settings import Settings
+from gke_kpo.spec import stable_names as stable
 from gke_kpo.spec.control_plane import control_plane_inputs
 from gke_kpo.spec.lifecycle import fixed_name
 from gke_kpo.spec.nodes import (
@@ -39,6 +41,9 @@ class ClusterArgs:
     services_range_name: str
 
 
+CLUSTER_COMPONENT = "gke-kpo:index:Cluster"
+
+
 class Cluster(pulumi.ComponentResource):
     name: pulumi.Output[str]
     endpoint: pulumi.Output[str]
@@ -48,8 +53,9 @@ class Cluster(pulumi.ComponentResource):
     protected: bool
 
     def __init__(self, name: str, args: ClusterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__("gke-kpo:index:Cluster", name, None, opts)
+        super().__init__(CLUSTER_COMPONENT, name, None, opts)
         settings = args.settings
+        self._cluster_name = settings.cluster.name
         self.node_service_account = names.service_account_email(
             node_account_id(settings.cluster.name), settings.project
         )
@@ -88,33 +94,52 @@ class Cluster(pulumi.ComponentResource):
             }
         )
 
+    def _nodes(self, name: str, suffix: str, resource_type: str) -> tuple[str, list[str] | None]:
+        """A node-identity resource's logical name, from the node account id (equal to ``<cluster>-nodes`` up to 24
+        characters; a longer cluster name is cut, and two such names share one account id: named after the cluster,
+        a rename re-created the account under a new URN, 409), and the alias from the name it had before."""
+        stable_name = f"{node_account_id(self._cluster_name)}{suffix}"
+        old = f"{name}-nodes{suffix}"
+        return stable_name, (stable.was((CLUSTER_COMPONENT,), resource_type, old) if old != stable_name else None)
+
     def _node_identity(self, name: str, settings: Settings) -> list[pulumi.Resource]:
+        logical, aliases = self._nodes(name, "", types.SERVICE_ACCOUNT)
         account = gcp.serviceaccount.Account(
-            f"{name}-nodes",
+            logical,
             project=settings.project,
             account_id=node_account_id(settings.cluster.name),
             display_name=f"GKE nodes of {settings.cluster.name}",
-            opts=fixed_name(self, protect=self.protected),
+            opts=pulumi.ResourceOptions.merge(
+                fixed_name(self, protect=self.protected), pulumi.ResourceOptions(aliases=aliases)
+            ),
         )
         # The member is written from config, not account.email, so policies can read it at preview.
         member = f"serviceAccount:{self.node_service_account}"
         granted = pulumi.ResourceOptions(parent=self, depends_on=[account], protect=self.protected)
+        logical, aliases = self._nodes(name, "-role", types.PROJECT_IAM_MEMBER)
         grant = gcp.projects.IAMMember(
-            f"{name}-nodes-role", project=settings.project, role=NODE_SERVICE_ACCOUNT_ROLE, member=member, opts=granted
+            logical,
+            project=settings.project,
+            role=NODE_SERVICE_ACCOUNT_ROLE,
+            member=member,
+            opts=pulumi.ResourceOptions.merge(granted, pulumi.ResourceOptions(aliases=aliases)),
         )
         # Private task images: read access on each listed repository only, never project-wide.
-        image_grants = [
-            gcp.artifactregistry.RepositoryIamMember(
-                f"{name}-nodes-reads-{repository.project}-{repository.location}-{repository.name}",
-                project=repository.project,
-                location=repository.location,
-                repository=repository.name,
-                role=artifact_registry.READER_ROLE,
-                member=member,
-                opts=granted,
+        image_grants = []
+        for repository in settings.artifact_registry_repositories:
+            suffix = f"-reads-{repository.project}-{repository.location}-{repository.name}"
+            logical, aliases = self._nodes(name, suffix, types.REPOSITORY_IAM_MEMBER)
+            image_grants.append(
+                gcp.artifactregistry.RepositoryIamMember(
+                    logical,
+                    project=repository.project,
+                    location=repository.location,
+                    repository=repository.name,
+                    role=artifact_registry.READER_ROLE,
+                    member=member,
+                    opts=pulumi.ResourceOptions.merge(granted, pulumi.ResourceOptions(aliases=aliases)),
+                )
             )
-            for repository in settings.artifact_registry_repositories
-        ]
         return [account, grant, *image_grants]
 
     def _deployer_act_as(self, name: str, settings: Settings, account: pulumi.Resource) -> list[pulumi.Resource]:
@@ -129,12 +154,13 @@ class Cluster(pulumi.ComponentResource):
             return []
         # Written from config, not account.name, so the policy pack can check which account it is at preview.
         node_account = names.service_account_resource_name(self.node_service_account, settings.project)
+        logical, aliases = self._nodes(name, "-deployer-act-as", types.SERVICE_ACCOUNT_IAM_MEMBER)
         grant = gcp.serviceaccount.IAMMember(
-            f"{name}-nodes-deployer-act-as",
+            logical,
             service_account_id=node_account,
             role=deployer.ACT_AS_ROLE,
             member=member,
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[account], protect=self.protected),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[account], protect=self.protected, aliases=aliases),
         )
         return [grant]
 

@@ -1,6 +1,6 @@
 """Workload Identity Federation: one pool per stack, one OIDC provider per issuer (``FederationPool``),
-and per federated identity a Google service account only its listed subjects may impersonate
-(``FederatedAccount``). Every id, condition and member is built from config, so known at preview.
+and per federated identity the grants that let only its listed subjects impersonate the tenant's Google service
+account (``FederatedAccount``). Every id, condition and member is built from config, so known at preview.
 
 Provider facts (pulumi-gcp bridges terraform-provider-google; settled from its docs and trackers):
 - ``workloadIdentityPoolId``, ``workloadIdentityPoolProviderId`` and ``project`` force replacement;
@@ -25,9 +25,14 @@ import pulumi_gcp as gcp
 
 from gke_kpo.cloud import federation as build
 from gke_kpo.cloud.names import service_account_email
+from gke_kpo.cloud.replacement import (
+    SERVICE_ACCOUNT_IAM_MEMBER,
+    WORKLOAD_IDENTITY_POOL,
+    WORKLOAD_IDENTITY_POOL_PROVIDER,
+)
 from gke_kpo.config.settings import FederatedIdentitySettings
+from gke_kpo.spec import stable_names as stable
 from gke_kpo.spec.federation import allowed_audiences, by_issuer, credential_config
-from gke_kpo.spec.lifecycle import fixed_name
 
 WORKLOAD_IDENTITY_USER = "roles/iam.workloadIdentityUser"
 
@@ -62,15 +67,17 @@ class FederationPool(pulumi.ComponentResource):
     resources: list[pulumi.Resource]
 
     def __init__(self, name: str, args: FederationPoolArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__("gke-kpo:index:FederationPool", name, None, opts)
+        super().__init__(stable.FEDERATION_POOL, name, None, opts)
         self.pool_id = args.pool_id
         pool = gcp.iam.WorkloadIdentityPool(
-            f"{name}-pool",
+            stable.pool(args.pool_id),
             project=args.project,
             workload_identity_pool_id=args.pool_id,
             display_name="Airflow outside Google Cloud",
             description="Airflow workers federated by gke-kpo; one provider per cluster issuer.",
-            opts=pulumi.ResourceOptions(parent=self),
+            opts=pulumi.ResourceOptions(
+                parent=self, aliases=stable.was((stable.FEDERATION_POOL,), WORKLOAD_IDENTITY_POOL, f"{name}-pool")
+            ),
         )
         self.resources = [pool]
         for issuer, identities in by_issuer(args.identities).items():
@@ -92,7 +99,7 @@ class FederationPool(pulumi.ComponentResource):
         provider_id = build.provider_id(issuer)
         subjects = [subject for identity in identities for subject in identity.subjects]
         return gcp.iam.WorkloadIdentityPoolProvider(
-            f"{name}-{provider_id}",
+            stable.pool_provider(args.pool_id, provider_id),
             project=args.project,
             workload_identity_pool_id=args.pool_id,
             workload_identity_pool_provider_id=provider_id,
@@ -104,7 +111,11 @@ class FederationPool(pulumi.ComponentResource):
                 issuer_uri=issuer,
                 allowed_audiences=allowed_audiences(identities, args.project_number, args.pool_id),
             ),
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[pool]),
+            opts=pulumi.ResourceOptions(
+                parent=self,
+                depends_on=[pool],
+                aliases=stable.was((stable.FEDERATION_POOL,), WORKLOAD_IDENTITY_POOL_PROVIDER, f"{name}-{provider_id}"),
+            ),
         )
 
 
@@ -114,35 +125,37 @@ class FederatedAccountArgs:
     project_number: str
     pool: FederationPool
     identity: FederatedIdentitySettings
+    account: gcp.serviceaccount.Account
+    """The Google service account the identity becomes, declared by its tenant in every identity mode (the same
+    logical resource in gke and federated mode: gke_kpo/spec/stable_names.py)."""
 
 
 class FederatedAccount(pulumi.ComponentResource):
-    """The Google service account a federated Airflow becomes (RBAC's ``User``, the custom role's member)."""
+    """Who may become the tenant's Google service account (RBAC's ``User``, the custom role's member): one grant
+    per listed subject of its issuer."""
 
     email: str
     credential_config: dict[str, Any]
-    dependencies: list[pulumi.Resource]
 
     def __init__(self, name: str, args: FederatedAccountArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__("gke-kpo:index:FederatedAccount", name, None, opts)
+        super().__init__(stable.FEDERATED_ACCOUNT, name, None, opts)
         identity = args.identity
         self.email = service_account_email(identity.account_id, args.project)
         self.credential_config = credential_config(identity, args.project_number, args.pool.pool_id, self.email)
-        account = gcp.serviceaccount.Account(
-            f"{name}-gsa",
-            project=args.project,
-            account_id=identity.account_id,
-            display_name="Airflow KubernetesPodOperator launcher (federated)",
-            opts=fixed_name(self),
-        )
         for subject in identity.subjects:
+            key = build.subject_key(subject)
             # One principal per subject: a principalSet of the pool would admit every workload of the issuer.
             gcp.serviceaccount.IAMMember(
-                f"{name}-subject-{build.subject_key(subject)}",
-                service_account_id=account.name,
+                stable.subject_grant(identity.account_id, key),
+                service_account_id=args.account.name,
                 role=WORKLOAD_IDENTITY_USER,
                 member=build.principal_member(args.project_number, args.pool.pool_id, subject),
-                opts=pulumi.ResourceOptions(parent=self, depends_on=args.pool.resources),
+                opts=pulumi.ResourceOptions(
+                    parent=self,
+                    depends_on=[args.account, *args.pool.resources],
+                    aliases=stable.was(
+                        (stable.TENANT, stable.FEDERATED_ACCOUNT), SERVICE_ACCOUNT_IAM_MEMBER, f"{name}-subject-{key}"
+                    ),
+                ),
             )
-        self.dependencies = [account]
         self.register_outputs({"email": self.email, "credential_config": self.credential_config})

@@ -8,6 +8,8 @@ import pulumi
 import pulumi_gcp as gcp
 
 from gke_kpo.cloud.permissions import AccessModel, custom_role_permissions
+from gke_kpo.cloud.replacement import CUSTOM_ROLE
+from gke_kpo.spec import stable_names as stable
 from gke_kpo.spec.lifecycle import fixed_name
 
 
@@ -29,11 +31,11 @@ class IamAccess(pulumi.ComponentResource):
     """``projects/<p>/roles/<id>``: GKE reads IAM only at project level; written from config, known at preview."""
 
     def __init__(self, name: str, args: IamAccessArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__("gke-kpo:index:IamAccess", name, None, opts)
+        super().__init__(stable.IAM_ACCESS, name, None, opts)
         self.permissions = custom_role_permissions(args.access_model, args.xcom_push, args.dns_endpoint)
         self.role_name = f"projects/{args.project}/roles/{args.role_id}"
         self.role = gcp.projects.IAMCustomRole(
-            f"{name}-role",
+            stable.custom_role(args.role_id),
             project=args.project,
             role_id=args.role_id,
             title="Airflow KubernetesPodOperator launcher",
@@ -42,6 +44,9 @@ class IamAccess(pulumi.ComponentResource):
             stage="GA",
             # Delete first: the id is fixed. A soft-deleted role keeps its id for a while; the provider's create
             # undeletes it instead of failing (terraform-provider-google resource_google_project_iam_custom_role.go).
-            opts=fixed_name(self),
+            opts=pulumi.ResourceOptions.merge(
+                fixed_name(self),
+                pulumi.ResourceOptions(aliases=stable.was((stable.IAM_ACCESS,), CUSTOM_ROLE, f"{name}-role")),
+            ),
         )
         self.register_outputs({"permissions": self.permissions})

@@ -20,6 +20,7 @@ from gke_kpo.cloud.gke import WORKLOAD_IDENTITY_ANNOTATION
 from gke_kpo.cloud.permissions import AccessModel, rbac_rules
 from gke_kpo.config.settings import FederatedIdentitySettings, IdentityMode, TaskServiceAccountSettings, TenantSettings
 from gke_kpo.contract.intent import LAUNCHER_ROLE
+from gke_kpo.spec import stable_names as stable
 from gke_kpo.spec.lifecycle import fixed_name
 from gke_kpo.spec.pre_tenant import tenant_child_aliases
 from gke_kpo.spec.tenant import limit_range_item, namespace_metadata, quota_hard, snake_case_rule
@@ -56,14 +57,14 @@ class Tenant(pulumi.ComponentResource):
         self.namespace = tenant.namespace.name
         identity_dependencies = self._airflow_identity(name)
         gcp.projects.IAMMember(
-            f"{name}-binding",
+            stable.launcher_binding(tenant.identity.email),
             project=args.project,
             role=args.custom_role_name,
             member=f"serviceAccount:{tenant.identity.email}",
             opts=pulumi.ResourceOptions(
                 parent=self,
                 depends_on=[args.custom_role, *identity_dependencies],
-                aliases=self._was(types.PROJECT_IAM_MEMBER, "binding"),
+                aliases=self._was(types.PROJECT_IAM_MEMBER, "binding", f"{name}-binding"),
             ),
         )
         namespace = self._namespace(name)
@@ -71,9 +72,11 @@ class Tenant(pulumi.ComponentResource):
             self._task_service_account(name, tenant.task_service_account, namespace)
         self.register_outputs({"namespace": self.namespace})
 
-    def _was(self, resource_type: str, suffix: str) -> list[str] | None:
-        # A stack made before tenants keeps its namespace objects and identity instead of re-creating them.
-        return tenant_child_aliases(self._args.pre_tenant_prefix, resource_type, suffix) or None
+    def _was(self, resource_type: str, suffix: str, *old_names: str) -> list[str]:
+        """The URNs a deployed stack may hold this child under: a stack made before tenants (pre_tenant.py), and the
+        ``<cluster>-<tenant>-...`` names used before the names followed identity (stable_names.py)."""
+        pre_tenant = tenant_child_aliases(self._args.pre_tenant_prefix, resource_type, suffix)
+        return [*pre_tenant, *stable.was((stable.TENANT,), resource_type, *old_names)]
 
     def _waits_for_cluster(self, aliases: list[str] | None = None) -> pulumi.ResourceOptions:
         # The <project>.svc.id.goog pool exists only once a Workload-Identity cluster does; in a project whose
@@ -81,50 +84,65 @@ class Tenant(pulumi.ComponentResource):
         return pulumi.ResourceOptions(parent=self, depends_on=[self._args.cluster], aliases=aliases)
 
     def _account(
-        self, logical_name: str, account_id: str, purpose: str, aliases: list[str] | None = None
+        self, account_id: str, display_name: str, aliases: list[str] | None = None
     ) -> gcp.serviceaccount.Account:
         return gcp.serviceaccount.Account(
-            logical_name,
+            stable.account(account_id),
             project=self._args.project,
             account_id=account_id,
-            # A 63-character tenant name would pass IAM's 100-byte limit, which fails the create with a 400.
-            display_name=names.service_account_display_name(f"{purpose} of tenant {self._args.tenant.name}"),
+            display_name=display_name,
             # account_id comes from config and Google refuses a second account of that id: delete before replace.
             opts=pulumi.ResourceOptions.merge(fixed_name(self), pulumi.ResourceOptions(aliases=aliases)),
         )
 
+    def _display_name(self, purpose: str) -> str:
+        # A 63-character tenant name would pass IAM's 100-byte limit, which fails the create with a 400.
+        return names.service_account_display_name(f"{purpose} of tenant {self._args.tenant.name}")
+
     def _airflow_identity(self, name: str) -> list[pulumi.Resource]:
-        """gke mode: a Google SA for self-hosted Airflow that only Airflow's KSA may impersonate; astro: none."""
+        """gke and federated mode: a Google SA for Airflow, one logical resource in both modes (a switch keeps it);
+        only Airflow's KSA (gke) or the tenant's listed subjects of its issuer (federated) may impersonate it.
+        astro: none."""
         identity = self._args.tenant.identity
-        if identity.federation is not None:
-            return self._federated_account(name, identity.federation)
-        if identity.mode is not IdentityMode.GKE:
+        federation = identity.federation
+        if identity.mode is not IdentityMode.GKE and federation is None:
             return []
+        account_id = federation.account_id if federation is not None else identity.gsa_name
         account = self._account(
-            f"{name}-airflow-gsa",
-            identity.gsa_name,
-            "Airflow KubernetesPodOperator launcher",
-            self._was(types.SERVICE_ACCOUNT, "airflow-gsa"),
+            account_id,
+            # Known at preview; the in-place update of a mode switch changes only this.
+            "Airflow KubernetesPodOperator launcher (federated)"
+            if federation is not None
+            else self._display_name("Airflow KubernetesPodOperator launcher"),
+            self._was(types.SERVICE_ACCOUNT, "airflow-gsa", f"{name}-airflow-gsa")
+            + stable.was((stable.TENANT, stable.FEDERATED_ACCOUNT), types.SERVICE_ACCOUNT, f"{name}-federated-gsa"),
         )
+        if federation is not None:
+            self._federated_account(name, federation, account)
+            return [account]
         gcp.serviceaccount.IAMMember(
-            f"{name}-airflow-workload-identity",
+            stable.workload_identity_grant(account_id),
             service_account_id=account.name,
             role=WORKLOAD_IDENTITY_USER,
             member=identity.workload_identity_member,
-            opts=self._waits_for_cluster(self._was(types.SERVICE_ACCOUNT_IAM_MEMBER, "airflow-workload-identity")),
+            opts=self._waits_for_cluster(
+                self._was(
+                    types.SERVICE_ACCOUNT_IAM_MEMBER, "airflow-workload-identity", f"{name}-airflow-workload-identity"
+                )
+            ),
         )
         return [account]
 
-    def _federated_account(self, name: str, federation: FederatedIdentitySettings) -> list[pulumi.Resource]:
-        """federated mode: a Google SA only the tenant's listed subjects of its issuer may impersonate."""
+    def _federated_account(
+        self, name: str, federation: FederatedIdentitySettings, account: gcp.serviceaccount.Account
+    ) -> None:
         args = self._args
         assert args.federation_pool is not None, "the stack creates the pool when a tenant is federated"
-        account = FederatedAccount(
+        FederatedAccount(
             f"{name}-federated",
-            FederatedAccountArgs(args.project, args.project_number, args.federation_pool, federation),
+            FederatedAccountArgs(args.project, args.project_number, args.federation_pool, federation, account),
             pulumi.ResourceOptions(parent=self),
         )
-        return account.dependencies
 
     def _on_cluster(
         self, *depends_on: pulumi.Resource, protect: bool = False, aliases: list[str] | None = None
@@ -136,37 +154,41 @@ class Tenant(pulumi.ComponentResource):
     def _namespace(self, name: str) -> k8s.core.v1.Namespace:
         args, tenant = self._args, self._args.tenant
         namespace = k8s.core.v1.Namespace(
-            f"{name}-namespace",
+            stable.in_namespace(self.namespace, "namespace"),
             metadata=namespace_metadata(tenant, args.access_model, args.has_gpu_pool),
             # pulumi destroy fails at its preview on a protected resource (pulumi/pulumi#8158), so a protected
             # cluster keeps the namespace, and Kubernetes keeps everything inside it, instead of losing them first.
-            opts=self._on_cluster(protect=args.protect_namespace, aliases=self._was(types.NAMESPACE, "namespace")),
+            opts=self._on_cluster(
+                protect=args.protect_namespace, aliases=self._was(types.NAMESPACE, "namespace", f"{name}-namespace")
+            ),
         )
         metadata = {"name": LAUNCHER_ROLE, "namespace": self.namespace}
         k8s.rbac.v1.Role(
-            f"{name}-role",
+            stable.in_namespace(self.namespace, "role"),
             metadata=metadata,
             rules=[snake_case_rule(rule) for rule in rbac_rules(tenant.xcom_push)],
-            opts=self._on_cluster(namespace, aliases=self._was(types.ROLE, "role")),
+            opts=self._on_cluster(namespace, aliases=self._was(types.ROLE, "role", f"{name}-role")),
         )
         k8s.rbac.v1.RoleBinding(
-            f"{name}-role-binding",
+            stable.in_namespace(self.namespace, "role-binding"),
             metadata=metadata,
             role_ref={"api_group": RBAC_GROUP, "kind": "Role", "name": LAUNCHER_ROLE},
             subjects=[{"api_group": RBAC_GROUP, "kind": "User", "name": tenant.identity.email}],
-            opts=self._on_cluster(namespace, aliases=self._was(types.ROLE_BINDING, "role-binding")),
+            opts=self._on_cluster(
+                namespace, aliases=self._was(types.ROLE_BINDING, "role-binding", f"{name}-role-binding")
+            ),
         )
         k8s.core.v1.ResourceQuota(
-            f"{name}-quota",
+            stable.in_namespace(self.namespace, "quota"),
             metadata={"name": "kpo-quota", "namespace": self.namespace},
             spec={"hard": quota_hard(tenant.namespace, args.has_gpu_pool)},
-            opts=self._on_cluster(namespace, aliases=self._was(types.RESOURCE_QUOTA, "quota")),
+            opts=self._on_cluster(namespace, aliases=self._was(types.RESOURCE_QUOTA, "quota", f"{name}-quota")),
         )
         k8s.core.v1.LimitRange(
-            f"{name}-limits",
+            stable.in_namespace(self.namespace, "limits"),
             metadata={"name": "kpo-defaults", "namespace": self.namespace},
             spec={"limits": [limit_range_item(tenant.namespace)]},
-            opts=self._on_cluster(namespace, aliases=self._was(types.LIMIT_RANGE, "limits")),
+            opts=self._on_cluster(namespace, aliases=self._was(types.LIMIT_RANGE, "limits", f"{name}-limits")),
         )
         return namespace
 
@@ -174,28 +196,38 @@ class Tenant(pulumi.ComponentResource):
         self, name: str, task: TaskServiceAccountSettings, namespace: k8s.core.v1.Namespace
     ) -> None:
         """A Google SA every pod of this tenant may run as (through the annotated KSA), holding only its roles."""
-        account = self._account(f"{name}-task-gsa", task.account_id, "KPO tasks")
+        account = self._account(
+            task.account_id,
+            self._display_name("KPO tasks"),
+            stable.was((stable.TENANT,), types.SERVICE_ACCOUNT, f"{name}-task-gsa"),
+        )
         k8s.core.v1.ServiceAccount(
-            f"{name}-task-ksa",
+            stable.in_namespace(self.namespace, "task-ksa"),
             metadata={
                 "name": task.kubernetes_service_account,
                 "namespace": self.namespace,
                 "annotations": {WORKLOAD_IDENTITY_ANNOTATION: task.email},
             },
-            opts=self._on_cluster(namespace),
+            opts=self._on_cluster(namespace, aliases=self._was(types.SERVICE_ACCOUNT_K8S, "", f"{name}-task-ksa")),
         )
         gcp.serviceaccount.IAMMember(
-            f"{name}-task-workload-identity",
+            stable.workload_identity_grant(task.account_id),
             service_account_id=account.name,
             role=WORKLOAD_IDENTITY_USER,
             member=task.workload_identity_member,
-            opts=self._waits_for_cluster(),
+            opts=self._waits_for_cluster(
+                self._was(types.SERVICE_ACCOUNT_IAM_MEMBER, "", f"{name}-task-workload-identity")
+            ),
         )
         for role in task.roles:
             gcp.projects.IAMMember(
-                f"{name}-task-{role.replace('/', '-').replace('.', '-')}",
+                stable.role_grant(task.account_id, role),
                 project=self._args.project,
                 role=role,
                 member=f"serviceAccount:{task.email}",
-                opts=pulumi.ResourceOptions(parent=self, depends_on=[account]),
+                opts=pulumi.ResourceOptions(
+                    parent=self,
+                    depends_on=[account],
+                    aliases=self._was(types.PROJECT_IAM_MEMBER, "", f"{name}-task-{stable.dashed(role)}"),
+                ),
             )

@@ -22,22 +22,27 @@ from gke_kpo.plan.access import access_lines
 from gke_kpo.plan.diff import diff_inventories
 from gke_kpo.plan.inventory import golden_path, inventory, inventory_yaml
 from gke_kpo.plan.report import Report, print_report, use_colour
+from gke_kpo.plan.transitions import day2_findings
 from gke_kpo.preview.capture import Plan, ProgramError, run_program
 from gke_kpo.render import render_files, write_files
 from gke_kpo.repo import REPO_ROOT, stack_name
 
 BUILD_DIR = REPO_ROOT / "build"
-EXIT_OK, EXIT_POLICY, EXIT_CONFIG, EXIT_PROGRAM = 0, 1, 2, 3
+EXIT_OK, EXIT_POLICY, EXIT_CONFIG, EXIT_PROGRAM, EXIT_DAY2 = 0, 1, 2, 3, 4
 EXIT_CODES = f"""exit status:
   {EXIT_OK}  planned, no mandatory policy violation (advisory notes do not fail)
   {EXIT_POLICY}  planned, but a mandatory policy is violated
   {EXIT_CONFIG}  usage or configuration error: missing or broken stack file, bad config values, bad policy config
   {EXIT_PROGRAM}  the program itself failed on a valid config (a bug: please report it)
+  {EXIT_DAY2}  planned, policies pass, but `pulumi up` from the compared inventory would fail or revoke a grant
+     (an identity moving to another logical name without an alias, a protected resource deleted or replaced);
+     the report says which and how to proceed (README, Day-2 changes)
   (`make plan` exits 2 on any failure and prints this status as "Error <n>")
 
 examples:
   make plan                                    # the dev stack
   make plan STACK=prod
+  python -m gke_kpo.plan --stack dev --golden /tmp/deployed.yaml   # day-2 check against what is deployed
   make stack NAME=staging && make plan STACK=staging
   python -m gke_kpo.plan --stack dev --stack-file /tmp/Pulumi.dev.yaml   # try an edit without touching the repo"""
 
@@ -60,7 +65,8 @@ def _report(plan: Plan, stack_file: Path, golden: Path) -> Report:
     planned = inventory(plan)
     changes = diff_inventories(golden_entries, planned, providers)
     access = access_lines(settings_of_stack(plan.stack, stack_file))
-    return Report(plan, stack_file, golden, golden_entries, planned, changes, use_colour(sys.stdout), access)
+    findings = day2_findings(golden_entries, planned, changes, plan.stack)
+    return Report(plan, stack_file, golden, golden_entries, planned, changes, use_colour(sys.stdout), access, findings)
 
 
 def _warn_placeholders(path: Path) -> None:
@@ -116,7 +122,9 @@ def main(argv: list[str] | None = None) -> int:
     (build / "policies.txt").write_text(verdicts.format() + "\n")
     print_report(report.lines(verdicts, build, airflow_files))
     _warn_placeholders(path)
-    return EXIT_OK if verdicts.passed else EXIT_POLICY
+    if not verdicts.passed:
+        return EXIT_POLICY
+    return EXIT_DAY2 if report.findings else EXIT_OK
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from enum import Enum
 from typing import Any
 
 from gke_kpo.cloud.replacement import change_replaces, governing_row
+from gke_kpo.plan.logical import match
 
 MOCK_ID_SUFFIX = "-id"
 """The mock cloud's id of a resource is ``<name>-id`` (mock_cloud.py): inputs equal to it refer to that resource."""
@@ -46,6 +47,8 @@ class ResourceChange:
     changes: list[InputChange] = field(default_factory=list)
     cause: str = ""
     """Why a resource whose own inputs did not force it is replaced anyway (a replaced dependency)."""
+    was: str = ""
+    """The logical name it had in the compared inventory, when an alias moves it to a new one."""
 
 
 _ABSENT = object()
@@ -99,22 +102,44 @@ def diff_inventories(
     """One entry per resource in either inventory, in the plan's order, deletions last. ``providers`` maps a
     resource name to the name of the explicit provider it is managed through.
 
-    A changed logical name (``cluster_name`` is every name's prefix) is a different resource to Pulumi: the old one
-    is deleted and the new one created, as a preview shows it. Without a golden file everything is a create.
+    A changed URN is a different resource to Pulumi unless an alias names the old one (gke_kpo/plan/logical.py): the
+    old one is deleted and the new one created, as a preview shows it. Without a golden file everything is a create.
     """
-    before = {_key(entry): entry for entry in golden or []}
+    matching = match(golden or [], planned)
+    before = {id(new): old for old, new in matching.pairs}
     result = []
     for entry in planned:
-        old = before.get(_key(entry))
+        old = before.get(id(entry))
         if old is None:
             result.append(ResourceChange(entry["type"], entry["name"], Op.CREATE))
             continue
         changes = _input_changes(entry["type"], old.get("inputs", {}), entry.get("inputs", {}))
-        result.append(ResourceChange(entry["type"], entry["name"], _op(changes), changes))
-    planned_keys = {_key(entry) for entry in planned}
-    result += [ResourceChange(*key, Op.DELETE) for key in before if key not in planned_keys]
+        was = old["name"] if old["name"] != entry["name"] else ""
+        change = ResourceChange(entry["type"], entry["name"], _op(changes), changes, was=was)
+        swapped = _swapped_provider(old, entry, golden or [], planned)
+        if swapped:
+            change.op, change.cause = Op.REPLACE, swapped
+        result.append(change)
+    result += [ResourceChange(entry["type"], entry["name"], Op.DELETE) for entry in matching.deleted]
     _propagate_replacements(result, planned, providers or {})
     return result
+
+
+def _swapped_provider(
+    old: dict[str, Any], new: dict[str, Any], golden: list[dict[str, Any]], planned: list[dict[str, Any]]
+) -> str:
+    """A resource moved to another provider (not an alias of its old one) is diffed by the new provider against the
+    old one's config, and replaced when that diff replaces (pulumi/pulumi step_generator.go providerChanged, read at
+    1b594989): for Kubernetes, when the clusterIdentifier differs (a renamed cluster is a new, empty one)."""
+    before, after = old.get("provider"), new.get("provider")
+    old_provider = next((entry for entry in golden if entry["name"] == before), None)
+    new_provider = next((entry for entry in planned if entry["name"] == after), None)
+    if before == after or old_provider is None or new_provider is None:
+        return ""
+    if match([old_provider], [new_provider]).pairs:  # the new provider answers to the old one's URN (an alias)
+        return ""
+    changes = _input_changes(new_provider["type"], old_provider.get("inputs", {}), new_provider.get("inputs", {}))
+    return f"it moves from provider {before} to {after}, whose config replaces" if _op(changes) is Op.REPLACE else ""
 
 
 def _propagate_replacements(

@@ -20,6 +20,8 @@ from gke_kpo.gate.verdicts import MANDATORY, Verdict
 from gke_kpo.plan.condition_drift import condition_drift
 from gke_kpo.plan.diff import InputChange, Op, ResourceChange
 from gke_kpo.plan.summary import key_inputs, pool_size, short_type, size_change
+from gke_kpo.plan.transitions import Finding
+from gke_kpo.plan.transitions import Verdict as Day2Verdict
 from gke_kpo.preview.capture import Plan, PlannedResource
 from gke_kpo.spec.kubeconfig import api_server
 
@@ -48,6 +50,8 @@ class Report:
     colour: bool
     access: list[str] = field(default_factory=list)
     """Who reaches the control plane by which path, and the config's warnings (gke_kpo.plan.access)."""
+    findings: list[Finding] = field(default_factory=list)
+    """What `pulumi up` from the compared inventory would fail on or lose (gke_kpo.plan.transitions)."""
 
     def paint(self, text: str, style: Op | str) -> str:
         return f"\033[{_COLOURS[style]}m{text}\033[0m" if self.colour and style in _COLOURS else text
@@ -58,6 +62,7 @@ class Report:
             header,
             *self._tree(),
             self._diff_summary(),
+            *self._day2(),
             *condition_drift(self.golden_entries, self.planned, shown(self.golden)),
             *self._gpu_quota(),
             *self.access,
@@ -106,6 +111,8 @@ class Report:
         details = [_clip(f"{indent}{_detail(item)}") for item in forcing_first[:DETAILS_PER_RESOURCE]]
         if len(change.changes) > DETAILS_PER_RESOURCE:
             details.append(f"{indent}... {len(change.changes) - DETAILS_PER_RESOURCE} more changed inputs")
+        if change.was:
+            details.insert(0, _clip(f"{indent}moved from {change.was} by its alias (nothing is re-created)"))
         if change.cause:
             details.append(f"{indent}replaced because {change.cause}")
         resized = size_change(self._inputs_in(self.golden_entries or [], change), self._inputs_of(change))
@@ -123,6 +130,23 @@ class Report:
                 inputs: dict[str, Any] = entry.get("inputs", {})
                 return inputs
         return {}
+
+    def _day2(self) -> list[str]:
+        """Each finding with what would happen and the way out; the commands are never clipped."""
+        if not self.findings:
+            return []
+        lines = [
+            self.paint(f"Day-2 check FAILED against {shown(self.golden)}", "fail")
+            + f": `pulumi up` would stop or lose access ({len(self.findings)}; README, Day-2 changes)"
+        ]
+        for finding in self.findings:
+            lines.append(f"  {self.paint(finding.verdict.value, 'fail')}: {finding.what}")
+            lines += [
+                f"    {line}"
+                for line in textwrap.wrap(_CONSEQUENCE[finding.verdict].format(f=finding), 112, break_long_words=False)
+            ]
+            lines += [f"    fix: {line}" for line in finding.fix]
+        return lines
 
     def _gpu_quota(self) -> list[str]:
         """A new project often has 0 GPU quota: the plan says which quota the GPU pool needs at its ceiling."""
@@ -148,6 +172,8 @@ class Report:
         if self.golden_entries is None:
             return f"{total}; no {shown(self.golden)} to compare with, so all are shown as create"
         tally = {op: sum(1 for c in self.changes if c.op is op) for op in Op if op is not Op.SAME}
+        moved = sum(1 for change in self.changes if change.was)
+        total += f" ({moved} moved to a new logical name by an alias)" if moved else ""
         if not any(tally.values()):
             return f"{total}: no changes against {shown(self.golden)}"
         counted = ", ".join(self.paint(f"{n} to {op.verb}", op) for op, n in tally.items() if n)
@@ -216,6 +242,16 @@ def _groups(plan: Plan) -> list[_Group]:
         return found
 
     return walk(None, 0)
+
+
+_CONSEQUENCE = {
+    Day2Verdict.COLLISION: "created as {f.after} while {f.before} still holds it (the engine deletes last): "
+    "the create fails with 409 / AlreadyExists",
+    Day2Verdict.GRANT_REMOVED: "granted again as {f.after} (a no-op in IAM), then revoked by the delete of {f.before}, "
+    "which runs last: `pulumi up` succeeds and the access is gone",
+    Day2Verdict.PROTECTED_DELETE: "{f.what} is protected: `pulumi up` refuses to delete it",
+    Day2Verdict.PROTECTED_REPLACE: "{f.what} is protected: `pulumi up` refuses to replace it",
+}
 
 
 def _widths(changes: list[ResourceChange]) -> tuple[int, int]:

@@ -145,7 +145,7 @@ def test_permission_creep_in_the_role_blocks_prod(
 def test_a_binding_to_another_tenants_identity_fails_dev(analyzer: AnalyzerSession, plan_for: PlanFor) -> None:
     plan = plan_for("dev")
     etl = plan.outputs["tenants"]["etl-dev"]["airflow_identity"]
-    binding = next(r for r in plan.resources if r.type == t.ROLE_BINDING and r.name == "kpo-dev-ml-dev-role-binding")
+    binding = next(r for r in plan.resources if r.type == t.ROLE_BINDING and r.name == "ml-dev-role-binding")
     inputs = copy.deepcopy(binding.inputs)
     inputs["subjects"][0]["name"] = etl
     changed = dataclasses.replace(binding, inputs=inputs)

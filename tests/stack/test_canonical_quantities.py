@@ -57,8 +57,8 @@ def test_quota_and_limits_are_declared_canonical(plan_for: PlanFor) -> None:
         max_container_cpu="4000m",
         max_container_memory="16384Mi",
     )
-    hard = only(plan, review.RESOURCE_QUOTA, "kpo-prod-airflow-prod-quota")["spec"]["hard"]  # type: ignore[index]
+    hard = only(plan, review.RESOURCE_QUOTA, "airflow-kpo-quota")["spec"]["hard"]  # type: ignore[index]
     assert (hard["requests.cpu"], hard["requests.memory"]) == ("32", "128Gi")
-    (item,) = only(plan, review.LIMIT_RANGE, "kpo-prod-airflow-prod-limits")["spec"]["limits"]  # type: ignore[index]
+    (item,) = only(plan, review.LIMIT_RANGE, "airflow-kpo-limits")["spec"]["limits"]  # type: ignore[index]
     assert item["defaultRequest"] == {"cpu": "500m", "memory": "512Mi"}
     assert item["max"] == {"cpu": "4", "memory": "16Gi"}

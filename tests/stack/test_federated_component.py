@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pulumi
+import pulumi_gcp as gcp
 import pytest
 from pulumi.runtime import mocks, rpc
 from pulumi.runtime.stack import wait_for_rpcs
@@ -86,10 +87,16 @@ def _declare(build_components: Callable[[], None], google_number: str | None = N
     return resources
 
 
+def _federated(name: str, pool: FederationPool, identity: FederatedIdentitySettings) -> FederatedAccount:
+    """The account is the tenant's (declared in every identity mode); the component grants its subjects."""
+    account = gcp.serviceaccount.Account(f"{identity.account_id}-gsa", project=PROJECT, account_id=identity.account_id)
+    return FederatedAccount(name, FederatedAccountArgs(PROJECT, NUMBER, pool, identity, account))
+
+
 def _stack(identities: tuple[FederatedIdentitySettings, ...] = (ML, ETL, AZ)) -> None:
     pool = FederationPool("kpo-fed", FederationPoolArgs(PROJECT, NUMBER, POOL, identities))
     for identity in identities:
-        FederatedAccount(identity.account_id, FederatedAccountArgs(PROJECT, NUMBER, pool, identity))
+        _federated(identity.account_id, pool, identity)
 
 
 @pytest.fixture(scope="module")
@@ -129,10 +136,14 @@ def test_each_subject_gets_its_own_principal_grant_on_its_own_account(planned: l
     assert all(pool_and_providers <= set(grant.dependencies) for grant in grants)
 
 
-def test_accounts_are_named_from_config_and_parented(planned: list[PlannedResource]) -> None:
-    accounts = _of(planned, "gcp:serviceaccount/account:Account")
-    assert sorted(a.inputs["accountId"] for a in accounts) == ["af-az", "airflow-etl", "airflow-ml"]
-    assert all(r.parent for r in planned if r.custom)
+def test_grants_name_the_tenants_account_and_are_parented(planned: list[PlannedResource]) -> None:
+    grants = _of(planned, "gcp:serviceaccount/iAMMember:IAMMember")
+    accounts = {
+        f"projects/{PROJECT}/serviceAccounts/{id_}@{PROJECT}.iam.gserviceaccount.com"
+        for id_ in ("af-az", "airflow-etl", "airflow-ml")
+    }
+    assert {grant.inputs["serviceAccountId"] for grant in grants} == accounts
+    assert all(r.parent for r in planned if r.custom and r.type != "gcp:serviceaccount/account:Account")
 
 
 def test_what_the_components_declare_passes_the_federation_policies(planned: list[PlannedResource]) -> None:
@@ -170,7 +181,7 @@ def test_credential_config_points_at_its_issuers_provider() -> None:
 
     def declare() -> None:
         pool = FederationPool("kpo-fed", FederationPoolArgs(PROJECT, NUMBER, POOL, (AZ,)))
-        accounts.append(FederatedAccount("af", FederatedAccountArgs(PROJECT, NUMBER, pool, AZ)))
+        accounts.append(_federated("af", pool, AZ))
 
     _declare(declare)
     assert accounts[0].credential_config["audience"] == build.provider_audience(NUMBER, POOL, build.provider_id(AKS))

@@ -11,11 +11,12 @@ from gke_kpo.contract import outputs
 from gke_kpo.preview.capture import Plan, PlannedResource
 from tests.stack.conftest import OptionsFor, PlanFor
 
-TENANT, PREFIX = "ext-dev", "kpo-dev-ext-dev"
+TENANT, ACCOUNT = "ext-dev", "airflow-ext-dev-gsa"
 NUMBER = "123456789012"
 POOL = build.pool_id("kpo-dev")
+POOL_NAME = f"{POOL}-pool"
 ISSUER = "https://oidc.eks.us-east-1.amazonaws.com/id/EXAMPLE0000000000000000000000000"
-PROVIDER = f"kpo-dev-federation-{build.provider_id(ISSUER)}"
+PROVIDER = f"{POOL}-{build.provider_id(ISSUER)}"
 EMAIL = "airflow-ext-dev@acme-airflow-dev.iam.gserviceaccount.com"
 SUBJECTS = [
     "system:serviceaccount:astro-ext-dev:astro-ext-dev-worker",
@@ -34,7 +35,7 @@ def the(plan: Plan, type_: str) -> PlannedResource:
 
 
 def grants(plan: Plan) -> list[PlannedResource]:
-    return [r for r in plan.of_type(review.SERVICE_ACCOUNT_IAM_MEMBER) if r.name.startswith(f"{PREFIX}-federated-")]
+    return [r for r in plan.of_type(review.SERVICE_ACCOUNT_IAM_MEMBER) if r.name.startswith(f"{ACCOUNT}-subject-")]
 
 
 def test_one_pool_and_one_pinned_provider(dev: Plan) -> None:
@@ -54,11 +55,13 @@ def test_each_subject_may_impersonate_only_the_tenant_account(dev: Plan) -> None
 
 
 def test_rbac_and_the_custom_role_see_the_federated_account(dev: Plan) -> None:
-    (binding,) = [r for r in dev.of_type(review.ROLE_BINDING) if r.name == f"{PREFIX}-role-binding"]
+    (binding,) = [r for r in dev.of_type(review.ROLE_BINDING) if r.name == f"{TENANT}-role-binding"]
     assert binding.inputs["subjects"] == [{"apiGroup": "rbac.authorization.k8s.io", "kind": "User", "name": EMAIL}]
-    (member,) = [r for r in dev.of_type(review.PROJECT_IAM_MEMBER) if r.name == f"{PREFIX}-binding"]
+    (member,) = [
+        r for r in dev.of_type(review.PROJECT_IAM_MEMBER) if r.name == "airflow-ext-dev@acme-airflow-dev-binding"
+    ]
     assert member.inputs["member"] == f"serviceAccount:{EMAIL}"
-    account = next(r for r in dev.of_type(review.SERVICE_ACCOUNT) if r.name == f"{PREFIX}-federated-gsa")
+    account = next(r for r in dev.of_type(review.SERVICE_ACCOUNT) if r.name == ACCOUNT)
     assert account.urn in member.dependencies, "the custom role is bound once the account exists"
 
 
@@ -80,19 +83,19 @@ def test_grants_wait_for_the_pool_and_provider_not_the_cluster(options_for: Opti
     federated = [
         declared
         for (type_, name), declared in options.items()
-        if type_ == review.SERVICE_ACCOUNT_IAM_MEMBER and name.startswith(f"{PREFIX}-federated-")
+        if type_ == review.SERVICE_ACCOUNT_IAM_MEMBER and name.startswith(f"{ACCOUNT}-subject-")
     ]
     assert len(federated) == len(SUBJECTS)
-    assert all(set(declared.depends_on) == {"kpo-dev-federation-pool", PROVIDER} for declared in federated)
-    assert options[(review.WORKLOAD_IDENTITY_POOL_PROVIDER, PROVIDER)].depends_on == ("kpo-dev-federation-pool",)
+    assert all(set(declared.depends_on) == {ACCOUNT, POOL_NAME, PROVIDER} for declared in federated)
+    assert options[(review.WORKLOAD_IDENTITY_POOL_PROVIDER, PROVIDER)].depends_on == (POOL_NAME,)
 
 
 def test_the_account_is_deleted_before_it_is_replaced_and_the_pool_is_not(options_for: OptionsFor) -> None:
     """Same account_id after a replacement would collide; pool and provider ids change whenever they are
     replaced (docs/federation.md), and a deleted pool's id stays taken for 30 days anyway."""
     options = options_for("dev")
-    assert options[(review.SERVICE_ACCOUNT, f"{PREFIX}-federated-gsa")].delete_before_replace is True
-    assert options[(review.WORKLOAD_IDENTITY_POOL, "kpo-dev-federation-pool")].delete_before_replace is False
+    assert options[(review.SERVICE_ACCOUNT, ACCOUNT)].delete_before_replace is True
+    assert options[(review.WORKLOAD_IDENTITY_POOL, POOL_NAME)].delete_before_replace is False
 
 
 @pytest.mark.parametrize("protected", [False, True])

@@ -104,16 +104,19 @@ def test_zone_edit_replaces_the_cluster_its_pools_and_everything_on_its_kubernet
     assert f"{len(expected)} to replace against tests/golden/dev.yaml" in result.stdout
 
 
-def test_cluster_name_edit_deletes_and_creates_every_resource_like_a_preview(tmp_path: Path) -> None:
+def test_cluster_name_edit_makes_a_new_cluster_and_keeps_the_tenant_accounts(tmp_path: Path) -> None:
+    """What cluster_name names is new (cluster, pools, network, node account, derived role and pool ids); tenant
+    accounts keep their logical names (gke_kpo/spec/stable_names.py), and the namespace objects are replaced onto
+    the new cluster by their provider's new clusterIdentifier. The day-2 check finds nothing to refuse."""
     result = plan_edited(tmp_path, "dev", {"gke-kpo:cluster_name: kpo-dev": "gke-kpo:cluster_name: kpo-lab"})
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 0, result.stdout + result.stderr
     ops = operations(result.stdout)
-    assert ops[("gcp:Cluster", "kpo-lab")] == "+"
-    assert ops[("gcp:Cluster", "kpo-dev")] == "-"
-    assert ops[("gcp:NodePool", "kpo-lab-system")] == "+"
-    assert ops[("gcp:NodePool", "kpo-dev-system")] == "-"
-    golden = len(_golden_entries("dev"))
-    assert f"{golden} to create, {golden} to delete" in result.stdout
+    assert (ops[("gcp:Cluster", "kpo-lab")], ops[("gcp:Cluster", "kpo-dev")]) == ("+", "-")
+    assert (ops[("gcp:NodePool", "kpo-lab-system")], ops[("gcp:NodePool", "kpo-dev-system")]) == ("+", "-")
+    assert ops[("gcp:Account", "airflow-etl-dev-gsa")] == ""
+    assert ops[("k8s:Namespace", "etl-dev-namespace")] == "+-"
+    assert "replaced because it moves from provider kpo-dev-kubernetes to kpo-lab-kubernetes" in result.stdout
+    assert "Day-2 check" not in result.stdout
 
 
 def test_machine_type_edit_updates_the_pool_by_rolling_its_nodes(tmp_path: Path) -> None:
@@ -156,7 +159,7 @@ def test_quota_edit_is_an_update_in_place(tmp_path: Path) -> None:
     ops = operations(result.stdout)
     # The stack-level key is every tenant's default: every tenant's quota changes, nothing else.
     for tenant in ("etl-dev", "ext-dev", "ml-dev"):
-        assert ops[("k8s:ResourceQuota", f"kpo-dev-{tenant}-quota")] == "~"
+        assert ops[("k8s:ResourceQuota", f"{tenant}-quota")] == "~"
     assert "spec.hard.pods: 10 -> 12" in result.stdout
     assert "3 to update against" in result.stdout
     assert [op for op in ops.values() if op] == ["~", "~", "~"]

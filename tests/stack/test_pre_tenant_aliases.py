@@ -22,29 +22,44 @@ def aliases_by_name(options: Recorded) -> dict[str, tuple[str, ...]]:
     return {name: declared.aliases for (_, name), declared in options.items() if declared.aliases}
 
 
+def previous(type_: str, suffix: str) -> str:
+    """The URN the same child had while Tenant children were named ``<cluster>-<tenant>-<suffix>``."""
+    return f"{OLD}gke-kpo:index:Tenant${type_}::{PROD_TENANT}-{suffix}"
+
+
 def test_one_tenant_stack_aliases_its_namespace_objects_binding_and_provider(options_for: OptionsFor) -> None:
+    """Each child answers to its pre-tenant URN first, then to its previous Tenant-child URN (stable_names.py)."""
     assert aliases_by_name(options_for("prod")) == {
-        f"{PROD_TENANT}-namespace": (
+        "airflow-kpo-namespace": (
             OLD + "gke-kpo:index:NamespaceAccess$kubernetes:core/v1:Namespace::kpo-prod-tasks-namespace",
+            previous(review.NAMESPACE, "namespace"),
         ),
-        f"{PROD_TENANT}-role": (
+        "airflow-kpo-role": (
             OLD + "gke-kpo:index:NamespaceAccess$kubernetes:rbac.authorization.k8s.io/v1:Role::kpo-prod-tasks-role",
+            previous(review.ROLE, "role"),
         ),
-        f"{PROD_TENANT}-role-binding": (
+        "airflow-kpo-role-binding": (
             OLD + "gke-kpo:index:NamespaceAccess$kubernetes:rbac.authorization.k8s.io/v1:RoleBinding"
             "::kpo-prod-tasks-role-binding",
+            previous(review.ROLE_BINDING, "role-binding"),
         ),
-        f"{PROD_TENANT}-quota": (
+        "airflow-kpo-quota": (
             OLD + "gke-kpo:index:NamespaceAccess$kubernetes:core/v1:ResourceQuota::kpo-prod-tasks-quota",
+            previous(review.RESOURCE_QUOTA, "quota"),
         ),
-        f"{PROD_TENANT}-limits": (
+        "airflow-kpo-limits": (
             OLD + "gke-kpo:index:NamespaceAccess$kubernetes:core/v1:LimitRange::kpo-prod-tasks-limits",
+            previous(review.LIMIT_RANGE, "limits"),
         ),
-        f"{PROD_TENANT}-binding": (
+        "astro-prod-deployment@acme-airflow-prod-binding": (
             OLD + "gke-kpo:index:IamAccess$gcp:projects/iAMMember:IAMMember::kpo-prod-kpo-binding",
+            previous(review.PROJECT_IAM_MEMBER, "binding"),
         ),
         "kpo-prod-kubernetes": (
             OLD + "gke-kpo:index:NamespaceAccess$pulumi:providers:kubernetes::kpo-prod-tasks-provider",
+        ),
+        "kpo_prod_kpo_launcher-role": (
+            OLD + "gke-kpo:index:IamAccess$gcp:projects/iAMCustomRole:IAMCustomRole::kpo-prod-kpo-role",
         ),
     }
 
@@ -57,23 +72,29 @@ def test_alias_urns_name_the_resource_own_type(options_for: OptionsFor) -> None:
 
 def test_one_gke_tenant_keeps_its_google_service_account_and_workload_identity_grant(options_for: OptionsFor) -> None:
     aliases = aliases_by_name(options_for("prod", tenants=json.dumps(GKE_TENANT)))
-    assert aliases[f"{PROD_TENANT}-airflow-gsa"] == (
+    assert aliases["airflow-airflow-prod-gsa"] == (
         OLD + "gke-kpo:index:AirflowIdentity$gcp:serviceaccount/account:Account::kpo-prod-airflow-gsa",
+        previous(review.SERVICE_ACCOUNT, "airflow-gsa"),
+        OLD
+        + f"gke-kpo:index:Tenant$gke-kpo:index:FederatedAccount${review.SERVICE_ACCOUNT}::{PROD_TENANT}-federated-gsa",
     )
-    assert aliases[f"{PROD_TENANT}-airflow-workload-identity"] == (
+    assert aliases["airflow-airflow-prod-gsa-workload-identity"] == (
         OLD
         + "gke-kpo:index:AirflowIdentity$gcp:serviceaccount/iAMMember:IAMMember::kpo-prod-airflow-workload-identity",
+        previous(review.SERVICE_ACCOUNT_IAM_MEMBER, "airflow-workload-identity"),
     )
 
 
 def test_aliases_keep_the_other_options(options_for: OptionsFor) -> None:
     options = options_for("prod", tenants=json.dumps(GKE_TENANT))
-    namespace = options[(review.NAMESPACE, f"{PROD_TENANT}-namespace")]
+    namespace = options[(review.NAMESPACE, "airflow-kpo-namespace")]
     assert namespace.protect is True
-    account = options[(review.SERVICE_ACCOUNT, f"{PROD_TENANT}-airflow-gsa")]
+    account = options[(review.SERVICE_ACCOUNT, "airflow-airflow-prod-gsa")]
     assert account.delete_before_replace is True
 
 
-def test_several_tenants_alias_nothing(options_for: OptionsFor) -> None:
+def test_several_tenants_alias_only_their_previous_names(options_for: OptionsFor) -> None:
     """Two tenants cannot both claim the one old namespace: a stack migrates with one, then adds the others."""
-    assert aliases_by_name(options_for("dev")) == {}
+    pre_tenant = ("NamespaceAccess", "AirflowIdentity", "IamAccess$gcp:projects/iAMMember")
+    aliases = [alias for found in aliases_by_name(options_for("dev")).values() for alias in found]
+    assert aliases and not [alias for alias in aliases if any(old in alias for old in pre_tenant)]

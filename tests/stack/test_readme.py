@@ -11,6 +11,7 @@ from gke_kpo.config.keys import markdown_table
 from gke_kpo.config.settings import IdentityMode
 from gke_kpo.contract import outputs
 from gke_kpo.repo import REPO_ROOT
+from tests.stack import day2_corpus
 
 
 @pytest.mark.parametrize(
@@ -18,6 +19,11 @@ from gke_kpo.repo import REPO_ROOT
     [
         ("config-table", markdown_table, "python -m gke_kpo.config.keys"),
         ("tenant-table", tenant_schema.markdown_table, "python -m gke_kpo.config.tenant_fields"),
+        (
+            "day2-table",
+            day2_corpus.readme_table,
+            "python -c 'from tests.stack import day2_corpus as c; print(c.readme_table())'",
+        ),
     ],
 )
 def test_readme_tables_are_generated(marker: str, table: object, command: str) -> None:
