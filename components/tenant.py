@@ -18,9 +18,16 @@ from gke_kpo.cloud import names
 from gke_kpo.cloud import replacement as types
 from gke_kpo.cloud.gke import WORKLOAD_IDENTITY_ANNOTATION
 from gke_kpo.cloud.permissions import AccessModel, rbac_rules
-from gke_kpo.config.settings import FederatedIdentitySettings, IdentityMode, TaskServiceAccountSettings, TenantSettings
+from gke_kpo.config.settings import (
+    FederatedIdentitySettings,
+    IdentityMode,
+    NetworkSettings,
+    TaskServiceAccountSettings,
+    TenantSettings,
+)
 from gke_kpo.contract.intent import LAUNCHER_ROLE
 from gke_kpo.spec.lifecycle import fixed_name
+from gke_kpo.spec.network_fence import fence_policies
 from gke_kpo.spec.pre_tenant import tenant_child_aliases
 from gke_kpo.spec.tenant import limit_range_item, namespace_metadata, quota_hard, snake_case_rule
 
@@ -39,6 +46,8 @@ class TenantArgs:
     cluster: pulumi.Resource
     provider: k8s.Provider
     protect_namespace: bool
+    network: NetworkSettings
+    """The stack's ranges, which the egress fence keeps out of ``internet``."""
     federation_pool: FederationPool | None = None
     """The stack's pool, when a tenant is federated; this tenant's grants name its principals."""
     project_number: str = ""
@@ -67,6 +76,7 @@ class Tenant(pulumi.ComponentResource):
             ),
         )
         namespace = self._namespace(name)
+        self._network_fence(name, namespace)
         if tenant.task_service_account:
             self._task_service_account(name, tenant.task_service_account, namespace)
         self.register_outputs({"namespace": self.namespace})
@@ -169,6 +179,16 @@ class Tenant(pulumi.ComponentResource):
             opts=self._on_cluster(namespace, aliases=self._was(types.LIMIT_RANGE, "limits")),
         )
         return namespace
+
+    def _network_fence(self, name: str, namespace: k8s.core.v1.Namespace) -> None:
+        """Pods of other namespaces cannot connect in; the pods connect out only where the tenant allows."""
+        for policy in fence_policies(self._args.tenant, self._args.network):
+            k8s.networking.v1.NetworkPolicy(
+                f"{name}-{policy['metadata']['name'].removeprefix('gke-kpo-')}",
+                metadata=policy["metadata"],
+                spec=policy["spec"],
+                opts=self._on_cluster(namespace),
+            )
 
     def _task_service_account(
         self, name: str, task: TaskServiceAccountSettings, namespace: k8s.core.v1.Namespace
