@@ -73,31 +73,38 @@ def _inside_any(cidr: str, blocks: tuple[str, ...]) -> bool:
     return any(network.subnet_of(ipaddress.IPv4Network(block)) for block in blocks)
 
 
-def _mode_rules(egress: Egress, network: NetworkSettings) -> list[dict[str, Any]]:
+def _mode_rules(egress: Egress, own_ranges: tuple[str, ...]) -> list[dict[str, Any]]:
     if egress is Egress.INTERNET:
-        public = {"cidr": net.EVERYWHERE, "except": [*net.NOT_INTERNET, *cluster_ranges(network)]}
+        public = {"cidr": net.EVERYWHERE, "except": [*net.NOT_INTERNET, *own_ranges]}
         return [{"to": [{"ipBlock": public}]}]
     if egress is Egress.GOOGLE_APIS:
         return [_to_block(destination) for destination in net.GOOGLE_APIS]
     return []
 
 
-def egress_policy(tenant: TenantSettings, network: NetworkSettings) -> dict[str, Any]:
+def egress_policy(
+    namespace: str, egress: Egress, egress_cidrs: tuple[str, ...] = (), own_ranges: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """``own_ranges``: the stack's ranges outside the private ones (``cluster_ranges``), kept out of internet."""
     rules = [
         {"to": [{"podSelector": EVERY_POD}]},
         _dns_rule(),
         *(_to_block(destination) for destination in net.METADATA_SERVER),
-        *_mode_rules(tenant.egress, network),
+        *_mode_rules(egress, own_ranges),
     ]
-    if tenant.egress_cidrs:
-        rules.append({"to": [{"ipBlock": {"cidr": cidr}} for cidr in tenant.egress_cidrs]})
+    if egress_cidrs:
+        rules.append({"to": [{"ipBlock": {"cidr": cidr}} for cidr in egress_cidrs]})
     return {
         "apiVersion": API_VERSION,
         "kind": KIND,
-        "metadata": _metadata(EGRESS_POLICY, tenant.namespace.name),
+        "metadata": _metadata(EGRESS_POLICY, namespace),
         "spec": {"podSelector": EVERY_POD, "policyTypes": ["Egress"], "egress": rules},
     }
 
 
 def fence_policies(tenant: TenantSettings, network: NetworkSettings) -> tuple[dict[str, Any], dict[str, Any]]:
-    return ingress_policy(tenant.namespace.name), egress_policy(tenant, network)
+    namespace = tenant.namespace.name
+    return (
+        ingress_policy(namespace),
+        egress_policy(namespace, tenant.egress, tenant.egress_cidrs, cluster_ranges(network)),
+    )
