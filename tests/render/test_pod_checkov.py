@@ -114,7 +114,7 @@ def judged(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
 def test_every_rendered_pod_passes_checkov_but_the_excluded_checks(judged: dict[str, set[str]]) -> None:
     rendered = {task: failed - set(EXCLUDED) for task, failed in judged.items() if task not in (SEED, "fence")}
     assert rendered, "the probe built no pod"
-    assert rendered == dict.fromkeys(rendered, set())
+    assert rendered == {task: set() for task in rendered}
 
 
 def test_the_seed_task_fails_the_checks_the_rendered_ones_pass(judged: dict[str, set[str]]) -> None:
