@@ -15,7 +15,7 @@ from typing import Any
 SEED_TASK = "seed"
 
 
-def _seed_pod(conn_id: str, namespace: str) -> Any:
+def _seed_pod(conn_id: str | None, namespace: str | None) -> Any:
     from airflow.providers.cncf.kubernetes.operators.pod import KubernetesPodOperator
 
     seed = KubernetesPodOperator(
@@ -34,18 +34,19 @@ def _seed_pod(conn_id: str, namespace: str) -> Any:
 
 def main(dags_folder: str, seed: bool) -> None:
     from airflow.dag_processing.dagbag import DagBag
+    from airflow.providers.cncf.kubernetes.operators.pod import KubernetesPodOperator
     from kubernetes.client import ApiClient
 
     bag = DagBag(dag_folder=dags_folder)
     assert not bag.import_errors, bag.import_errors
+    tasks = [task for dag in bag.dags.values() for task in dag.tasks]
+    assert all(isinstance(task, KubernetesPodOperator) for task in tasks), tasks
+    operators = [task for task in tasks if isinstance(task, KubernetesPodOperator)]
     api = ApiClient()
-    pods: dict[str, Any] = {}
-    for dag in bag.dags.values():
-        for task in dag.tasks:
-            pods[task.task_id] = api.sanitize_for_serialization(task.build_pod_request_obj())
+    pods = {task.task_id: api.sanitize_for_serialization(task.build_pod_request_obj()) for task in operators}
     if seed:
-        task = next(iter(bag.dags.values())).tasks[0]
-        pods[SEED_TASK] = api.sanitize_for_serialization(_seed_pod(task.kubernetes_conn_id, task.namespace))
+        first = operators[0]
+        pods[SEED_TASK] = api.sanitize_for_serialization(_seed_pod(first.kubernetes_conn_id, first.namespace))
     print(json.dumps(pods, sort_keys=True))
 
 
