@@ -27,7 +27,7 @@ from gke_kpo.config.settings import (
 )
 from gke_kpo.contract.intent import LAUNCHER_ROLE
 from gke_kpo.spec.lifecycle import fixed_name
-from gke_kpo.spec.network_fence import fence_policies
+from gke_kpo.spec.network_fence import tenant_fence
 from gke_kpo.spec.pre_tenant import tenant_child_aliases
 from gke_kpo.spec.tenant import limit_range_item, namespace_metadata, quota_hard, snake_case_rule
 
@@ -182,13 +182,10 @@ class Tenant(pulumi.ComponentResource):
 
     def _network_fence(self, name: str, namespace: k8s.core.v1.Namespace) -> None:
         """Pods of other namespaces cannot connect in; the pods connect out only where the tenant allows."""
-        for policy in fence_policies(self._args.tenant, self._args.network):
-            k8s.networking.v1.NetworkPolicy(
-                f"{name}-{policy['metadata']['name'].removeprefix('gke-kpo-')}",
-                metadata=policy["metadata"],
-                spec=policy["spec"],
-                opts=self._on_cluster(namespace),
-            )
+        fence = tenant_fence(self._args.tenant, self._args.network)
+        k8s.networking.v1.NetworkPolicy(
+            f"{name}-fence", metadata=fence["metadata"], spec=fence["spec"], opts=self._on_cluster(namespace)
+        )
 
     def _task_service_account(
         self, name: str, task: TaskServiceAccountSettings, namespace: k8s.core.v1.Namespace

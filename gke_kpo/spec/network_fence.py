@@ -1,4 +1,4 @@
-"""A tenant namespace's network fence: two NetworkPolicies, as plain Kubernetes manifests (camelCase).
+"""A tenant namespace's network fence: one NetworkPolicy over every pod, as a plain Kubernetes manifest (camelCase).
 
 Ingress: pods of the namespace accept connections from pods of the same namespace only (no other namespace, no
 address block); XCom and logs travel through the API server and the kubelet, not the pod network, so they keep
@@ -17,8 +17,7 @@ from gke_kpo.cloud import pod_network as net
 from gke_kpo.cloud.pod_network import Destination, Egress, Port
 from gke_kpo.config.settings import NetworkSettings, TenantSettings
 
-INGRESS_POLICY: Final = "gke-kpo-fence-ingress"
-EGRESS_POLICY: Final = "gke-kpo-fence-egress"
+FENCE: Final = "gke-kpo-fence"
 API_VERSION: Final = "networking.k8s.io/v1"
 KIND: Final = "NetworkPolicy"
 
@@ -34,21 +33,8 @@ def _to_block(destination: Destination) -> dict[str, Any]:
     return {"to": [{"ipBlock": {"cidr": destination.cidr}}], "ports": _ports(destination.ports)}
 
 
-def _metadata(name: str, namespace: str) -> dict[str, Any]:
-    return {"name": name, "namespace": namespace, "labels": {"app.kubernetes.io/managed-by": "gke-kpo"}}
-
-
-def ingress_policy(namespace: str) -> dict[str, Any]:
-    return {
-        "apiVersion": API_VERSION,
-        "kind": KIND,
-        "metadata": _metadata(INGRESS_POLICY, namespace),
-        "spec": {
-            "podSelector": EVERY_POD,
-            "policyTypes": ["Ingress"],
-            "ingress": [{"from": [{"podSelector": EVERY_POD}]}],
-        },
-    }
+def ingress_rules() -> list[dict[str, Any]]:
+    return [{"from": [{"podSelector": EVERY_POD}]}]
 
 
 def _dns_rule() -> dict[str, Any]:
@@ -82,9 +68,9 @@ def _mode_rules(egress: Egress, own_ranges: tuple[str, ...]) -> list[dict[str, A
     return []
 
 
-def egress_policy(
-    namespace: str, egress: Egress, egress_cidrs: tuple[str, ...] = (), own_ranges: tuple[str, ...] = ()
-) -> dict[str, Any]:
+def egress_rules(
+    egress: Egress, egress_cidrs: tuple[str, ...] = (), own_ranges: tuple[str, ...] = ()
+) -> list[dict[str, Any]]:
     """``own_ranges``: the stack's ranges outside the private ones (``cluster_ranges``), kept out of internet."""
     rules = [
         {"to": [{"podSelector": EVERY_POD}]},
@@ -94,17 +80,24 @@ def egress_policy(
     ]
     if egress_cidrs:
         rules.append({"to": [{"ipBlock": {"cidr": cidr}} for cidr in egress_cidrs]})
+    return rules
+
+
+def fence_policy(
+    namespace: str, egress: Egress, egress_cidrs: tuple[str, ...] = (), own_ranges: tuple[str, ...] = ()
+) -> dict[str, Any]:
     return {
         "apiVersion": API_VERSION,
         "kind": KIND,
-        "metadata": _metadata(EGRESS_POLICY, namespace),
-        "spec": {"podSelector": EVERY_POD, "policyTypes": ["Egress"], "egress": rules},
+        "metadata": {"name": FENCE, "namespace": namespace, "labels": {"app.kubernetes.io/managed-by": "gke-kpo"}},
+        "spec": {
+            "podSelector": EVERY_POD,
+            "policyTypes": ["Ingress", "Egress"],
+            "ingress": ingress_rules(),
+            "egress": egress_rules(egress, egress_cidrs, own_ranges),
+        },
     }
 
 
-def fence_policies(tenant: TenantSettings, network: NetworkSettings) -> tuple[dict[str, Any], dict[str, Any]]:
-    namespace = tenant.namespace.name
-    return (
-        ingress_policy(namespace),
-        egress_policy(namespace, tenant.egress, tenant.egress_cidrs, cluster_ranges(network)),
-    )
+def tenant_fence(tenant: TenantSettings, network: NetworkSettings) -> dict[str, Any]:
+    return fence_policy(tenant.namespace.name, tenant.egress, tenant.egress_cidrs, cluster_ranges(network))

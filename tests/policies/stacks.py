@@ -10,7 +10,7 @@ from gke_kpo.cloud.permissions import AccessModel, custom_role_permissions, rbac
 from gke_kpo.cloud.pod_network import Egress
 from gke_kpo.contract import intent
 from gke_kpo.contract.outputs import GPU_TAINT
-from gke_kpo.spec.network_fence import egress_policy, ingress_policy
+from gke_kpo.spec.network_fence import fence_policy
 from policies.kpo_policies import resource_types as types
 
 PROJECT: Final = "acme-airflow"
@@ -159,10 +159,7 @@ def tenant_resources(tenant: Tenant, prefix: str = "") -> list[Resource]:
             },
         ),
         Resource(types.LIMIT_RANGE, f"{prefix}limits", {"metadata": {"namespace": ns}, "spec": {"limits": []}}),
-        *(
-            Resource(types.NETWORK_POLICY, f"{prefix}{policy['metadata']['name']}", policy)
-            for policy in (ingress_policy(ns), egress_policy(ns, Egress.INTERNET))
-        ),
+        Resource(types.NETWORK_POLICY, f"{prefix}fence", fence_policy(ns, Egress.INTERNET)),
     ]
 
 

@@ -1,9 +1,9 @@
 """Checkov's Kubernetes checks, an independent and maintained checker, judge the pods the rendered DAG builds.
 
 The pods are what the real KubernetesPodOperator builds from the rendered DAG and connection
-(``build_pod_request_obj``, XCom sidecar included: tests/render/pod_probe.py), next to the tenant's declared
-NetworkPolicies, so Checkov's graph check that a pod has a NetworkPolicy sees the fence. Checkov runs in its own venv
-(tests/tool_venv.py): its pins conflict with Airflow's.
+(``build_pod_request_obj``, XCom sidecar included: tests/render/pod_probe.py), next to the tenant's fence, so
+Checkov's graph check that a pod has a NetworkPolicy sees it. Checkov runs in its own venv (tests/tool_venv.py): its
+pins conflict with Airflow's.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import yaml
 from gke_kpo.cloud.pod_network import Egress
 from gke_kpo.contract import outputs as names
 from gke_kpo.render import write_files
-from gke_kpo.spec.network_fence import egress_policy, ingress_policy
+from gke_kpo.spec.network_fence import fence_policy
 from tests.tool_venv import tool_bin
 
 from .conftest import OUTPUT_CASES, one_tenant_files, outputs_case, tenant_of
@@ -107,7 +107,7 @@ def judged(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     root = tmp_path_factory.mktemp(f"checkov-{request.param}")
     pods = _build_pods(outputs, root)
     namespace = tenant_of(outputs)[names.NAMESPACE]
-    fence = [ingress_policy(namespace), egress_policy(namespace, Egress.INTERNET)]
+    fence = [fence_policy(namespace, Egress.INTERNET)]
     return checkov_failures({"fence": fence, **{task: [pod] for task, pod in pods.items()}}, root / "checkov")
 
 

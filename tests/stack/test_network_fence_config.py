@@ -13,7 +13,7 @@ from gke_kpo.cloud.replacement import NAMESPACE, NETWORK_POLICY
 from gke_kpo.config.settings import PodSecurity
 from gke_kpo.contract import intent
 from gke_kpo.repo import stack_file
-from gke_kpo.spec.network_fence import EGRESS_POLICY, INGRESS_POLICY
+from gke_kpo.spec.network_fence import FENCE
 from tests.stack.conftest import PlanFor
 from tests.stack.test_tenant_settings import astro, problems_for, settings_for
 
@@ -80,7 +80,7 @@ def test_every_tenant_namespace_gets_its_fence_and_its_pod_security(plan_for: Pl
     plan = plan_for("dev")
     namespaces = {r.inputs["metadata"]["name"]: r.inputs["metadata"]["labels"] for r in plan.of_type(NAMESPACE)}
     fences = {(r.inputs["metadata"]["namespace"], r.inputs["metadata"]["name"]) for r in plan.of_type(NETWORK_POLICY)}
-    assert fences == {(ns, name) for ns in namespaces for name in (INGRESS_POLICY, EGRESS_POLICY)}
+    assert fences == {(ns, FENCE) for ns in namespaces}
     for labels in namespaces.values():
         assert labels["pod-security.kubernetes.io/enforce"] == "baseline"
         assert labels["pod-security.kubernetes.io/warn"] == "restricted"
