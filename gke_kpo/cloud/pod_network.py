@@ -3,24 +3,25 @@
 Facts (read 2026-12, each used by gke_kpo/spec/network_fence.py):
 
 - NetworkPolicy is enforced on this stack's clusters: they run GKE Dataplane V2 (``datapathProvider:
-  ADVANCED_DATAPATH``, components/cluster.py), which "has built-in network policy enforcement"
-  (https://cloud.google.com/kubernetes-engine/docs/concepts/dataplane-v2). The field forces a new cluster
+  ADVANCED_DATAPATH``, components/cluster.py), which enforces it without a separate Calico add-on
+  (https://cloud.google.com/kubernetes-engine/docs/concepts/dataplane-v2; the pack's gke-hardening relies on the
+  same fact). The field forces a new cluster
   (gke_kpo/cloud/replacement.py, ``datapathProvider``), and every stack has had it since its creation, so the
   fences need no cluster change.
 - Policies are additive: a pod selected by any policy of a type is isolated for that type, and a connection is
   allowed if any policy allows it (https://kubernetes.io/docs/concepts/services-networking/network-policies/,
   "The two sorts of pod isolation"). So one tenant's fence stays closed only while no other NetworkPolicy in its
   namespace opens it: the policy pack checks every NetworkPolicy in a tenant namespace, not only the fence.
-- "Traffic to and from the node where a Pod is running is always allowed" (same page): kubelet probes and the
-  node's own components are not fenced off.
+- Traffic between a pod and the node it runs on is always allowed, whatever the policies (same page, on
+  isolation): kubelet probes and the node's own components are not fenced off.
 - XCom and logs never cross the pod network: KPO reads ``/airflow/xcom/return.json`` with
   ``connect_get_namespaced_pod_exec`` and follows logs with ``read_namespaced_pod_log``
   (apache-airflow-providers-cncf-kubernetes 10.25.0, utils/pod_manager.py ``extract_xcom``), i.e. Airflow calls
   the API server, which streams from the kubelet on the pod's node (https://kubernetes.io/docs/concepts/
   architecture/control-plane-node-communication/, "API server to kubelet"). An ingress fence therefore cannot
   break XCom or logs.
-- Cluster DNS is kube-dns in ``kube-system``; its pods carry ``k8s-app: kube-dns``
-  (https://cloud.google.com/kubernetes-engine/docs/how-to/kube-dns, "kube-dns ... Deployment in kube-system"). On
+- Cluster DNS is kube-dns, a Deployment in ``kube-system`` whose pods carry ``k8s-app: kube-dns``
+  (https://cloud.google.com/kubernetes-engine/docs/how-to/kube-dns). On
   Dataplane V2 policy is applied after service translation, so a rule naming the kube-dns pods admits queries
   sent to the kube-dns Service IP. NodeLocal DNSCache is not enabled by this stack (components/cluster.py sets no
   ``dns_cache_config``).
