@@ -77,6 +77,7 @@ def deploy(settings: Settings) -> dict[str, Any]:
                 cluster=cluster,
                 provider=provider,
                 protect_namespace=settings.cluster.deletion_protection,
+                network=settings.network,
                 federation_pool=pool,
                 project_number=settings.project_number,
                 pre_tenant_prefix=pre_tenant_prefix,

@@ -18,10 +18,17 @@ from gke_kpo.cloud import names
 from gke_kpo.cloud import replacement as types
 from gke_kpo.cloud.gke import WORKLOAD_IDENTITY_ANNOTATION
 from gke_kpo.cloud.permissions import AccessModel, rbac_rules
-from gke_kpo.config.settings import FederatedIdentitySettings, IdentityMode, TaskServiceAccountSettings, TenantSettings
+from gke_kpo.config.settings import (
+    FederatedIdentitySettings,
+    IdentityMode,
+    NetworkSettings,
+    TaskServiceAccountSettings,
+    TenantSettings,
+)
 from gke_kpo.contract.intent import LAUNCHER_ROLE
 from gke_kpo.spec import stable_names as stable
 from gke_kpo.spec.lifecycle import fixed_name
+from gke_kpo.spec.network_fence import tenant_fence
 from gke_kpo.spec.pre_tenant import tenant_child_aliases
 from gke_kpo.spec.tenant import limit_range_item, namespace_metadata, quota_hard, snake_case_rule
 
@@ -40,6 +47,8 @@ class TenantArgs:
     cluster: pulumi.Resource
     provider: k8s.Provider
     protect_namespace: bool
+    network: NetworkSettings
+    """The stack's ranges, which the egress fence keeps out of ``internet``."""
     federation_pool: FederationPool | None = None
     """The stack's pool, when a tenant is federated; this tenant's grants name its principals."""
     project_number: str = ""
@@ -68,6 +77,7 @@ class Tenant(pulumi.ComponentResource):
             ),
         )
         namespace = self._namespace(name)
+        self._network_fence(namespace)
         if tenant.task_service_account:
             self._task_service_account(name, tenant.task_service_account, namespace)
         self.register_outputs({"namespace": self.namespace})
@@ -191,6 +201,16 @@ class Tenant(pulumi.ComponentResource):
             opts=self._on_cluster(namespace, aliases=self._was(types.LIMIT_RANGE, "limits", f"{name}-limits")),
         )
         return namespace
+
+    def _network_fence(self, namespace: k8s.core.v1.Namespace) -> None:
+        """Pods of other namespaces cannot connect in; the pods connect out only where the tenant allows."""
+        fence = tenant_fence(self._args.tenant, self._args.network)
+        k8s.networking.v1.NetworkPolicy(
+            stable.in_namespace(self.namespace, "fence"),
+            metadata=fence["metadata"],
+            spec=fence["spec"],
+            opts=self._on_cluster(namespace),
+        )
 
     def _task_service_account(
         self, name: str, task: TaskServiceAccountSettings, namespace: k8s.core.v1.Namespace

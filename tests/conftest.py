@@ -18,6 +18,8 @@ OptionsFor = Callable[..., Recorded]
 XDIST_GROUPS = {
     "tests/e2e/test_tenants.py": "e2e-tenants",
     "tests/render/test_dag_imports.py": "render-dagbag",
+    "tests/render/test_pod_checkov.py": "tool-venvs",
+    "tests/policies/test_fence_connectivity.py": "tool-venvs",
     "tests/render/test_render_safety.py": "make-venv",
     "tests/stack/test_new_stack.py": "make-venv",
     "tests/stack/test_plan_command.py::test_make_plan_dev_fits_a_screen_and_lists_every_resource": "make-venv",

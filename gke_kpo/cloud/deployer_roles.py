@@ -93,9 +93,10 @@ GRANTS: tuple[Grant, ...] = (
         "roles/container.admin",
         Scope.PROJECT,
         "project",
-        "cluster and node pools, plus the Namespace, Role, RoleBinding, ResourceQuota, LimitRange and ServiceAccount "
-        "inside the cluster. `roles/container.clusterAdmin` has no access to Kubernetes objects, and RBAC only lets an "
-        "identity create a Role whose permissions it holds in RBAC unless it has `container.roles.escalate`",
+        "cluster and node pools, plus the Namespace, Role, RoleBinding, ResourceQuota, LimitRange, NetworkPolicy and "
+        "ServiceAccount inside the cluster. `roles/container.clusterAdmin` has no access to Kubernetes objects, and "
+        "RBAC only lets an identity create a Role whose permissions it holds in RBAC unless it has "
+        "`container.roles.escalate`",
     ),
     Grant(
         ACT_AS_ROLE,

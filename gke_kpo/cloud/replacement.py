@@ -82,6 +82,7 @@ RESOURCE_QUOTA = "kubernetes:core/v1:ResourceQuota"
 LIMIT_RANGE = "kubernetes:core/v1:LimitRange"
 ROLE = "kubernetes:rbac.authorization.k8s.io/v1:Role"
 ROLE_BINDING = "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding"
+NETWORK_POLICY = "kubernetes:networking.k8s.io/v1:NetworkPolicy"
 WORKLOAD_IDENTITY_POOL = "gcp:iam/workloadIdentityPool:WorkloadIdentityPool"
 WORKLOAD_IDENTITY_POOL_PROVIDER = "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider"
 
@@ -345,7 +346,15 @@ REVIEW: tuple[InputReview, ...] = (
     ),
     *(
         row
-        for resource_type in (NAMESPACE, SERVICE_ACCOUNT_K8S, RESOURCE_QUOTA, LIMIT_RANGE, ROLE, ROLE_BINDING)
+        for resource_type in (
+            NAMESPACE,
+            SERVICE_ACCOUNT_K8S,
+            RESOURCE_QUOTA,
+            LIMIT_RANGE,
+            ROLE,
+            ROLE_BINDING,
+            NETWORK_POLICY,
+        )
         for row in _rows(
             resource_type,
             _K8S_SRC,
@@ -358,7 +367,14 @@ REVIEW: tuple[InputReview, ...] = (
                     "access_model",
                     "xcom_push",
                     "gpu_count",
-                    *_tenant("xcom_push", "airflow_service_account", "task_service_account", "federation"),
+                    *_tenant(
+                        "xcom_push",
+                        "airflow_service_account",
+                        "task_service_account",
+                        "federation",
+                        "egress",
+                        "pod_security",
+                    ),
                 ),
             ),
             ("metadata.name", True, _tenant("namespace", "task_service_account")),
@@ -394,6 +410,11 @@ REVIEW: tuple[InputReview, ...] = (
         ),
     ),
     *_rows(SERVICE_ACCOUNT_K8S, _K8S_SRC, ("automountServiceAccountToken", False, ())),
+    *_rows(
+        NETWORK_POLICY,
+        _K8S_SRC,
+        ("spec", False, ("subnet_cidr", "pods_cidr", "services_cidr", "network", *_tenant("egress", "egress_cidrs"))),
+    ),
     *_rows(
         WORKLOAD_IDENTITY_POOL,
         _WIF_SRC + "resource_iam_workload_identity_pool.go",

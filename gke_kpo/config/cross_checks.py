@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from gke_kpo.cloud.federation import project_number_fix
 from gke_kpo.cloud.permissions import AccessModel
+from gke_kpo.config.egress import egress_stays_outside_the_cluster
 from gke_kpo.config.problems import Problem
 from gke_kpo.config.reachability import reachability_check
 from gke_kpo.config.settings import GpuPoolSettings, IdentityMode, Settings, TenantSettings
@@ -140,8 +141,9 @@ def cross_check(
     access_model_fences_tenants(settings.tenants, settings.access_model, problems)
     federation_has_project_number(settings, problems)
     unreachable = reachability_check(settings, problems)
+    egress = egress_stays_outside_the_cluster(settings.tenants, settings.network, problems)
     quota_keys = _quota_gpus_keys(inputs, set_keys)
-    return [*gpu_quotas(settings.tenants, settings.gpu, quota_keys, problems), *unreachable]
+    return [*gpu_quotas(settings.tenants, settings.gpu, quota_keys, problems), *unreachable, *egress]
 
 
 def _quota_gpus_keys(inputs: list[TenantInput], set_keys: set[str]) -> dict[str, str | None]:

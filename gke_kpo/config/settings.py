@@ -9,6 +9,14 @@ from gke_kpo.cloud import names
 from gke_kpo.cloud.artifact_registry import Repository
 from gke_kpo.cloud.control_plane import ControlPlaneAccess, Endpoints, Network
 from gke_kpo.cloud.permissions import AccessModel
+from gke_kpo.cloud.pod_network import Egress
+
+
+class PodSecurity(StrEnum):
+    """The Pod Security Standard a tenant namespace enforces (``restricted`` is always warned and audited)."""
+
+    BASELINE = "baseline"
+    RESTRICTED = "restricted"
 
 
 class IdentityMode(StrEnum):
@@ -125,6 +133,11 @@ class TenantSettings:
     task_service_account: TaskServiceAccountSettings | None
     airflow_network: Network = Network.INTERNET
     """Where this tenant's Airflow workers run, relative to the cluster's VPC."""
+    egress: Egress = Egress.INTERNET
+    """Where the tenant's pods may connect beyond DNS, the metadata server and their own namespace."""
+    egress_cidrs: tuple[str, ...] = ()
+    """Further destinations the tenant's pods may reach (any port), e.g. a database's private address."""
+    pod_security: PodSecurity = PodSecurity.BASELINE
 
 
 @dataclass(frozen=True)

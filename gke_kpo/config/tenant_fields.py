@@ -51,6 +51,28 @@ TENANT_FIELDS: Final = (
         "Where the workers run: internet (Astro Hosted, elsewhere), vpc (the cluster's VPC or VPN/Interconnect to "
         "it), peered (a VPC peered with it); `make plan` checks they reach the API.",
     ),
+    TenantField(
+        "egress",
+        "string",
+        "`internet`",
+        "Where the tenant's pods may connect besides cluster DNS, the GKE metadata server and their own namespace: "
+        "internet (public addresses, no internal ones), google-apis (the Private Google Access ranges only) or none "
+        "(README, Network fences).",
+    ),
+    TenantField(
+        "egress_cidrs",
+        "array",
+        "`[]`",
+        "Further destinations (IPv4 CIDRs, any port) the pods may reach in every egress mode, e.g. a database's "
+        "private address; never the cluster's pod or service ranges.",
+    ),
+    TenantField(
+        "pod_security",
+        "string",
+        "`baseline`",
+        "Pod Security Standard the namespace enforces: baseline (restricted only warned and audited) or restricted "
+        "(pods must run as non-root; README, Pod security).",
+    ),
     _stack_default("xcom_push", "Grant pod exec so the tenant's tasks may push XCom.", "boolean"),
     _stack_default("quota_pods", "Most pods the namespace may hold.", "integer"),
     _stack_default("quota_cpu", "Total CPU requests in the namespace."),

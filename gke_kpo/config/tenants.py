@@ -10,7 +10,9 @@ from typing import Any, Final
 
 from gke_kpo.cloud import names
 from gke_kpo.cloud.control_plane import Network
+from gke_kpo.cloud.pod_network import Egress
 from gke_kpo.config import federation
+from gke_kpo.config.egress import read_egress_cidrs
 from gke_kpo.config.keys import ConfigValue
 from gke_kpo.config.problems import Problem
 from gke_kpo.config.reader import ConfigReader
@@ -19,6 +21,7 @@ from gke_kpo.config.settings import (
     IdentityMode,
     IdentitySettings,
     NamespaceSettings,
+    PodSecurity,
     TaskServiceAccountSettings,
     TenantSettings,
 )
@@ -112,6 +115,9 @@ def parse_tenant(
         xcom_push=read.flag("xcom_push"),
         task_service_account=_task_service_account(tenant, namespace.name, project, problems),
         airflow_network=read.member(AIRFLOW_NETWORK_FIELD, Network),
+        egress=read.member("egress", Egress),
+        egress_cidrs=read_egress_cidrs(read),
+        pod_security=read.member("pod_security", PodSecurity),
     )
 
 

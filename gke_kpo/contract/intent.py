@@ -23,6 +23,9 @@ GPU_POOL_LABEL: Final = "gke-kpo/gpu-pool"
 AIRFLOW_IDENTITY_ANNOTATION: Final = "gke-kpo/airflow-identity"
 """The Airflow Google service account e-mail (RBAC subject name, IAM ``serviceAccount:`` member)."""
 
+EGRESS_LABEL: Final = "gke-kpo/egress"
+"""The tenant's egress mode (``internet`` | ``google-apis`` | ``none``); its NetworkPolicies are the fence."""
+
 TRUE: Final = "true"
 FALSE: Final = "false"
 

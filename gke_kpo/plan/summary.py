@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from gke_kpo.cloud import pod_network
 from gke_kpo.cloud.gke import pool_zone_count
 
 Inputs = dict[str, Any]
@@ -109,6 +110,23 @@ def _namespace(inputs: Inputs) -> str:
     return f"{inputs.get('metadata', {}).get('name')}, pod security {labels.get('pod-security.kubernetes.io/enforce')}"
 
 
+def _network_policy(inputs: Inputs) -> str:
+    """The fence in the columns left: what its egress admits beyond its namespace, DNS and the metadata server."""
+    rules = inputs.get("spec", {}).get("egress", [])
+    blocks = {peer["ipBlock"]["cidr"] for rule in rules for peer in rule.get("to", []) if "ipBlock" in peer}
+    metadata = {destination.cidr for destination in pod_network.METADATA_SERVER}
+    google = {destination.cidr for destination in pod_network.GOOGLE_APIS}
+    reach = []
+    if pod_network.EVERYWHERE in blocks:
+        reach.append("internet")
+    elif blocks & google:
+        reach.append("google-apis")
+    listed = len(blocks - metadata - google - {pod_network.EVERYWHERE})
+    if listed:
+        reach.append(f"+{listed} cidr")
+    return f"out: {' '.join(reach) or 'dns+metadata only'}"
+
+
 def _custom_role(inputs: Inputs) -> str:
     return f"{inputs.get('roleId')}: {len(inputs.get('permissions', []))} permission(s)"
 
@@ -158,6 +176,7 @@ KEY_INPUTS: dict[str, Callable[[Inputs], str]] = {
     "kubernetes:core/v1:Namespace": _namespace,
     "kubernetes:core/v1:ResourceQuota": _quota,
     "kubernetes:core/v1:LimitRange": _limit_range,
+    "kubernetes:networking.k8s.io/v1:NetworkPolicy": _network_policy,
     "kubernetes:rbac.authorization.k8s.io/v1:Role": _role,
     "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding": _role_binding,
     "pulumi:providers:kubernetes": lambda i: f"cluster {i.get('clusterIdentifier')}",

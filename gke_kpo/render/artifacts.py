@@ -7,15 +7,15 @@ import shlex
 from typing import Any
 
 from gke_kpo.cloud.federation import CREDENTIALS_FILE_NAME, credential_file
-from gke_kpo.render import pins
+from gke_kpo.render import pins, pod_security
 from gke_kpo.render.long_tasks import GPU_STARTUP_TIMEOUT_SECONDS, DagOptions
 from gke_kpo.render.templates import render_template
 from gke_kpo.render.validate import TenantOutputs
 from gke_kpo.spec.kubeconfig import api_server, context_name, kubeconfig_dict, kubeconfig_yaml
 from gke_kpo.yaml_text import safe_dump
 
-SEED_IMAGE = "ubuntu:latest"
-"""The image of the source document's example task, kept so its DAG is recognisable."""
+SEED_IMAGE = pins.TASK_IMAGE
+"""The source document's example image (ubuntu), kept so its DAG is recognisable, with a fixed tag."""
 
 
 def _kubeconfig_args(stack: TenantOutputs) -> tuple[str, str, str, str, str | None]:
@@ -30,12 +30,18 @@ def kubeconfig_file(stack: TenantOutputs, credentials_path: str | None = None) -
 
 
 def connection_extra(stack: TenantOutputs, credentials_path: str | None = None) -> dict[str, Any]:
-    return {
+    extra: dict[str, Any] = {
         "kube_config": kubeconfig_dict(*_kubeconfig_args(stack), credentials_path),
         "namespace": stack.namespace,
         # A JSON boolean: the string "false" is truthy and would select in-cluster config.
         "in_cluster": False,
     }
+    if stack.xcom_push:
+        # KPO's hook reads both as JSON text (KubernetesHook.get_xcom_sidecar_container_*), for every task of every
+        # DAG on this connection: the sidecar of a user's own do_xcom_push task passes restricted too.
+        extra["xcom_sidecar_container_security_context"] = _compact_json(pod_security.CONTAINER_SECURITY_CONTEXT)
+        extra["xcom_sidecar_container_resources"] = _compact_json(pod_security.XCOM_SIDECAR_RESOURCES)
+    return extra
 
 
 def _compact_json(value: Any) -> str:
@@ -117,4 +123,9 @@ def dag(stack: TenantOutputs, conn_id: str, options: DagOptions) -> str:
         service_account_name=stack.service_account_name,
         long_task=options,
         derived_startup_timeout=GPU_STARTUP_TIMEOUT_SECONDS,
+        task_uid=pod_security.TASK_UID,
+        pod_security_context=pod_security.POD_SECURITY_CONTEXT,
+        container_security_context=pod_security.CONTAINER_SECURITY_CONTEXT,
+        requests=pod_security.TASK_REQUESTS,
+        limits=pod_security.TASK_LIMITS,
     )

@@ -15,6 +15,10 @@ GOOGLE_CLOUD_CLI_IMAGE: Final = "gcr.io/google.com/cloudsdktool/google-cloud-cli
 AUTH_PLUGIN_PATH_IN_CLI_IMAGE: Final = "/usr/lib/google-cloud-sdk/bin/gke-gcloud-auth-plugin"
 AUTH_PLUGIN_PATH_IN_RUNTIME: Final = "/usr/local/bin/gke-gcloud-auth-plugin"
 
+TASK_IMAGE: Final = "ubuntu:24.04"
+"""The example tasks' image: the seed's ubuntu with a fixed tag (24.04 LTS, noble) instead of ``latest``; a fixed
+tag also makes the kubelet's default pull policy IfNotPresent."""
+
 KUBERNETES_PROVIDER: Final = "apache-airflow-providers-cncf-kubernetes"
 KUBERNETES_PROVIDER_VERSION: Final = "10.25.0"
 """The version the end-to-end test runs; a test fails if the installed one drifts from it."""

@@ -7,23 +7,31 @@ from typing import Any
 from gke_kpo.cloud import names
 from gke_kpo.cloud.names import canonical_quantity
 from gke_kpo.cloud.permissions import AccessModel
-from gke_kpo.config.settings import NamespaceSettings, TenantSettings
+from gke_kpo.config.settings import NamespaceSettings, PodSecurity, TenantSettings
 from gke_kpo.contract import intent
 from gke_kpo.contract.intent import GPU_QUOTA_KEY
 
-POD_SECURITY = {
-    # baseline still admits KPO's XCom sidecar; restricted is reported so teams can tighten their pods.
-    "pod-security.kubernetes.io/enforce": "baseline",
-    "pod-security.kubernetes.io/enforce-version": "latest",
-    "pod-security.kubernetes.io/warn": "restricted",
-    "pod-security.kubernetes.io/audit": "restricted",
-}
+
+def pod_security_labels(level: PodSecurity) -> dict[str, str]:
+    """Pod Security Admission labels (https://kubernetes.io/docs/concepts/security/pod-security-admission/).
+
+    baseline, the default, still admits pods that run as root, so stacks whose tasks do keep working; restricted
+    is always warned and audited, so `kubectl` and the audit log show what a tenant would have to change before
+    opting in (pod_security: restricted). The rendered DAG's pods pass restricted (gke_kpo/render/pod_security.py).
+    """
+    return {
+        "pod-security.kubernetes.io/enforce": level.value,
+        "pod-security.kubernetes.io/enforce-version": "latest",
+        "pod-security.kubernetes.io/warn": PodSecurity.RESTRICTED.value,
+        "pod-security.kubernetes.io/audit": PodSecurity.RESTRICTED.value,
+    }
 
 
 def namespace_metadata(tenant: TenantSettings, access_model: AccessModel, has_gpu_pool: bool) -> dict[str, Any]:
     """Labels and annotations that tell the policy pack what this stack meant to grant in this namespace."""
     labels = {
-        **POD_SECURITY,
+        **pod_security_labels(tenant.pod_security),
+        intent.EGRESS_LABEL: tenant.egress.value,
         intent.TENANT_LABEL: tenant.name,
         intent.XCOM_PUSH_LABEL: intent.TRUE if tenant.xcom_push else intent.FALSE,
         intent.ACCESS_MODEL_LABEL: access_model.value,

@@ -17,6 +17,7 @@ from . import (
     rbac_least_privilege,
     stack_complete,
     tenant_isolation,
+    tenant_network_fence,
 )
 
 PACK_NAME: Final = "gke-kpo"
@@ -31,5 +32,6 @@ POLICIES: Final[list[Policy]] = [
     namespace_guardrails.POLICY,
     stack_complete.POLICY,
     tenant_isolation.POLICY,
+    tenant_network_fence.POLICY,
     federation_pinned.POLICY,
 ]

@@ -15,6 +15,7 @@ from gke_kpo.cloud.permissions import rbac_rules
 from gke_kpo.contract import outputs as names
 from gke_kpo.render import write_files
 from gke_kpo.render.artifacts import SEED_IMAGE
+from gke_kpo.render.pod_security import CONTAINER_SECURITY_CONTEXT, POD_SECURITY_CONTEXT
 
 from .airflow_run import AirflowHome, connection_env_var
 from .conftest import SERVICE_ACCOUNT
@@ -76,6 +77,9 @@ def test_rendered_dag_runs_a_pod_with_exactly_the_stack_role(run_dag: Any) -> No
     assert pod["metadata"]["namespace"] == NAMESPACE
     [container] = pod["spec"]["containers"]
     assert (container["image"], container["command"], container["args"]) == (SEED_IMAGE, SEED_COMMAND, SEED_ARGUMENTS)
+    # What the API received passes restricted: the rendered contexts reach it through the real KPO.
+    assert pod["spec"]["securityContext"] == POD_SECURITY_CONTEXT
+    assert container["securityContext"] == CONTAINER_SECURITY_CONTEXT
     assert any(r.attributes.resource == "pods/log" and r.status == 200 for r in run.cluster.audit)
     assert SEED_ARGUMENTS[0] in run.output
     [deleted] = run.cluster.pods.deleted

@@ -7,8 +7,10 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from gke_kpo.cloud.permissions import AccessModel, custom_role_permissions, rbac_rules
+from gke_kpo.cloud.pod_network import Egress
 from gke_kpo.contract import intent
 from gke_kpo.contract.outputs import GPU_TAINT
+from gke_kpo.spec.network_fence import fence_policy
 from policies.kpo_policies import resource_types as types
 
 PROJECT: Final = "acme-airflow"
@@ -140,6 +142,7 @@ def tenant_resources(tenant: Tenant, prefix: str = "") -> list[Resource]:
                         intent.XCOM_PUSH_LABEL: flag,
                         intent.ACCESS_MODEL_LABEL: tenant.access_model.value,
                         intent.GPU_POOL_LABEL: intent.TRUE if tenant.gpu else intent.FALSE,
+                        intent.EGRESS_LABEL: Egress.INTERNET.value,
                     },
                     "annotations": {intent.AIRFLOW_IDENTITY_ANNOTATION: tenant.identity},
                 }
@@ -156,6 +159,7 @@ def tenant_resources(tenant: Tenant, prefix: str = "") -> list[Resource]:
             },
         ),
         Resource(types.LIMIT_RANGE, f"{prefix}limits", {"metadata": {"namespace": ns}, "spec": {"limits": []}}),
+        Resource(types.NETWORK_POLICY, f"{prefix}fence", fence_policy(ns, Egress.INTERNET)),
     ]
 
 

@@ -24,6 +24,7 @@ STACK_POLICIES = {
     "namespace-guardrails",
     "stack-complete",
     "tenant-isolation",
+    "tenant-network-fence",
 }
 
 

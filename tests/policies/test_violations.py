@@ -21,6 +21,7 @@ from policies.kpo_policies import (
     rbac_least_privilege,
     stack_complete,
     tenant_isolation,
+    tenant_network_fence,
 )
 from policies.kpo_policies import resource_types as t
 from policies.kpo_policies.pack import POLICIES
@@ -697,6 +698,13 @@ CASES = [
         ),
         "does not pin subjects",
         "'provider'",
+    ),
+    Case(
+        "no-network-fence",
+        tenant_network_fence.POLICY,
+        _without(t.NETWORK_POLICY),
+        "no NetworkPolicy isolates every pod of the tenant namespace 'airflow-kpo' for ingress",
+        "'tasks'",
     ),
 ]
 

@@ -22,9 +22,10 @@ from gke_kpo.preview.capture import ProgramError, run_program
 from gke_kpo.repo import REPO_ROOT, known_stacks
 from tests.stack.plan_run import operations, plan_edited, run_plan
 
-MAX_LINES = 65
-"""A screen: the tree, the diff summary, the reachability verdict (one line per consumer group), the GPU quota line
-(regional GPU quota is often 0 in a new project), the verdicts."""
+MAX_LINES = 66
+"""A screen: the tree (one row per resource: dev's three tenants each with a fence row), the diff summary, the
+reachability verdict (one line per consumer group), the GPU quota line (regional GPU quota is often 0 in a new
+project), the verdicts."""
 
 
 @pytest.mark.parametrize("stack", known_stacks())
