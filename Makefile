@@ -46,10 +46,11 @@ $(PACK_READY): policies/requirements.txt constraints.txt
 plan: stack-check $(LEAN_READY)
 	$(PY) -m gke_kpo.plan --stack $(STACK)
 
-## Airflow files from `pulumi stack output --json --show-secrets > outputs.json`, one folder per tenant:
-## <OUT>/<tenant>/ (that tenant's Astro project, say). Safe in existing folders: new files are written, identical
+## Airflow files from `pulumi stack output --json --show-secrets > outputs.json`. With TENANT=<name>, OUT is that
+## tenant's folder (its Astro project, say); without, one folder per tenant: <OUT>/<tenant>/ (an OUT that is an
+## Astro project is refused: say TENANT). Safe in existing folders: new files are written, identical
 ## ones left alone, requirements/airflow_settings merged, anything else listed and refused unless FORCE=1.
-## Usage: make render OUTPUTS=<outputs.json> OUT=<dir> [TENANT=<name> (that tenant only)] [CONN_ID=<id>]
+## Usage: make render OUTPUTS=<outputs.json> OUT=<dir> [TENANT=<name> (that tenant only, into OUT)] [CONN_ID=<id>]
 ##   [FORCE=1] [CHECK=1 (write nothing; exit 1 on drift)] [DEFERRABLE=0 (no triggerer)] [KEEP_FAILED_PODS=1]
 ##   [GPU_STARTUP_TIMEOUT=<seconds>] (README, "Long GPU tasks")
 render: $(LEAN_READY)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
 from gke_kpo.cloud.federation import CREDENTIALS_PATH_IN_IMAGE
 from gke_kpo.render import DEFAULT_CONN_ID, DagOptions, OutputsError, render_files
+from gke_kpo.render.astro import is_astro_project
 from gke_kpo.render.long_tasks import GPU_STARTUP_TIMEOUT_SECONDS
+from gke_kpo.render.outputs_file import GOOD_OUTPUTS_COMMAND, OutputsFileError, load_outputs
 from gke_kpo.render.place import place_files
 from gke_kpo.render.validate import UnknownTenantError, check_conn_id
 
@@ -17,7 +18,7 @@ EXAMPLES = """\
 examples:
   pulumi stack output --stack dev --json --show-secrets > outputs.json
   make render OUTPUTS=outputs.json OUT=~/astro                       # every tenant, each into ~/astro/<tenant>/
-  make render OUTPUTS=outputs.json OUT=~/astro TENANT=ml-dev         # only ~/astro/ml-dev/ (your Astro project)
+  make render OUTPUTS=outputs.json OUT=~/ml-dev TENANT=ml-dev        # only ml-dev, into ~/ml-dev/ (its Astro project)
   make render OUTPUTS=outputs.json OUT=~/astro CHECK=1               # only say what would change (exit 1 if any)
   make render OUTPUTS=outputs.json OUT=~/astro FORCE=1               # overwrite the files listed as "differs"
   make render OUTPUTS=outputs.json OUT=~/astro DEFERRABLE=0          # a deployment without a triggerer
@@ -48,7 +49,8 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m gke_kpo.render",
         description="Render each tenant's Airflow files (kubeconfig, connection, Dockerfile, requirements, DAG) from "
-        "`pulumi stack output --json --show-secrets` into <out>/<tenant>/, which may be that tenant's Astro project.",
+        f"`{GOOD_OUTPUTS_COMMAND}` into <out>/<tenant>/; with --tenant, into <out> itself (that tenant's Astro "
+        "project, say).",
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -56,7 +58,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--outputs", required=True, type=_user_path, help="the stack outputs JSON file")
     parser.add_argument("--out", required=True, type=_user_path, help="the folder to write into (created if missing)")
     parser.add_argument("--conn-id", default=DEFAULT_CONN_ID, help=f"Airflow connection id (default {DEFAULT_CONN_ID})")
-    parser.add_argument("--tenant", help="render only this tenant (default: every tenant, each in <out>/<tenant>/)")
+    parser.add_argument(
+        "--tenant", help="render only this tenant, into <out> itself (default: every tenant, each in <out>/<tenant>/)"
+    )
     parser.add_argument(
         "--credentials-path",
         default=CREDENTIALS_PATH_IN_IMAGE,
@@ -99,21 +103,28 @@ def _render(args: argparse.Namespace) -> dict[str, str] | None:
         print(f"error: --conn-id (make: CONN_ID): {error}", file=sys.stderr)
         return None
     try:
-        outputs = json.loads(args.outputs.read_text(encoding="utf-8"))
-        if not isinstance(outputs, dict):
-            raise OutputsError("the outputs file must hold one JSON object")
-        return render_files(outputs, args.conn_id, args.tenant, _dag_options(args), args.credentials_path)
+        outputs = load_outputs(args.outputs)
+        files = render_files(outputs, args.conn_id, args.tenant, _dag_options(args), args.credentials_path)
+    except OutputsFileError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return None
     except UnknownTenantError as error:
         print(f"error: --tenant (make: TENANT): {error}", file=sys.stderr)
         return None
-    except UnicodeDecodeError:
-        # Windows PowerShell's `>` writes UTF-16, for one.
-        print(f"error: {args.outputs}: is not UTF-8 text; write it with `pulumi stack output --json "
-              "--show-secrets > outputs.json` from a shell that writes UTF-8", file=sys.stderr)  # fmt: skip
-        return None
-    except (OSError, json.JSONDecodeError, OutputsError) as error:
+    except OutputsError as error:
         print(f"error: {args.outputs}: {error}", file=sys.stderr)
         return None
+    if args.tenant is None and is_astro_project(args.out):
+        tenants = sorted({path.split("/", 1)[0] for path in files})
+        print(
+            f"error: --out (make: OUT) {args.out} is an Astro project: without --tenant each tenant gets a folder of "
+            f"its own inside it. Name the tenant this project is for: make render OUTPUTS={args.outputs} "
+            f"OUT={args.out} TENANT=<{' | '.join(tenants)}>",
+            file=sys.stderr,
+        )
+        return None
+    # With --tenant, <out> is that tenant's folder: no <out>/<tenant>/ inside it.
+    return {path.split("/", 1)[1]: text for path, text in files.items()} if args.tenant else files
 
 
 def main(argv: list[str] | None = None) -> int:

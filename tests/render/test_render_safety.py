@@ -81,7 +81,7 @@ def test_force_overwrites_but_still_merges_requirements_and_connections(tmp_path
     project = tmp_path / TENANT
     _astro_project(project)
 
-    result = _make_render(tmp_path, "FORCE=1", "CONN_ID=remote_gke", f"TENANT={TENANT}")
+    result = _make_render(project, "FORCE=1", "CONN_ID=remote_gke", f"TENANT={TENANT}")  # OUT: the project itself
 
     assert result.returncode == 0, result.stderr
     status = _status(result.stdout, project)
