@@ -11,7 +11,7 @@ from gke_kpo.render import DEFAULT_CONN_ID, DagOptions, OutputsError, render_fil
 from gke_kpo.render.astro import is_astro_project
 from gke_kpo.render.long_tasks import GPU_STARTUP_TIMEOUT_SECONDS
 from gke_kpo.render.outputs_file import GOOD_OUTPUTS_COMMAND, OutputsFileError, load_outputs
-from gke_kpo.render.place import place_files
+from gke_kpo.render.place import Resolution, place_projects
 from gke_kpo.render.validate import UnknownTenantError, check_conn_id
 
 EXAMPLES = """\
@@ -20,17 +20,22 @@ examples:
   make render OUTPUTS=outputs.json OUT=~/astro                       # every tenant, each into ~/astro/<tenant>/
   make render OUTPUTS=outputs.json OUT=~/ml-dev TENANT=ml-dev        # only ml-dev, into ~/ml-dev/ (its Astro project)
   make render OUTPUTS=outputs.json OUT=~/astro CHECK=1               # only say what would change (exit 1 if any)
-  make render OUTPUTS=outputs.json OUT=~/astro FORCE=1               # overwrite the files listed as "differs"
+  make render OUTPUTS=outputs.json OUT=~/astro BESIDE=1              # conflicts: new versions next to yours
+  make render OUTPUTS=outputs.json OUT=~/astro FORCE=1               # conflicts: replace yours, keeping a backup
   make render OUTPUTS=outputs.json OUT=~/astro DEFERRABLE=0          # a deployment without a triggerer
   python -m gke_kpo.render --outputs build/dev/outputs.json --out /tmp/mock --conn-id remote_gke
 
-what happens to each file (one line per file is always printed):
+what happens to each file (one line per file is always printed; .gke-kpo/manifest.json records what render wrote):
   written / would write   it did not exist
   unchanged               it already holds exactly this
-  merged / would merge    requirements.txt: your lines kept, missing pins added;
+  updated / would update  render wrote it and you have not edited it since: the new version replaces it
+  merged / would merge    requirements.txt: render's pin set, your lines kept;
                           airflow_settings.yaml: the connection set by conn_id, your other entries kept
-  differs                 anything else that differs: nothing at all is written (exit 1) unless --force
-  overwritten             --force replaced it (requirements/settings are still merged, never replaced)
+  kept                    you edited it and this render brings nothing new for it: yours stays
+  conflict                you edited it (or it was there before render) and this render differs: nothing at all
+                          is written (exit 1), the diff of yours against this render is printed
+  beside / replaced       a conflict with --beside (yours kept, <file>.gke-kpo-new written next to it) or --force
+                          (yours backed up to <file>.gke-kpo-backup, then replaced)
 exit codes: 0 done (or nothing to change), 1 refused or --check found changes, 2 bad outputs, --conn-id or --tenant
 """
 
@@ -67,7 +72,16 @@ def _parser() -> argparse.ArgumentParser:
         help="federated tenants: where the image holds gcp-credentials.json (default: %(default)s)",
     )
     mode = parser.add_mutually_exclusive_group()
-    mode.add_argument("--force", action="store_true", help="overwrite files that differ (make: FORCE=1)")
+    mode.add_argument(
+        "--force",
+        action="store_true",
+        help="conflicts: replace your file with this render's, keeping yours as <file>.gke-kpo-backup (make: FORCE=1)",
+    )
+    mode.add_argument(
+        "--beside",
+        action="store_true",
+        help="conflicts: keep your file, write this render's next to it as <file>.gke-kpo-new (make: BESIDE=1)",
+    )
     mode.add_argument("--check", action="store_true", help="write nothing; exit 1 if any file would change")
     parser.add_argument(
         "--deferrable",
@@ -96,7 +110,8 @@ def _dag_options(args: argparse.Namespace) -> DagOptions:
     )
 
 
-def _render(args: argparse.Namespace) -> dict[str, str] | None:
+def _render(args: argparse.Namespace) -> dict[Path, dict[str, str]] | None:
+    """``{project folder: {path inside it: text}}``, or None after printing why not."""
     try:
         check_conn_id(args.conn_id)
     except OutputsError as error:
@@ -123,24 +138,33 @@ def _render(args: argparse.Namespace) -> dict[str, str] | None:
             file=sys.stderr,
         )
         return None
-    # With --tenant, <out> is that tenant's folder: no <out>/<tenant>/ inside it.
-    return {path.split("/", 1)[1]: text for path, text in files.items()} if args.tenant else files
+    projects: dict[Path, dict[str, str]] = {}
+    for path, text in files.items():
+        tenant, relative = path.split("/", 1)
+        # With --tenant, <out> is that tenant's folder: no <out>/<tenant>/ inside it.
+        projects.setdefault(args.out if args.tenant else args.out / tenant, {})[relative] = text
+    return projects
+
+
+REFUSED = (
+    "refused: the files marked 'conflict' were edited by you (or were there before render) and this render differs,\n"
+    "so nothing was written (the diffs above: yours against this render). Either merge the change into your file\n"
+    "by hand and render again, or rerun with --beside (make: BESIDE=1) to get the new version next to yours as\n"
+    "<file>.gke-kpo-new, or with --force (make: FORCE=1) to replace yours (kept as <file>.gke-kpo-backup)."
+)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    files = _render(args)
-    if files is None:
+    projects = _render(args)
+    if projects is None:
         return 2
-    outcome = place_files(files, args.out, force=args.force, dry_run=args.check)
+    resolution = Resolution.FORCE if args.force else Resolution.BESIDE if args.beside else Resolution.REFUSE
+    outcome = place_projects(projects, resolution=resolution, dry_run=args.check)
     print("\n".join(outcome.lines))
     if outcome.refused:
-        print(
-            "refused: the files marked 'differs' are not what this render produces, so nothing was written.\n"
-            "Compare them: render into an empty folder (--out, make: OUT=<new dir>) and diff it with yours; then\n"
-            "merge by hand, or rerun with --force (make: FORCE=1) to overwrite them.",
-            file=sys.stderr,
-        )
+        print("".join(outcome.diffs), end="", file=sys.stderr)
+        print(REFUSED, file=sys.stderr)
         return 1
     return 1 if args.check and outcome.pending else 0
 

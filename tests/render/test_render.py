@@ -14,6 +14,7 @@ import yaml
 
 from gke_kpo.contract import outputs as names
 from gke_kpo.render import OutputsError, pins, place_files, render_files, write_files
+from gke_kpo.render.manifest import MANIFEST_PATH
 
 from .conftest import GPU_XCOM_OUTPUTS_FILE, TENANT, one_tenant_files, tenant_of
 
@@ -46,7 +47,7 @@ def test_cli_writes_the_seven_files_byte_identically_twice(tmp_path: Path) -> No
     assert _cli("--out", str(first)).returncode == 0
     assert _cli("--out", str(second)).returncode == 0
 
-    assert set(_tree_bytes(first)) == {f"{TENANT}/{name}" for name in SEVEN_FILES}
+    assert set(_tree_bytes(first)) == {f"{TENANT}/{name}" for name in (*SEVEN_FILES, MANIFEST_PATH)}
     assert _tree_bytes(first) == _tree_bytes(second)
 
 
@@ -61,8 +62,8 @@ def test_check_lists_exactly_the_files_that_drifted(tmp_path: Path) -> None:
     assert result.returncode == 1
     changed = [line for line in result.stdout.splitlines() if not line.startswith("unchanged")]
     assert changed == [
-        f"differs     {tmp_path / TENANT / 'Dockerfile'}",
-        f"would write {tmp_path / TENANT / 'dags' / 'remote_kpo.py'}",
+        f"kept         {tmp_path / TENANT / 'Dockerfile'} (you edited it; this render brings nothing new for it)",
+        f"would write  {tmp_path / TENANT / 'dags' / 'remote_kpo.py'}",
     ]
     assert (tmp_path / TENANT / "Dockerfile").read_text() == "FROM scratch\n"  # --check writes nothing
     assert not (tmp_path / TENANT / "dags" / "remote_kpo.py").exists()
@@ -250,12 +251,12 @@ def test_cli_tenant_and_check_cover_every_tenant(tmp_path: Path, gpu_outputs: di
     outputs_file = tmp_path / "outputs.json"
     outputs_file.write_text(json.dumps(_two_tenants(gpu_outputs)))
     cli = [sys.executable, "-m", "gke_kpo.render", "--outputs", str(outputs_file), "--out", str(tmp_path / "out")]
-    assert subprocess.run([*cli, "--tenant", "team-b"], check=False).returncode == 0
+    assert subprocess.run([*cli[:-1], str(tmp_path / "out" / "team-b"), "--tenant", "team-b"]).returncode == 0
     assert {path.name for path in (tmp_path / "out").iterdir()} == {"team-b"}
     check = subprocess.run([*cli, "--check"], capture_output=True, text=True, check=False)
     assert check.returncode == 1
     pending = [line for line in check.stdout.splitlines() if not line.startswith("unchanged")]
-    assert f"would write {tmp_path / 'out' / TENANT / 'Dockerfile'}" in pending
+    assert f"would write  {tmp_path / 'out' / TENANT / 'Dockerfile'}" in pending
     assert not [line for line in pending if "/team-b/" in line]
     assert len(check.stdout.splitlines()) == 2 * len(SEVEN_FILES), "one line per file of every tenant"
 
