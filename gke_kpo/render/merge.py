@@ -13,7 +13,6 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 from typing import Any
 
 from ruamel.yaml import YAML
@@ -166,16 +165,3 @@ def settings_part(ours: str) -> Part:
         return merged if _only_within(text, merged, span) else None
 
     return Part(extract, put)
-
-
-PARTS: dict[str, Callable[[str], Part]] = {
-    "requirements.txt": requirements_part,
-    "airflow_settings.yaml": settings_part,
-}
-"""By file name, so the same part applies in any subfolder (one per tenant, say)."""
-
-
-def part_of(relative: str, ours: str) -> Part | None:
-    """How render's part of this file is found, from the rendered text; None: render owns the whole file."""
-    make = PARTS.get(PurePosixPath(relative).name)
-    return make(ours) if make else None

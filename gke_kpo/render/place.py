@@ -21,7 +21,7 @@ from pathlib import Path
 
 from gke_kpo.render.files import write_files
 from gke_kpo.render.manifest import MANIFEST_PATH, digest, manifest_text, read_manifest
-from gke_kpo.render.merge import part_of
+from gke_kpo.render.parts import part_of
 
 NEW_SUFFIX = ".gke-kpo-new"
 BACKUP_SUFFIX = ".gke-kpo-backup"

@@ -1,4 +1,4 @@
-"""The renderer: the seven files, determinism, the drift check and the errors on bad outputs."""
+"""The renderer: every file, determinism, the drift check and the errors on bad outputs."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from gke_kpo.render.manifest import MANIFEST_PATH
 
 from .conftest import GPU_XCOM_OUTPUTS_FILE, TENANT, one_tenant_files, tenant_of
 
-SEVEN_FILES = {
+RENDERED_FILES = {
     "kubeconfig.yaml",
     "connection.json",
     "connection.env",
@@ -26,6 +26,8 @@ SEVEN_FILES = {
     "Dockerfile",
     "requirements.txt",
     "dags/remote_kpo.py",
+    ".dockerignore",
+    ".gitignore",
 }
 
 
@@ -42,12 +44,12 @@ def _tree_bytes(root: Path) -> dict[str, bytes]:
     return {str(path.relative_to(root)): path.read_bytes() for path in sorted(root.rglob("*")) if path.is_file()}
 
 
-def test_cli_writes_the_seven_files_byte_identically_twice(tmp_path: Path) -> None:
+def test_cli_writes_every_file_byte_identically_twice(tmp_path: Path) -> None:
     first, second = tmp_path / "first", tmp_path / "second"
     assert _cli("--out", str(first)).returncode == 0
     assert _cli("--out", str(second)).returncode == 0
 
-    assert set(_tree_bytes(first)) == {f"{TENANT}/{name}" for name in (*SEVEN_FILES, MANIFEST_PATH)}
+    assert set(_tree_bytes(first)) == {f"{TENANT}/{name}" for name in (*RENDERED_FILES, MANIFEST_PATH)}
     assert _tree_bytes(first) == _tree_bytes(second)
 
 
@@ -231,7 +233,7 @@ def _two_tenants(outputs: dict[str, Any]) -> dict[str, Any]:
 
 def test_each_tenant_gets_its_own_complete_folder(gpu_outputs: dict[str, Any]) -> None:
     files = render_files(_two_tenants(gpu_outputs))
-    assert set(files) == {f"{tenant}/{name}" for tenant in (TENANT, "team-b") for name in SEVEN_FILES}
+    assert set(files) == {f"{tenant}/{name}" for tenant in (TENANT, "team-b") for name in RENDERED_FILES}
     assert json.loads(files["team-b/connection.json"])["extra"]["namespace"] == "team-b-jobs"
     assert json.loads(files[f"{TENANT}/connection.json"])["extra"]["namespace"] == "airflow-kpo"
     assert "nvidia.com/gpu" in files[f"{TENANT}/dags/remote_kpo.py"]
@@ -258,7 +260,7 @@ def test_cli_tenant_and_check_cover_every_tenant(tmp_path: Path, gpu_outputs: di
     pending = [line for line in check.stdout.splitlines() if not line.startswith("unchanged")]
     assert f"would write  {tmp_path / 'out' / TENANT / 'Dockerfile'}" in pending
     assert not [line for line in pending if "/team-b/" in line]
-    assert len(check.stdout.splitlines()) == 2 * len(SEVEN_FILES), "one line per file of every tenant"
+    assert len(check.stdout.splitlines()) == 2 * len(RENDERED_FILES), "one line per file of every tenant"
 
 
 def test_absent_and_null_task_service_account_render_alike(gpu_outputs: dict[str, Any]) -> None:
