@@ -51,8 +51,9 @@ def test_a_block_you_moved_is_found_and_updated_where_it_is(tmp_path: Path) -> N
 
     part = block_part()
     newer = block(["connection.env", "kubeconfig.yaml", "more.yaml"])
-    assert part.put(moved, newer) == "# mine first\n" + newer + "# mine after it\n*.log\n"
-    assert part.extract(part.put(moved, newer)) == newer
+    updated = part.put(moved, newer)
+    assert updated == "# mine first\n" + newer + "# mine after it\n*.log\n"
+    assert part.extract(updated) == newer
 
 
 def test_git_ignores_the_connection_files_and_backups_but_not_the_manifest(tmp_path: Path) -> None:
