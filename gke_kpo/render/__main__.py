@@ -5,11 +5,15 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 from gke_kpo.cloud.federation import CREDENTIALS_PATH_IN_IMAGE
+from gke_kpo.contract import outputs as names
 from gke_kpo.render import DEFAULT_CONN_ID, DagOptions, OutputsError, render_files
 from gke_kpo.render.astro import is_astro_project
 from gke_kpo.render.long_tasks import GPU_STARTUP_TIMEOUT_SECONDS
+from gke_kpo.render.manifest import MANIFEST_PATH
+from gke_kpo.render.mock_marks import is_mock_endpoint
 from gke_kpo.render.outputs_file import GOOD_OUTPUTS_COMMAND, OutputsFileError, load_outputs
 from gke_kpo.render.place import Resolution, place_projects
 from gke_kpo.render.validate import UnknownTenantError, check_conn_id
@@ -71,6 +75,11 @@ def _parser() -> argparse.ArgumentParser:
         default=CREDENTIALS_PATH_IN_IMAGE,
         help="federated tenants: where the image holds gcp-credentials.json (default: %(default)s)",
     )
+    parser.add_argument(
+        "--allow-mock",
+        action="store_true",
+        help="render mock outputs (`make plan`'s) into an Astro project anyway, marked MOCK (make: MOCK=1)",
+    )
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument(
         "--force",
@@ -110,6 +119,10 @@ def _dag_options(args: argparse.Namespace) -> DagOptions:
     )
 
 
+def _started_by_render(root: Path) -> bool:
+    return not (root / ".astro").is_dir() and (root / MANIFEST_PATH).is_file()
+
+
 def _render(args: argparse.Namespace) -> dict[Path, dict[str, str]] | None:
     """``{project folder: {path inside it: text}}``, or None after printing why not."""
     try:
@@ -118,7 +131,7 @@ def _render(args: argparse.Namespace) -> dict[Path, dict[str, str]] | None:
         print(f"error: --conn-id (make: CONN_ID): {error}", file=sys.stderr)
         return None
     try:
-        outputs = load_outputs(args.outputs)
+        outputs: dict[str, Any] = load_outputs(args.outputs)
         files = render_files(outputs, args.conn_id, args.tenant, _dag_options(args), args.credentials_path)
     except OutputsFileError as error:
         print(f"error: {error}", file=sys.stderr)
@@ -129,6 +142,13 @@ def _render(args: argparse.Namespace) -> dict[Path, dict[str, str]] | None:
     except OutputsError as error:
         print(f"error: {args.outputs}: {error}", file=sys.stderr)
         return None
+    endpoint = str(outputs.get(names.ENDPOINT, ""))
+    if is_mock_endpoint(endpoint):
+        print(
+            f"WARNING: {args.outputs} holds MOCK outputs (`make plan`'s: endpoint {endpoint} routes nowhere): every "
+            f"file is marked MOCK and none can reach a cluster. Real files come from `{GOOD_OUTPUTS_COMMAND}`.",
+            file=sys.stderr,
+        )
     if args.tenant is None and is_astro_project(args.out):
         tenants = sorted({path.split("/", 1)[0] for path in files})
         print(
@@ -143,6 +163,15 @@ def _render(args: argparse.Namespace) -> dict[Path, dict[str, str]] | None:
         tenant, relative = path.split("/", 1)
         # With --tenant, <out> is that tenant's folder: no <out>/<tenant>/ inside it.
         projects.setdefault(args.out if args.tenant else args.out / tenant, {})[relative] = text
+    # A project of the user's: made by `astro dev init` (.astro/), or one render did not start (no manifest).
+    real = [root for root in projects if is_astro_project(root) and not _started_by_render(root)]
+    if is_mock_endpoint(endpoint) and real and not args.allow_mock:
+        print(
+            f"error: refusing to put MOCK connections into the Astro project {', '.join(map(str, real))}: render "
+            f"from `{GOOD_OUTPUTS_COMMAND}`, or add --allow-mock (make: MOCK=1) to do it anyway (marked MOCK)",
+            file=sys.stderr,
+        )
+        return None
     return projects
 
 

@@ -71,12 +71,18 @@ def connection_env(
     return f"{EVERY_COMPONENT}{env_var_name(conn_id)}={value}\n"
 
 
-def airflow_settings(stack: TenantOutputs, conn_id: str, credentials_path: str | None = None) -> str:
+def airflow_settings(
+    stack: TenantOutputs, conn_id: str, credentials_path: str | None = None, description: str | None = None
+) -> str:
+    """``description``: kept in the entry itself (the Astro CLI ignores the key), so a merge into a file of the
+    user's carries it where a file-level comment would not go."""
+    described = {"conn_description": description} if description else {}
     settings = {
         "airflow": {
             "connections": [
                 {
                     "conn_id": conn_id,
+                    **described,
                     "conn_type": "kubernetes",
                     # A string: the Astro CLI lowercases nested YAML keys (apiVersion -> apiversion).
                     "conn_extra": _compact_json(connection_extra(stack, credentials_path)),

@@ -98,7 +98,7 @@ def _entry_text(entry: Any) -> str:
     return json.dumps(entry, sort_keys=True) + "\n"
 
 
-_KEY_ORDER = ("conn_id", "conn_type", "conn_extra")
+_KEY_ORDER = ("conn_id", "conn_description", "conn_type", "conn_extra")
 
 
 def _entry_span(document: CommentedMap, index: int, line_count: int) -> range:

@@ -53,7 +53,7 @@ def tenant_files(
         "kubeconfig.yaml": artifacts.kubeconfig_file(stack, path),
         "connection.json": artifacts.connection_json(stack, path, description),
         "connection.env": artifacts.connection_env(stack, conn_id, path, description),
-        "airflow_settings.yaml": artifacts.airflow_settings(stack, conn_id, path),
+        "airflow_settings.yaml": artifacts.airflow_settings(stack, conn_id, path, description),
         "Dockerfile": artifacts.dockerfile(path),
         "requirements.txt": artifacts.requirements(),
         "dags/remote_kpo.py": artifacts.dag(stack, conn_id, dag_options),

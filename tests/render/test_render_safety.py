@@ -261,3 +261,19 @@ def test_a_tilde_the_shell_left_alone_means_home(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     assert (tmp_path / "astro" / TENANT / "dags" / "remote_kpo.py").is_file()
     assert not (REPO_ROOT / "~").exists()
+
+
+def test_a_folder_render_started_takes_mock_outputs_again(tmp_path: Path) -> None:
+    outputs_file = tmp_path / "outputs.json"
+    outputs_file.write_text(json.dumps(_mock_outputs()))
+
+    assert _make_render(tmp_path / "out", outputs=outputs_file).returncode == 0
+    again = _make_render(tmp_path / "out", outputs=outputs_file)
+
+    assert again.returncode == 0, again.stderr
+    assert "WARNING:" in again.stderr
+
+
+def test_real_outputs_print_no_mock_warning(tmp_path: Path) -> None:
+    result = _make_render(tmp_path)
+    assert result.returncode == 0 and "MOCK" not in result.stderr
