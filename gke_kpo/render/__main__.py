@@ -11,6 +11,7 @@ from gke_kpo.cloud.federation import CREDENTIALS_PATH_IN_IMAGE
 from gke_kpo.contract import outputs as names
 from gke_kpo.render import DEFAULT_CONN_ID, DagOptions, OutputsError, render_files
 from gke_kpo.render.astro import is_astro_project
+from gke_kpo.render.dockerfile import runtime_note, runtime_problem
 from gke_kpo.render.long_tasks import GPU_STARTUP_TIMEOUT_SECONDS
 from gke_kpo.render.manifest import MANIFEST_PATH
 from gke_kpo.render.mock_marks import is_mock_endpoint
@@ -119,6 +120,22 @@ def _dag_options(args: argparse.Namespace) -> DagOptions:
     )
 
 
+def _runtimes_fit(projects: dict[Path, dict[str, str]]) -> bool:
+    """Each existing Dockerfile's FROM runs an Airflow the rendered files support (say so when it cannot be read)."""
+    fit = True
+    for root in projects:
+        path = root / "Dockerfile"
+        if not path.is_file():
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        if problem := runtime_problem(text):
+            print(f"error: {path}: {problem}", file=sys.stderr)
+            fit = False
+        elif note := runtime_note(text):
+            print(f"note: {path}: {note}", file=sys.stderr)
+    return fit
+
+
 def _started_by_render(root: Path) -> bool:
     return not (root / ".astro").is_dir() and (root / MANIFEST_PATH).is_file()
 
@@ -163,6 +180,8 @@ def _render(args: argparse.Namespace) -> dict[Path, dict[str, str]] | None:
         tenant, relative = path.split("/", 1)
         # With --tenant, <out> is that tenant's folder: no <out>/<tenant>/ inside it.
         projects.setdefault(args.out if args.tenant else args.out / tenant, {})[relative] = text
+    if not _runtimes_fit(projects):
+        return None
     # A project of the user's: made by `astro dev init` (.astro/), or one render did not start (no manifest).
     real = [root for root in projects if is_astro_project(root) and not _started_by_render(root)]
     if is_mock_endpoint(endpoint) and real and not args.allow_mock:

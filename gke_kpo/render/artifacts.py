@@ -8,6 +8,7 @@ from typing import Any
 
 from gke_kpo.cloud.federation import CREDENTIALS_FILE_NAME, credential_file
 from gke_kpo.render import pins
+from gke_kpo.render.dockerfile import plugin_block
 from gke_kpo.render.long_tasks import GPU_STARTUP_TIMEOUT_SECONDS, DagOptions
 from gke_kpo.render.templates import render_template
 from gke_kpo.render.validate import TenantOutputs
@@ -98,7 +99,7 @@ def airflow_settings(
 def dockerfile(credentials_path: str | None = None) -> str:
     """With ``credentials_path``, the image also carries the federated identity's credential file there."""
     return render_template(
-        "Dockerfile.j2", pins=pins, credentials_file=CREDENTIALS_FILE_NAME, credentials_path=credentials_path
+        "Dockerfile.j2", pins=pins, plugin_block=plugin_block(CREDENTIALS_FILE_NAME, credentials_path)
     )
 
 

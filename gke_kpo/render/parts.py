@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import PurePosixPath
 
 from gke_kpo.render.blocks import block_part
+from gke_kpo.render.dockerfile import dockerfile_part
 from gke_kpo.render.merge import Part, requirements_part, settings_part
 
 PARTS: dict[str, Callable[[str], Part]] = {
@@ -13,6 +14,7 @@ PARTS: dict[str, Callable[[str], Part]] = {
     "airflow_settings.yaml": settings_part,
     ".dockerignore": lambda _ours: block_part(),
     ".gitignore": lambda _ours: block_part(),
+    "Dockerfile": dockerfile_part,
 }
 """By file name, so the same part applies in any subfolder (one per tenant, say)."""
 

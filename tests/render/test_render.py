@@ -64,7 +64,7 @@ def test_check_lists_exactly_the_files_that_drifted(tmp_path: Path) -> None:
     assert result.returncode == 1
     changed = [line for line in result.stdout.splitlines() if not line.startswith("unchanged")]
     assert changed == [
-        f"kept         {tmp_path / TENANT / 'Dockerfile'} (you edited it; this render brings nothing new for it)",
+        f"would merge  {tmp_path / TENANT / 'Dockerfile'} (added)",  # render's block, into the FROM left as is
         f"would write  {tmp_path / TENANT / 'dags' / 'remote_kpo.py'}",
     ]
     assert (tmp_path / TENANT / "Dockerfile").read_text() == "FROM scratch\n"  # --check writes nothing

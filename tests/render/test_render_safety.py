@@ -263,6 +263,27 @@ def test_a_tilde_the_shell_left_alone_means_home(tmp_path: Path) -> None:
     assert not (REPO_ROOT / "~").exists()
 
 
+def test_mock_outputs_warn_on_the_terminal_and_stay_out_of_a_real_project_unless_asked(tmp_path: Path) -> None:
+    outputs_file = tmp_path / "outputs.json"
+    outputs_file.write_text(json.dumps(_mock_outputs()))
+    project = tmp_path / "astro"
+    project.mkdir()
+    (project / "Dockerfile").write_text("FROM astrocrpublic.azurecr.io/runtime:3.3-1\n")
+    (project / "airflow_settings.yaml").write_text("# mine\n" + yaml.safe_dump(USER_SETTINGS, sort_keys=False))
+    before = _tree(project)
+
+    refused = _make_render(project, f"TENANT={TENANT}", outputs=outputs_file)
+
+    assert refused.returncode != 0 and "WARNING:" in refused.stderr and "MOCK outputs" in refused.stderr
+    assert "MOCK=1" in refused.stderr and _tree(project) == before
+    allowed = _make_render(project, f"TENANT={TENANT}", "MOCK=1", outputs=outputs_file)
+    assert allowed.returncode == 0, allowed.stderr
+    assert "WARNING:" in allowed.stderr
+    merged = yaml.safe_load((project / "airflow_settings.yaml").read_text())["airflow"]["connections"]
+    assert merged[-1]["conn_description"].startswith("MOCK: ")  # the marker travels with the merged entry
+    assert (project / "airflow_settings.yaml").read_text().startswith("# mine\n")
+
+
 def test_a_folder_render_started_takes_mock_outputs_again(tmp_path: Path) -> None:
     outputs_file = tmp_path / "outputs.json"
     outputs_file.write_text(json.dumps(_mock_outputs()))
