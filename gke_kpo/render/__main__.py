@@ -1,4 +1,4 @@
-"""``python -m gke_kpo.render --outputs FILE --out DIR [--tenant NAME] [--force | --check] [options]``."""
+"""``python -m gke_kpo.render --outputs FILE --out DIR [--tenant NAME] [--force | --beside | --check] [options]``."""
 
 from __future__ import annotations
 
@@ -41,7 +41,8 @@ what happens to each file (one line per file is always printed; .gke-kpo/manifes
                           is written (exit 1), the diff of yours against this render is printed
   beside / replaced       a conflict with --beside (yours kept, <file>.gke-kpo-new written next to it) or --force
                           (yours backed up to <file>.gke-kpo-backup, then replaced)
-exit codes: 0 done (or nothing to change), 1 refused or --check found changes, 2 bad outputs, --conn-id or --tenant
+exit codes: 0 done (or nothing to change), 1 a conflict refused or --check found changes, 2 bad outputs, --conn-id,
+  --tenant, an Astro project as --out without --tenant, an unsupported FROM (Airflow), mock outputs into your project
 """
 
 
