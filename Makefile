@@ -47,16 +47,21 @@ $(PACK_READY): policies/requirements.txt constraints.txt
 plan: stack-check $(LEAN_READY)
 	$(PY) -m gke_kpo.plan --stack $(STACK)
 
-## Airflow files from `pulumi stack output --json --show-secrets > outputs.json`, one folder per tenant:
-## <OUT>/<tenant>/ (that tenant's Astro project, say). Safe in existing folders: new files are written, identical
-## ones left alone, requirements/airflow_settings merged, anything else listed and refused unless FORCE=1.
-## Usage: make render OUTPUTS=<outputs.json> OUT=<dir> [TENANT=<name> (that tenant only)] [CONN_ID=<id>]
-##   [FORCE=1] [CHECK=1 (write nothing; exit 1 on drift)] [DEFERRABLE=0 (no triggerer)] [KEEP_FAILED_PODS=1]
-##   [GPU_STARTUP_TIMEOUT=<seconds>] (README, "Long GPU tasks")
+## Airflow files from `pulumi stack output --json --show-secrets > outputs.json`. With TENANT=<name>, OUT is that
+## tenant's folder (its Astro project, say); without, one folder per tenant: <OUT>/<tenant>/ (an OUT that is an
+## Astro project is refused: say TENANT). Render records what it wrote (.gke-kpo/manifest.json): its files are
+## updated freely, its part of requirements.txt/airflow_settings.yaml merged keeping every line of yours, and a file
+## you edited is kept, or, when this render differs from it, a conflict: nothing is written and the diff printed.
+## Usage: make render OUTPUTS=<outputs.json> OUT=<dir> [TENANT=<name> (that tenant only, into OUT)] [CONN_ID=<id>]
+##   [BESIDE=1 (conflicts: new version next to yours as <file>.gke-kpo-new)]
+##   [FORCE=1 (conflicts: replace yours, kept as <file>.gke-kpo-backup)]
+##   [CHECK=1 (write nothing; exit 1 on drift)] [MOCK=1 (make plan's mock outputs into an Astro project, marked)]
+##   [DEFERRABLE=0 (no triggerer)] [KEEP_FAILED_PODS=1]
+##   [GPU_STARTUP_TIMEOUT=<seconds>] (README, "Airflow artifacts", "Long GPU tasks")
 render: $(LEAN_READY)
 	@test -n "$(OUTPUTS)" -a -n "$(OUT)" || { $(MAKE) --no-print-directory help TARGET=render >&2; exit 2; }
 	@$(PY) -m gke_kpo.render --outputs "$(OUTPUTS)" --out "$(OUT)" $(if $(TENANT),--tenant "$(TENANT)") $(if $(CONN_ID),--conn-id "$(CONN_ID)") \
-		$(if $(FORCE),--force) $(if $(CHECK),--check) $(if $(filter 0,$(DEFERRABLE)),--no-deferrable) $(if $(filter 1,$(KEEP_FAILED_PODS)),--keep-failed-pods) \
+		$(if $(FORCE),--force) $(if $(BESIDE),--beside) $(if $(CHECK),--check) $(if $(filter 1,$(MOCK)),--allow-mock) $(if $(filter 0,$(DEFERRABLE)),--no-deferrable) $(if $(filter 1,$(KEEP_FAILED_PODS)),--keep-failed-pods) \
 		$(if $(GPU_STARTUP_TIMEOUT),--gpu-startup-timeout "$(GPU_STARTUP_TIMEOUT)")
 
 ## Start your own stack: make stack NAME=<name> [POLICY=1] writes Pulumi.<name>.yaml from a commented template

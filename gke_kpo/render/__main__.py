@@ -1,36 +1,48 @@
-"""``python -m gke_kpo.render --outputs FILE --out DIR [--tenant NAME] [--force | --check] [options]``."""
+"""``python -m gke_kpo.render --outputs FILE --out DIR [--tenant NAME] [--force | --beside | --check] [options]``."""
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from gke_kpo.cloud.federation import CREDENTIALS_PATH_IN_IMAGE
+from gke_kpo.contract import outputs as names
 from gke_kpo.render import DEFAULT_CONN_ID, DagOptions, OutputsError, render_files
+from gke_kpo.render.astro import is_astro_project
+from gke_kpo.render.dockerfile import runtime_note, runtime_problem
 from gke_kpo.render.long_tasks import GPU_STARTUP_TIMEOUT_SECONDS
-from gke_kpo.render.place import place_files
+from gke_kpo.render.manifest import MANIFEST_PATH
+from gke_kpo.render.mock_marks import is_mock_endpoint
+from gke_kpo.render.outputs_file import GOOD_OUTPUTS_COMMAND, OutputsFileError, load_outputs
+from gke_kpo.render.place import Resolution, place_projects
 from gke_kpo.render.validate import UnknownTenantError, check_conn_id
 
 EXAMPLES = """\
 examples:
   pulumi stack output --stack dev --json --show-secrets > outputs.json
   make render OUTPUTS=outputs.json OUT=~/astro                       # every tenant, each into ~/astro/<tenant>/
-  make render OUTPUTS=outputs.json OUT=~/astro TENANT=ml-dev         # only ~/astro/ml-dev/ (your Astro project)
+  make render OUTPUTS=outputs.json OUT=~/ml-dev TENANT=ml-dev        # only ml-dev, into ~/ml-dev/ (its Astro project)
   make render OUTPUTS=outputs.json OUT=~/astro CHECK=1               # only say what would change (exit 1 if any)
-  make render OUTPUTS=outputs.json OUT=~/astro FORCE=1               # overwrite the files listed as "differs"
+  make render OUTPUTS=outputs.json OUT=~/astro BESIDE=1              # conflicts: new versions next to yours
+  make render OUTPUTS=outputs.json OUT=~/astro FORCE=1               # conflicts: replace yours, keeping a backup
   make render OUTPUTS=outputs.json OUT=~/astro DEFERRABLE=0          # a deployment without a triggerer
   python -m gke_kpo.render --outputs build/dev/outputs.json --out /tmp/mock --conn-id remote_gke
 
-what happens to each file (one line per file is always printed):
+what happens to each file (one line per file is always printed; .gke-kpo/manifest.json records what render wrote):
   written / would write   it did not exist
   unchanged               it already holds exactly this
-  merged / would merge    requirements.txt: your lines kept, missing pins added;
+  updated / would update  render wrote it and you have not edited it since: the new version replaces it
+  merged / would merge    requirements.txt: render's pin set, your lines kept;
                           airflow_settings.yaml: the connection set by conn_id, your other entries kept
-  differs                 anything else that differs: nothing at all is written (exit 1) unless --force
-  overwritten             --force replaced it (requirements/settings are still merged, never replaced)
-exit codes: 0 done (or nothing to change), 1 refused or --check found changes, 2 bad outputs, --conn-id or --tenant
+  kept                    you edited it and this render brings nothing new for it: yours stays
+  conflict                you edited it (or it was there before render) and this render differs: nothing at all
+                          is written (exit 1), the diff of yours against this render is printed
+  beside / replaced       a conflict with --beside (yours kept, <file>.gke-kpo-new written next to it) or --force
+                          (yours backed up to <file>.gke-kpo-backup, then replaced)
+exit codes: 0 done (or nothing to change), 1 a conflict refused or --check found changes, 2 bad outputs, --conn-id,
+  --tenant, an Astro project as --out without --tenant, an unsupported FROM (Airflow), mock outputs into your project
 """
 
 
@@ -48,7 +60,8 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m gke_kpo.render",
         description="Render each tenant's Airflow files (kubeconfig, connection, Dockerfile, requirements, DAG) from "
-        "`pulumi stack output --json --show-secrets` into <out>/<tenant>/, which may be that tenant's Astro project.",
+        f"`{GOOD_OUTPUTS_COMMAND}` into <out>/<tenant>/; with --tenant, into <out> itself (that tenant's Astro "
+        "project, say).",
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -56,14 +69,30 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--outputs", required=True, type=_user_path, help="the stack outputs JSON file")
     parser.add_argument("--out", required=True, type=_user_path, help="the folder to write into (created if missing)")
     parser.add_argument("--conn-id", default=DEFAULT_CONN_ID, help=f"Airflow connection id (default {DEFAULT_CONN_ID})")
-    parser.add_argument("--tenant", help="render only this tenant (default: every tenant, each in <out>/<tenant>/)")
+    parser.add_argument(
+        "--tenant", help="render only this tenant, into <out> itself (default: every tenant, each in <out>/<tenant>/)"
+    )
     parser.add_argument(
         "--credentials-path",
         default=CREDENTIALS_PATH_IN_IMAGE,
         help="federated tenants: where the image holds gcp-credentials.json (default: %(default)s)",
     )
+    parser.add_argument(
+        "--allow-mock",
+        action="store_true",
+        help="render mock outputs (`make plan`'s) into an Astro project anyway, marked MOCK (make: MOCK=1)",
+    )
     mode = parser.add_mutually_exclusive_group()
-    mode.add_argument("--force", action="store_true", help="overwrite files that differ (make: FORCE=1)")
+    mode.add_argument(
+        "--force",
+        action="store_true",
+        help="conflicts: replace your file with this render's, keeping yours as <file>.gke-kpo-backup (make: FORCE=1)",
+    )
+    mode.add_argument(
+        "--beside",
+        action="store_true",
+        help="conflicts: keep your file, write this render's next to it as <file>.gke-kpo-new (make: BESIDE=1)",
+    )
     mode.add_argument("--check", action="store_true", help="write nothing; exit 1 if any file would change")
     parser.add_argument(
         "--deferrable",
@@ -92,44 +121,99 @@ def _dag_options(args: argparse.Namespace) -> DagOptions:
     )
 
 
-def _render(args: argparse.Namespace) -> dict[str, str] | None:
+def _runtimes_fit(projects: dict[Path, dict[str, str]]) -> bool:
+    """Each existing Dockerfile's FROM runs an Airflow the rendered files support (say so when it cannot be read)."""
+    fit = True
+    for root in projects:
+        path = root / "Dockerfile"
+        if not path.is_file():
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        if problem := runtime_problem(text):
+            print(f"error: {path}: {problem}", file=sys.stderr)
+            fit = False
+        elif note := runtime_note(text):
+            print(f"note: {path}: {note}", file=sys.stderr)
+    return fit
+
+
+def _started_by_render(root: Path) -> bool:
+    return not (root / ".astro").is_dir() and (root / MANIFEST_PATH).is_file()
+
+
+def _render(args: argparse.Namespace) -> dict[Path, dict[str, str]] | None:
+    """``{project folder: {path inside it: text}}``, or None after printing why not."""
     try:
         check_conn_id(args.conn_id)
     except OutputsError as error:
         print(f"error: --conn-id (make: CONN_ID): {error}", file=sys.stderr)
         return None
     try:
-        outputs = json.loads(args.outputs.read_text(encoding="utf-8"))
-        if not isinstance(outputs, dict):
-            raise OutputsError("the outputs file must hold one JSON object")
-        return render_files(outputs, args.conn_id, args.tenant, _dag_options(args), args.credentials_path)
+        outputs: dict[str, Any] = load_outputs(args.outputs)
+        files = render_files(outputs, args.conn_id, args.tenant, _dag_options(args), args.credentials_path)
+    except OutputsFileError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return None
     except UnknownTenantError as error:
         print(f"error: --tenant (make: TENANT): {error}", file=sys.stderr)
         return None
-    except UnicodeDecodeError:
-        # Windows PowerShell's `>` writes UTF-16, for one.
-        print(f"error: {args.outputs}: is not UTF-8 text; write it with `pulumi stack output --json "
-              "--show-secrets > outputs.json` from a shell that writes UTF-8", file=sys.stderr)  # fmt: skip
-        return None
-    except (OSError, json.JSONDecodeError, OutputsError) as error:
+    except OutputsError as error:
         print(f"error: {args.outputs}: {error}", file=sys.stderr)
         return None
+    endpoint = str(outputs.get(names.ENDPOINT, ""))
+    if is_mock_endpoint(endpoint):
+        print(
+            f"WARNING: {args.outputs} holds MOCK outputs (`make plan`'s: endpoint {endpoint} routes nowhere): every "
+            f"file is marked MOCK and none can reach a cluster. Real files come from `{GOOD_OUTPUTS_COMMAND}`.",
+            file=sys.stderr,
+        )
+    if args.tenant is None and is_astro_project(args.out):
+        tenants = sorted({path.split("/", 1)[0] for path in files})
+        print(
+            f"error: --out (make: OUT) {args.out} is an Astro project: without --tenant each tenant gets a folder of "
+            f"its own inside it. Name the tenant this project is for: make render OUTPUTS={args.outputs} "
+            f"OUT={args.out} TENANT=<{' | '.join(tenants)}>",
+            file=sys.stderr,
+        )
+        return None
+    projects: dict[Path, dict[str, str]] = {}
+    for path, text in files.items():
+        tenant, relative = path.split("/", 1)
+        # With --tenant, <out> is that tenant's folder: no <out>/<tenant>/ inside it.
+        projects.setdefault(args.out if args.tenant else args.out / tenant, {})[relative] = text
+    if not _runtimes_fit(projects):
+        return None
+    # A project of the user's: made by `astro dev init` (.astro/), or one render did not start (no manifest).
+    real = [root for root in projects if is_astro_project(root) and not _started_by_render(root)]
+    if is_mock_endpoint(endpoint) and real and not args.allow_mock:
+        print(
+            f"error: refusing to put MOCK connections into the Astro project {', '.join(map(str, real))}: render "
+            f"from `{GOOD_OUTPUTS_COMMAND}`, or add --allow-mock (make: MOCK=1) to do it anyway (marked MOCK)",
+            file=sys.stderr,
+        )
+        return None
+    return projects
+
+
+REFUSED = (
+    "refused: the files marked 'conflict' were edited by you (or were there before render) and this render differs,\n"
+    "so nothing was written (the diffs above: yours against this render). Either merge the change into your file\n"
+    "by hand and render again, or rerun with --beside (make: BESIDE=1) to get the new version next to yours as\n"
+    "<file>.gke-kpo-new, or with --force (make: FORCE=1) to replace yours (kept as <file>.gke-kpo-backup)."
+)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    files = _render(args)
-    if files is None:
+    projects = _render(args)
+    if projects is None:
         return 2
-    outcome = place_files(files, args.out, force=args.force, dry_run=args.check)
+    resolution = Resolution.FORCE if args.force else Resolution.BESIDE if args.beside else Resolution.REFUSE
+    outcome = place_projects(projects, resolution=resolution, dry_run=args.check)
     print("\n".join(outcome.lines))
     if outcome.refused:
-        print(
-            "refused: the files marked 'differs' are not what this render produces, so nothing was written.\n"
-            "Compare them: render into an empty folder (--out, make: OUT=<new dir>) and diff it with yours; then\n"
-            "merge by hand, or rerun with --force (make: FORCE=1) to overwrite them.",
-            file=sys.stderr,
-        )
+        print("".join(outcome.diffs), end="", file=sys.stderr)
+        print(REFUSED, file=sys.stderr)
         return 1
     return 1 if args.check and outcome.pending else 0
 

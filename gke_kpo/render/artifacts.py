@@ -8,6 +8,7 @@ from typing import Any
 
 from gke_kpo.cloud.federation import CREDENTIALS_FILE_NAME, credential_file
 from gke_kpo.render import pins, pod_security
+from gke_kpo.render.dockerfile import plugin_block
 from gke_kpo.render.long_tasks import GPU_STARTUP_TIMEOUT_SECONDS, DagOptions
 from gke_kpo.render.templates import render_template
 from gke_kpo.render.validate import TenantOutputs
@@ -77,12 +78,18 @@ def connection_env(
     return f"{EVERY_COMPONENT}{env_var_name(conn_id)}={value}\n"
 
 
-def airflow_settings(stack: TenantOutputs, conn_id: str, credentials_path: str | None = None) -> str:
+def airflow_settings(
+    stack: TenantOutputs, conn_id: str, credentials_path: str | None = None, description: str | None = None
+) -> str:
+    """``description``: kept in the entry itself (the Astro CLI ignores the key), so a merge into a file of the
+    user's carries it where a file-level comment would not go."""
+    described = {"conn_description": description} if description else {}
     settings = {
         "airflow": {
             "connections": [
                 {
                     "conn_id": conn_id,
+                    **described,
                     "conn_type": "kubernetes",
                     # A string: the Astro CLI lowercases nested YAML keys (apiVersion -> apiversion).
                     "conn_extra": _compact_json(connection_extra(stack, credentials_path)),
@@ -98,7 +105,7 @@ def airflow_settings(stack: TenantOutputs, conn_id: str, credentials_path: str |
 def dockerfile(credentials_path: str | None = None) -> str:
     """With ``credentials_path``, the image also carries the federated identity's credential file there."""
     return render_template(
-        "Dockerfile.j2", pins=pins, credentials_file=CREDENTIALS_FILE_NAME, credentials_path=credentials_path
+        "Dockerfile.j2", pins=pins, plugin_block=plugin_block(CREDENTIALS_FILE_NAME, credentials_path)
     )
 
 

@@ -22,3 +22,11 @@ tag also makes the kubelet's default pull policy IfNotPresent."""
 KUBERNETES_PROVIDER: Final = "apache-airflow-providers-cncf-kubernetes"
 KUBERNETES_PROVIDER_VERSION: Final = "10.25.0"
 """The version the end-to-end test runs; a test fails if the installed one drifts from it."""
+
+OLDEST_AIRFLOW: Final = (3, 3)
+"""The oldest Airflow the rendered files run on. The DAG's LONG_TASK sets ``durable``, which provider 10.25.0 honours
+only on Airflow 3.3+ and warns about below it (``durable has no effect on Airflow versions below 3.3``,
+airflow/providers/cncf/kubernetes/operators/pod.py); the DAG imports ``airflow.sdk`` (Airflow 3)."""
+
+OLDEST_RUNTIME_TAG: Final = "3.3-1"
+"""The first Astro Runtime on Airflow 3.3 (tag X.Y-Z is Airflow X.Y: gke_kpo/render/astro.py)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from gke_kpo.cloud.federation import CREDENTIALS_FILE_NAME, CREDENTIALS_PATH_IN_IMAGE
-from gke_kpo.render import artifacts
+from gke_kpo.render import artifacts, ignore_files
 from gke_kpo.render.long_tasks import DEFAULT_DAG_OPTIONS, DagOptions
 from gke_kpo.render.mock_marks import MOCK_NOTICE, is_mock_endpoint, mark_files
 from gke_kpo.render.validate import TenantOutputs, UnknownTenantError, check_conn_id, parse_outputs
@@ -53,10 +53,12 @@ def tenant_files(
         "kubeconfig.yaml": artifacts.kubeconfig_file(stack, path),
         "connection.json": artifacts.connection_json(stack, path, description),
         "connection.env": artifacts.connection_env(stack, conn_id, path, description),
-        "airflow_settings.yaml": artifacts.airflow_settings(stack, conn_id, path),
+        "airflow_settings.yaml": artifacts.airflow_settings(stack, conn_id, path, description),
         "Dockerfile": artifacts.dockerfile(path),
         "requirements.txt": artifacts.requirements(),
         "dags/remote_kpo.py": artifacts.dag(stack, conn_id, dag_options),
+        ".dockerignore": ignore_files.dockerignore(),
+        ".gitignore": ignore_files.gitignore(),
     }
     if stack.credential_config:
         files[CREDENTIALS_FILE_NAME] = artifacts.gcp_credentials(stack.credential_config)

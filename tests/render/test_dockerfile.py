@@ -33,14 +33,15 @@ def _final_stage(instructions: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def test_every_image_is_pinned_to_a_version(instructions: list[dict[str, Any]]) -> None:
     images = [step["value"] for step in instructions if step["instruction"] == "FROM"]
+    images += [step["value"].split()[0].removeprefix("--from=") for step in instructions if "--from=" in step["value"]]
     assert len(images) == 2
     assert all(PINNED_TAG.match(image) for image in images), images
 
 
 def test_plugin_comes_from_the_full_google_cloud_cli_image(instructions: list[dict[str, Any]]) -> None:
-    [source_stage] = [step["value"] for step in instructions if step["instruction"] == "FROM"][:1]
-    assert source_stage == f"{pins.GOOGLE_CLOUD_CLI_IMAGE} AS gke-auth-plugin"
-    assert "slim" not in source_stage
+    [copy] = [step["value"] for step in instructions if step["instruction"] == "COPY"]
+    assert copy.split()[0] == f"--from={pins.GOOGLE_CLOUD_CLI_IMAGE}"
+    assert "slim" not in copy
 
 
 def test_final_stage_is_astro_runtime_copying_only_the_plugin(instructions: list[dict[str, Any]]) -> None:
@@ -49,7 +50,7 @@ def test_final_stage_is_astro_runtime_copying_only_the_plugin(instructions: list
     assert final[0]["value"] == pins.ASTRO_RUNTIME_IMAGE
     assert [step["instruction"] for step in final] == ["FROM", "COPY", "USER"]
     assert final[1]["value"] == (
-        f"--from=gke-auth-plugin {pins.AUTH_PLUGIN_PATH_IN_CLI_IMAGE} {pins.AUTH_PLUGIN_PATH_IN_RUNTIME}"
+        f"--from={pins.GOOGLE_CLOUD_CLI_IMAGE} {pins.AUTH_PLUGIN_PATH_IN_CLI_IMAGE} {pins.AUTH_PLUGIN_PATH_IN_RUNTIME}"
     )
     assert final[-1]["value"] == pins.ASTRO_RUNTIME_USER
 

@@ -78,11 +78,11 @@ def test_check_covers_the_credential_file(tmp_path: Path) -> None:
     outputs_file.write_text(json.dumps(with_federated_tenant()))
     cli = [sys.executable, "-m", "gke_kpo.render", "--outputs", str(outputs_file), "--out", str(tmp_path / "out")]
     assert subprocess.run(cli, check=False).returncode == 0
-    (tmp_path / "out" / EXT / build.CREDENTIALS_FILE_NAME).write_text("{}\n")
+    (tmp_path / "out" / EXT / build.CREDENTIALS_FILE_NAME).unlink()
     check = subprocess.run([*cli, "--check"], capture_output=True, text=True, check=False)
     assert check.returncode == 1
-    differing = [line for line in check.stdout.splitlines() if line.startswith("differs")]
-    assert differing == [f"differs     {tmp_path / 'out' / EXT / build.CREDENTIALS_FILE_NAME}"]
+    pending = [line for line in check.stdout.splitlines() if not line.startswith("unchanged")]
+    assert pending == [f"would write  {tmp_path / 'out' / EXT / build.CREDENTIALS_FILE_NAME}"]
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""The renderer: the seven files, determinism, the drift check and the errors on bad outputs."""
+"""The renderer: every file, determinism, the drift check and the errors on bad outputs."""
 
 from __future__ import annotations
 
@@ -14,10 +14,11 @@ import yaml
 
 from gke_kpo.contract import outputs as names
 from gke_kpo.render import OutputsError, pins, place_files, render_files, write_files
+from gke_kpo.render.manifest import MANIFEST_PATH
 
 from .conftest import GPU_XCOM_OUTPUTS_FILE, TENANT, one_tenant_files, tenant_of
 
-SEVEN_FILES = {
+RENDERED_FILES = {
     "kubeconfig.yaml",
     "connection.json",
     "connection.env",
@@ -25,6 +26,8 @@ SEVEN_FILES = {
     "Dockerfile",
     "requirements.txt",
     "dags/remote_kpo.py",
+    ".dockerignore",
+    ".gitignore",
 }
 
 
@@ -41,12 +44,12 @@ def _tree_bytes(root: Path) -> dict[str, bytes]:
     return {str(path.relative_to(root)): path.read_bytes() for path in sorted(root.rglob("*")) if path.is_file()}
 
 
-def test_cli_writes_the_seven_files_byte_identically_twice(tmp_path: Path) -> None:
+def test_cli_writes_every_file_byte_identically_twice(tmp_path: Path) -> None:
     first, second = tmp_path / "first", tmp_path / "second"
     assert _cli("--out", str(first)).returncode == 0
     assert _cli("--out", str(second)).returncode == 0
 
-    assert set(_tree_bytes(first)) == {f"{TENANT}/{name}" for name in SEVEN_FILES}
+    assert set(_tree_bytes(first)) == {f"{TENANT}/{name}" for name in (*RENDERED_FILES, MANIFEST_PATH)}
     assert _tree_bytes(first) == _tree_bytes(second)
 
 
@@ -61,8 +64,8 @@ def test_check_lists_exactly_the_files_that_drifted(tmp_path: Path) -> None:
     assert result.returncode == 1
     changed = [line for line in result.stdout.splitlines() if not line.startswith("unchanged")]
     assert changed == [
-        f"differs     {tmp_path / TENANT / 'Dockerfile'}",
-        f"would write {tmp_path / TENANT / 'dags' / 'remote_kpo.py'}",
+        f"would merge  {tmp_path / TENANT / 'Dockerfile'} (added)",  # render's block, into the FROM left as is
+        f"would write  {tmp_path / TENANT / 'dags' / 'remote_kpo.py'}",
     ]
     assert (tmp_path / TENANT / "Dockerfile").read_text() == "FROM scratch\n"  # --check writes nothing
     assert not (tmp_path / TENANT / "dags" / "remote_kpo.py").exists()
@@ -230,7 +233,7 @@ def _two_tenants(outputs: dict[str, Any]) -> dict[str, Any]:
 
 def test_each_tenant_gets_its_own_complete_folder(gpu_outputs: dict[str, Any]) -> None:
     files = render_files(_two_tenants(gpu_outputs))
-    assert set(files) == {f"{tenant}/{name}" for tenant in (TENANT, "team-b") for name in SEVEN_FILES}
+    assert set(files) == {f"{tenant}/{name}" for tenant in (TENANT, "team-b") for name in RENDERED_FILES}
     assert json.loads(files["team-b/connection.json"])["extra"]["namespace"] == "team-b-jobs"
     assert json.loads(files[f"{TENANT}/connection.json"])["extra"]["namespace"] == "airflow-kpo"
     assert "nvidia.com/gpu" in files[f"{TENANT}/dags/remote_kpo.py"]
@@ -250,14 +253,14 @@ def test_cli_tenant_and_check_cover_every_tenant(tmp_path: Path, gpu_outputs: di
     outputs_file = tmp_path / "outputs.json"
     outputs_file.write_text(json.dumps(_two_tenants(gpu_outputs)))
     cli = [sys.executable, "-m", "gke_kpo.render", "--outputs", str(outputs_file), "--out", str(tmp_path / "out")]
-    assert subprocess.run([*cli, "--tenant", "team-b"], check=False).returncode == 0
+    assert subprocess.run([*cli[:-1], str(tmp_path / "out" / "team-b"), "--tenant", "team-b"]).returncode == 0
     assert {path.name for path in (tmp_path / "out").iterdir()} == {"team-b"}
     check = subprocess.run([*cli, "--check"], capture_output=True, text=True, check=False)
     assert check.returncode == 1
     pending = [line for line in check.stdout.splitlines() if not line.startswith("unchanged")]
-    assert f"would write {tmp_path / 'out' / TENANT / 'Dockerfile'}" in pending
+    assert f"would write  {tmp_path / 'out' / TENANT / 'Dockerfile'}" in pending
     assert not [line for line in pending if "/team-b/" in line]
-    assert len(check.stdout.splitlines()) == 2 * len(SEVEN_FILES), "one line per file of every tenant"
+    assert len(check.stdout.splitlines()) == 2 * len(RENDERED_FILES), "one line per file of every tenant"
 
 
 def test_absent_and_null_task_service_account_render_alike(gpu_outputs: dict[str, Any]) -> None:

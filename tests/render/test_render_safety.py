@@ -16,6 +16,7 @@ import yaml
 from gke_kpo.contract import outputs as names
 from gke_kpo.preview.mock_cloud import MOCK_ENDPOINT
 from gke_kpo.render import place_files, render_files
+from gke_kpo.render.manifest import MANIFEST_PATH, digest
 from gke_kpo.render.mock_marks import is_mock_endpoint
 from gke_kpo.repo import REPO_ROOT
 
@@ -54,38 +55,49 @@ def _astro_project(root: Path) -> dict[str, bytes]:
 
 
 def _status(stdout: str, root: Path) -> dict[str, str]:
-    return {line[12:].split(" (")[0].removeprefix(f"{root}/"): line[:12].strip() for line in stdout.splitlines()}
+    return {line[13:].split(" (")[0].removeprefix(f"{root}/"): line[:13].strip() for line in stdout.splitlines()}
 
 
-def test_existing_different_files_refuse_the_whole_render(tmp_path: Path) -> None:
+def _tree(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def test_a_file_of_the_users_that_differs_refuses_the_whole_render_with_a_diff(tmp_path: Path) -> None:
     project = tmp_path / TENANT  # the tenant's Astro project: make render OUT=<its parent>
-    before = _astro_project(project)
+    _astro_project(project)
+    (project / "dags" / "remote_kpo.py").write_text("# my own DAG of that name\n")
+    before = _tree(project)
 
     result = _make_render(tmp_path)
 
     assert result.returncode != 0, result.stdout + result.stderr
-    assert "nothing was written" in result.stderr and "FORCE=1" in result.stderr
+    assert "nothing was written" in result.stderr and "FORCE=1" in result.stderr and "BESIDE=1" in result.stderr
     status = _status(result.stdout, project)
-    assert status["Dockerfile"] == "differs"
-    assert status["requirements.txt"] == "differs"  # our pin would replace theirs: a loss
-    assert status["dags/remote_kpo.py"] == "would write"
-    assert {str(p.relative_to(project)): p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()} == before
-    # The hint is one a user can follow: an empty folder takes the render, to diff against their own files.
-    assert "render into an empty folder" in result.stderr
-    fresh = tmp_path / "fresh"
-    assert _make_render(fresh).returncode == 0
-    assert (fresh / TENANT / "Dockerfile").read_bytes() != before["Dockerfile"]
+    assert status["dags/remote_kpo.py"] == "conflict"
+    assert status["requirements.txt"] == "conflict"  # our pin would replace theirs: a loss
+    assert status["kubeconfig.yaml"] == "would write"
+    assert _tree(project) == before
+    # The diff shows theirs against this render, per conflicting file.
+    assert f"--- {project / 'requirements.txt'} (yours)" in result.stderr
+    assert "-apache-airflow-providers-cncf-kubernetes==10.0.0\n+apache-airflow-providers-cncf-kubernetes==10.25.0" in (
+        result.stderr
+    )
+    assert "-# my own DAG of that name" in result.stderr
 
 
-def test_force_overwrites_but_still_merges_requirements_and_connections(tmp_path: Path) -> None:
+def test_force_keeps_a_backup_of_what_it_replaces_and_still_merges(tmp_path: Path) -> None:
     project = tmp_path / TENANT
     _astro_project(project)
+    (project / "dags" / "remote_kpo.py").write_text("# my own DAG of that name\n")
 
-    result = _make_render(tmp_path, "FORCE=1", "CONN_ID=remote_gke", f"TENANT={TENANT}")
+    result = _make_render(project, "FORCE=1", "CONN_ID=remote_gke", f"TENANT={TENANT}")  # OUT: the project itself
 
     assert result.returncode == 0, result.stderr
     status = _status(result.stdout, project)
-    assert (status["Dockerfile"], status["airflow_settings.yaml"]) == ("overwritten", "merged")
+    assert (status["dags/remote_kpo.py"], status["requirements.txt"]) == ("replaced", "replaced")
+    assert status["airflow_settings.yaml"] == "merged"
+    assert (project / "dags" / "remote_kpo.py.gke-kpo-backup").read_text() == "# my own DAG of that name\n"
+    assert (project / "requirements.txt.gke-kpo-backup").read_text() == USER_REQUIREMENTS
     requirements = (project / "requirements.txt").read_text().splitlines()
     assert requirements == ["pandas==2.2.3", "# our own", "apache-airflow-providers-cncf-kubernetes==10.25.0"]
     settings = yaml.safe_load((project / "airflow_settings.yaml").read_text())["airflow"]
@@ -98,6 +110,53 @@ def test_force_overwrites_but_still_merges_requirements_and_connections(tmp_path
     again = _make_render(tmp_path, "CONN_ID=remote_gke")
     assert again.returncode == 0
     assert set(_status(again.stdout, project).values()) == {"unchanged"}
+    (project / "dags" / "remote_kpo.py").write_text("# edited again\n")
+    third = _make_render(project, "FORCE=1", "CONN_ID=other", f"TENANT={TENANT}")
+    assert third.returncode == 0, third.stderr
+    # A second backup never overwrites the first.
+    assert (project / "dags" / "remote_kpo.py.gke-kpo-backup").read_text() == "# my own DAG of that name\n"
+    assert (project / "dags" / "remote_kpo.py.gke-kpo-backup.2").read_text() == "# edited again\n"
+
+
+def test_beside_keeps_yours_and_writes_the_new_version_next_to_it(tmp_path: Path) -> None:
+    project = tmp_path / TENANT
+    project.mkdir()
+    (project / "kubeconfig.yaml").write_text("# mine\n")
+
+    result = _make_render(tmp_path, "BESIDE=1")
+
+    assert result.returncode == 0, result.stderr
+    line = next(line for line in result.stdout.splitlines() if "kubeconfig.yaml " in line)
+    assert line.startswith("beside ") and f"new version at {project / 'kubeconfig.yaml.gke-kpo-new'}" in line
+    assert (project / "kubeconfig.yaml").read_text() == "# mine\n"
+    assert yaml.safe_load((project / "kubeconfig.yaml.gke-kpo-new").read_text())["kind"] == "Config"
+    # The new version counts as seen: yours is kept until the stack changes that file again.
+    again = _make_render(tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert _status(again.stdout, project)["kubeconfig.yaml"] == "kept"
+
+
+def test_files_render_wrote_follow_the_stack_and_edited_ones_are_never_lost(tmp_path: Path) -> None:
+    assert _make_render(tmp_path).returncode == 0
+    project = tmp_path / TENANT
+    manifest = json.loads((project / MANIFEST_PATH).read_text())["files"]
+    assert manifest["kubeconfig.yaml"] == digest((project / "kubeconfig.yaml").read_text())
+
+    changed = _make_render(tmp_path, "CONN_ID=remote_gke")  # a change of the render: the DAG and the connection
+
+    assert changed.returncode == 0, changed.stderr
+    status = _status(changed.stdout, project)
+    assert (status["dags/remote_kpo.py"], status["connection.env"]) == ("updated", "updated")
+    assert status["airflow_settings.yaml"] == "merged"
+    assert 'CONN_ID = "remote_gke"' in (project / "dags" / "remote_kpo.py").read_text()
+
+    dag = project / "dags" / "remote_kpo.py"
+    dag.write_text(dag.read_text() + "# my note\n")
+    same = _make_render(tmp_path, "CONN_ID=remote_gke")
+    assert same.returncode == 0 and _status(same.stdout, project)["dags/remote_kpo.py"] == "kept"
+    other = _make_render(tmp_path, "CONN_ID=third")
+    assert "Error 1" in other.stderr and _status(other.stdout, project)["dags/remote_kpo.py"] == "conflict"
+    assert dag.read_text().endswith("# my note\n")
 
 
 def test_lossless_merges_need_no_force(tmp_path: Path) -> None:
@@ -110,24 +169,12 @@ def test_lossless_merges_need_no_force(tmp_path: Path) -> None:
 
     assert result.returncode == 0, result.stderr
     status = _status(result.stdout, project)
-    assert (status["requirements.txt"], status["airflow_settings.yaml"], status["Dockerfile"]) == (
+    assert (status["requirements.txt"], status["airflow_settings.yaml"], status["dags/remote_kpo.py"]) == (
         "merged",
         "merged",
         "written",
     )
     assert (project / "requirements.txt").read_text().startswith("pandas==2.2.3\napache-airflow-providers")
-
-
-def test_commented_settings_are_not_reshaped_without_force(tmp_path: Path) -> None:
-    commented = "# my notes\n" + yaml.safe_dump(USER_SETTINGS)
-    (tmp_path / TENANT).mkdir()
-    (tmp_path / TENANT / "airflow_settings.yaml").write_text(commented)
-
-    result = _make_render(tmp_path, "CHECK=1")
-
-    assert result.returncode != 0
-    assert "comments would be dropped" in result.stdout
-    assert (tmp_path / TENANT / "airflow_settings.yaml").read_text() == commented
 
 
 def test_placement_is_agnostic_of_the_folder_layout(tmp_path: Path) -> None:
@@ -190,19 +237,6 @@ def test_render_help_has_examples() -> None:
     assert "examples:" in result.stdout and "FORCE=1" in result.stdout and "CHECK=1" in result.stdout
 
 
-def test_a_commented_settings_file_that_holds_the_connection_is_left_alone(tmp_path: Path) -> None:
-    assert _make_render(tmp_path).returncode == 0
-    settings = tmp_path / TENANT / "airflow_settings.yaml"
-    commented = "# my notes\n" + settings.read_text()
-    settings.write_text(commented)
-
-    result = _make_render(tmp_path)
-
-    assert result.returncode == 0, result.stderr
-    assert _status(result.stdout, tmp_path / TENANT)["airflow_settings.yaml"] == "unchanged"
-    assert settings.read_text() == commented
-
-
 def test_an_unknown_tenant_is_blamed_on_tenant(tmp_path: Path) -> None:
     result = _make_render(tmp_path / "out", "TENANT=team-z")
 
@@ -227,3 +261,40 @@ def test_a_tilde_the_shell_left_alone_means_home(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     assert (tmp_path / "astro" / TENANT / "dags" / "remote_kpo.py").is_file()
     assert not (REPO_ROOT / "~").exists()
+
+
+def test_mock_outputs_warn_on_the_terminal_and_stay_out_of_a_real_project_unless_asked(tmp_path: Path) -> None:
+    outputs_file = tmp_path / "outputs.json"
+    outputs_file.write_text(json.dumps(_mock_outputs()))
+    project = tmp_path / "astro"
+    project.mkdir()
+    (project / "Dockerfile").write_text("FROM astrocrpublic.azurecr.io/runtime:3.3-1\n")
+    (project / "airflow_settings.yaml").write_text("# mine\n" + yaml.safe_dump(USER_SETTINGS, sort_keys=False))
+    before = _tree(project)
+
+    refused = _make_render(project, f"TENANT={TENANT}", outputs=outputs_file)
+
+    assert refused.returncode != 0 and "WARNING:" in refused.stderr and "MOCK outputs" in refused.stderr
+    assert "MOCK=1" in refused.stderr and _tree(project) == before
+    allowed = _make_render(project, f"TENANT={TENANT}", "MOCK=1", outputs=outputs_file)
+    assert allowed.returncode == 0, allowed.stderr
+    assert "WARNING:" in allowed.stderr
+    merged = yaml.safe_load((project / "airflow_settings.yaml").read_text())["airflow"]["connections"]
+    assert merged[-1]["conn_description"].startswith("MOCK: ")  # the marker travels with the merged entry
+    assert (project / "airflow_settings.yaml").read_text().startswith("# mine\n")
+
+
+def test_a_folder_render_started_takes_mock_outputs_again(tmp_path: Path) -> None:
+    outputs_file = tmp_path / "outputs.json"
+    outputs_file.write_text(json.dumps(_mock_outputs()))
+
+    assert _make_render(tmp_path / "out", outputs=outputs_file).returncode == 0
+    again = _make_render(tmp_path / "out", outputs=outputs_file)
+
+    assert again.returncode == 0, again.stderr
+    assert "WARNING:" in again.stderr
+
+
+def test_real_outputs_print_no_mock_warning(tmp_path: Path) -> None:
+    result = _make_render(tmp_path)
+    assert result.returncode == 0 and "MOCK" not in result.stderr
