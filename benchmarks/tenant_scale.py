@@ -5,9 +5,9 @@ Each size is a temporary stack file ``Pulumi.<prefix><n>.yaml`` in the repositor
 in a realistic mix (``generated_tenant``: astro, gke and federated identities in turn, the federated
 ones on six issuers, a task service account on one tenant in three, XCom on every other, a GPU quota
 on every fifth). Every run is a fresh `make plan` process (program under mocks + policy gate over
-gRPC + rendering of every tenant); the median of ``--runs`` is reported with the resource count of
-its plan.yaml and the ratio to one tenant, for wall time and for CPU time (make and everything
-under it).
+gRPC + rendering of every tenant); the sizes are planned in turn, ``--runs`` times, and the median
+(with the fastest and slowest run) is reported with the resource count of its plan.yaml and the
+ratio to the smallest size, for wall time and for CPU time (make and everything under it).
 The files (and their build/ folders) are removed afterwards, also on failure.
 
 Run from the repository root: ``python benchmarks/tenant_scale.py [--runs N] [--tenants 1 10 100]``.
@@ -23,7 +23,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -102,6 +102,9 @@ class Sample:
     resources: int
 
 
+FIELDS = ("wall", "cpu")
+
+
 def _children_cpu() -> float:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
@@ -120,13 +123,20 @@ def plan_once(stack: str) -> Sample:
     return Sample(wall, cpu, len(inventory))
 
 
-def measure(tenant_count: int, runs: int) -> Sample:
-    """Medians of ``runs`` fresh runs."""
-    with generated_stack(tenant_count) as stack:
-        samples = [plan_once(stack) for _ in range(runs)]
-    return Sample(
-        statistics.median(s.wall for s in samples), statistics.median(s.cpu for s in samples), samples[0].resources
-    )
+def measure(tenant_counts: list[int], runs: int) -> dict[int, list[Sample]]:
+    """``runs`` fresh runs per size, the sizes taken in turn (1, 10, 100, 1, 10, 100, ...): other work on the machine
+    then weighs on every size alike, instead of on whichever size ran while it lasted."""
+    samples: dict[int, list[Sample]] = {count: [] for count in tenant_counts}
+    with ExitStack() as stacks:
+        names = {count: stacks.enter_context(generated_stack(count)) for count in tenant_counts}
+        for _ in range(runs):
+            for count in tenant_counts:
+                samples[count].append(plan_once(names[count]))
+    return samples
+
+
+def _spread(values: list[float]) -> str:
+    return f"{statistics.median(values):.2f} s ({min(values):.2f}-{max(values):.2f})"
 
 
 def main() -> None:
@@ -135,15 +145,17 @@ def main() -> None:
     parser.add_argument("--tenants", type=int, nargs="+", default=[1, 10, 100])
     args = parser.parse_args()
     plan_once(BASE_STACK)  # warm caches and .venv
-    results = {count: measure(count, args.runs) for count in args.tenants}
-    baseline = results[min(results)]
-    print(f"make plan, median of {args.runs} fresh runs each (ratios against {min(results)} tenant(s))")
+    results = measure(args.tenants, args.runs)
+    base_wall, base_cpu = (statistics.median(getattr(s, field) for s in results[min(results)]) for field in FIELDS)
+    print(f"make plan, median (min-max) of {args.runs} fresh runs each, sizes in turn; ratios of the medians against "
+          f"{min(results)} tenant(s)")  # fmt: skip
     print("| tenants | resources | wall time | ratio | CPU time | ratio |")
     print("| --- | --- | --- | --- | --- | --- |")
-    for count, sample in results.items():
+    for count, samples in results.items():
+        walls, cpus = [s.wall for s in samples], [s.cpu for s in samples]
         print(
-            f"| {count} | {sample.resources} | {sample.wall:.2f} s | {sample.wall / baseline.wall:.2f}x "
-            f"| {sample.cpu:.2f} s | {sample.cpu / baseline.cpu:.2f}x |"
+            f"| {count} | {samples[0].resources} | {_spread(walls)} | {statistics.median(walls) / base_wall:.2f}x "
+            f"| {_spread(cpus)} | {statistics.median(cpus) / base_cpu:.2f}x |"
         )
 
 

@@ -6,6 +6,7 @@ import ipaddress
 import math
 import re
 from fractions import Fraction
+from functools import cache
 
 _PROJECT_ID = re.compile(r"^[a-z][a-z0-9-]{4,28}[a-z0-9]$")
 _REGION = re.compile(r"^[a-z]+-[a-z]+[0-9]+$")
@@ -102,6 +103,7 @@ _DECIMAL_SUFFIXES = {-9: "n", -6: "u", -3: "m", 0: "", 3: "k", 6: "M", 9: "G", 1
 _BINARY_SUFFIXES = ("", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei")
 
 
+@cache  # every tenant spells its quota and limits alike: exact fractions for each took 2% of a 100-tenant program
 def canonical_quantity(value: str) -> str:
     """The spelling the API server stores a valid quantity in (``1.5`` -> ``1500m``, ``2048Mi`` -> ``2Gi``).
 

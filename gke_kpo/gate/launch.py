@@ -85,6 +85,9 @@ class RunningPack:
             self.command,
             cwd=pack_dir,
             env=context.environment(self.python),
+            # The pack never reads stdin; inheriting it would keep make plan's pipe to the gate process open after
+            # that process died, and make plan would wait for room in it (tests/policies/test_gate_alongside.py).
+            stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
         )

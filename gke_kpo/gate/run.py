@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from concurrent.futures import Future, ThreadPoolExecutor
-from types import TracebackType
-
 from gke_kpo.config.parse import stack_config
 from gke_kpo.gate.launch import EngineContext
 from gke_kpo.gate.policy_config import PolicySetting, config_source, load_stack_settings
@@ -30,41 +27,7 @@ def run_gate(plan: Plan, stack: str, session: AnalyzerSession | None = None) -> 
         return _judge(own_session, plan, stack)
 
 
-class GateAlongside:
-    """The gate of ``make plan``: the pack starts on the other core while the program runs, as the engine starts it
-    up front; once the plan is there, it judges each resource, then the whole stack while the caller writes files."""
-
-    def __init__(self, stack: str) -> None:
-        self._stack = stack
-        self._worker = ThreadPoolExecutor(max_workers=1)
-        self._starting = self._worker.submit(AnalyzerSession, engine_context(stack))
-
-    def judge(self, plan: Plan) -> Future[GateResult]:
-        """Judges each resource (raises PolicyConfigError for a bad policy config file), then the whole stack in the
-        background: one request the pack answers while this process renders, where hundreds of round trips would
-        each wait for this process's interpreter lock."""
-        session = self._starting.result()
-        settings = _configure(session, self._stack)
-        verdicts = session.analyze_each(plan.resources)
-        return self._worker.submit(self._judge_stack, session, settings, verdicts, plan)
-
-    def _judge_stack(
-        self, session: AnalyzerSession, settings: dict[str, PolicySetting], verdicts: list[Verdict], plan: Plan
-    ) -> GateResult:
-        return _result(session, self._stack, settings, verdicts + session.analyze_stack(plan.resources))
-
-    def __enter__(self) -> GateAlongside:
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
-    ) -> None:
-        self._worker.shutdown()
-        if self._starting.exception() is None:
-            self._starting.result().close()
-
-
-def _configure(session: AnalyzerSession, stack: str) -> dict[str, PolicySetting]:
+def configure(session: AnalyzerSession, stack: str) -> dict[str, PolicySetting]:
     session.configure_stack(engine_context(stack))
     settings = load_stack_settings(stack, session.info)
     session.configure(settings)
@@ -72,11 +35,11 @@ def _configure(session: AnalyzerSession, stack: str) -> dict[str, PolicySetting]
 
 
 def _judge(session: AnalyzerSession, plan: Plan, stack: str) -> GateResult:
-    settings = _configure(session, stack)
-    return _result(session, stack, settings, session.analyze(plan.resources))
+    settings = configure(session, stack)
+    return gate_result(session, stack, settings, session.analyze(plan.resources))
 
 
-def _result(
+def gate_result(
     session: AnalyzerSession, stack: str, settings: dict[str, PolicySetting], verdicts: list[Verdict]
 ) -> GateResult:
     return GateResult(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 
@@ -63,8 +63,8 @@ class AnalyzerSession:
         """Analyze each resource (as each step is generated), then the whole stack (as at the end)."""
         return self.analyze_each(resources) + self.analyze_stack(resources)
 
-    def analyze_each(self, resources: Sequence[PlannedResource]) -> list[Verdict]:
-        """One Analyze per resource, verdicts in resource order."""
+    def analyze_each(self, resources: Iterable[PlannedResource]) -> list[Verdict]:
+        """One Analyze per resource, verdicts in resource order; ``resources`` may still be arriving."""
         verdicts: list[Verdict] = []
         in_flight: deque[tuple[str, grpc.Future]] = deque()
         for request in analyze_requests(resources):

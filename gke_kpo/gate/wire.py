@@ -7,7 +7,7 @@ produces) and numbers as doubles (protobuf Struct has no integers).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Final
 
 from google.protobuf import struct_pb2  # type: ignore[import-untyped]
@@ -77,10 +77,14 @@ def _described(resource: PlannedResource, by_urn: dict[str, PlannedResource]) ->
     }
 
 
-def analyze_requests(resources: Sequence[PlannedResource]) -> list[analyzer_pb2.AnalyzeRequest]:
-    """One request per resource, in registration order, as the step generator sends them."""
-    by_urn = {resource.urn: resource for resource in resources}
-    return [analyzer_pb2.AnalyzeRequest(**_described(resource, by_urn)) for resource in resources]
+def analyze_requests(resources: Iterable[PlannedResource]) -> Iterator[analyzer_pb2.AnalyzeRequest]:
+    """One request per resource, in registration order, as the step generator sends them. Each goes out as soon as
+    its resource is known: a resource names its provider by URN and ID, which the SDK has only once the provider is
+    registered, so the provider's inputs are always known by then."""
+    by_urn: dict[str, PlannedResource] = {}
+    for resource in resources:
+        by_urn[resource.urn] = resource
+        yield analyzer_pb2.AnalyzeRequest(**_described(resource, by_urn))
 
 
 def analyze_stack_request(resources: Sequence[PlannedResource]) -> analyzer_pb2.AnalyzeStackRequest:

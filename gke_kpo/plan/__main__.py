@@ -17,7 +17,7 @@ from gke_kpo.config.parse import settings_of_stack, validate
 from gke_kpo.config.problems import ConfigError
 from gke_kpo.config.stack_file import StackFileError, existing_stack_file, placeholder_keys, read_config, shown
 from gke_kpo.gate import PolicyConfigError
-from gke_kpo.gate.run import GateAlongside
+from gke_kpo.gate.alongside import GateAlongside
 from gke_kpo.plan.access import access_lines
 from gke_kpo.plan.diff import diff_inventories
 from gke_kpo.plan.inventory import golden_path, inventory, inventory_yaml
@@ -107,8 +107,8 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_CONFIG
     with GateAlongside(args.stack) as gate:
         try:
-            plan = run_program(args.stack, path=path)
-            judging = gate.judge(plan)
+            plan = run_program(args.stack, path=path, observe=gate.see)
+            gate.judge(plan)
         except (StackFileError, ConfigError, PolicyConfigError) as error:
             print(f"error: {error}", file=sys.stderr)
             return EXIT_CONFIG
@@ -118,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
         build = args.build_dir / args.stack
         airflow_files = _write_build(plan, build)
         report = _report(plan, path, args.golden or golden_path(args.stack))
-        verdicts = judging.result()
+        verdicts = gate.result()
     (build / "policies.txt").write_text(verdicts.format() + "\n")
     print_report(report.lines(verdicts, build, airflow_files))
     _warn_placeholders(path)
