@@ -1,6 +1,6 @@
 """The fields of a GPU pool (``gke-kpo:gpu_pools.<name>``): the one place they are declared.
 
-Like tenants, ``gpu_pools`` is an object Pulumi.yaml cannot declare; the README's GPU pool reference is generated
+Like tenants, ``gpu_pools`` is an object Pulumi.yaml cannot declare; the GPU pool table of the README is generated
 from this table. A stack with the legacy ``gpu_*`` keys has one pool named ``gpu`` (LEGACY_KEYS maps them).
 """
 
@@ -24,7 +24,7 @@ GPU_POOL_FIELDS: Final = (
         "capacity",
         "string",
         "`on-demand`",
-        "on-demand, spot, flex-start (Dynamic Workload Scheduler) or reservation (README, GPU capacity).",
+        "on-demand, spot, flex-start (Dynamic Workload Scheduler) or reservation (README, GPU pools and capacity).",
     ),
     TenantField("reservation", "object", "none", "capacity reservation: `{name, project}` of a specific reservation."),
     TenantField(
@@ -69,3 +69,15 @@ LEGACY_KEYS: Final = {
 }
 """A legacy stack's gpu_* keys as the fields of its one pool; gpu_spot: true is capacity spot."""
 LEGACY_SPOT_KEY: Final = "gpu_spot"
+
+
+def markdown_table() -> str:
+    """The GPU pool table of the README."""
+    rows = ["| pool field | type | default | description |", "| --- | --- | --- | --- |"]
+    for prefix, fields in (("", GPU_POOL_FIELDS), ("reservation.", RESERVATION_FIELDS), ("sharing.", SHARING_FIELDS)):
+        rows += [f"| `{prefix}{f.name}` | {f.type} | {f.default} | {f.description} |" for f in fields]
+    return "\n".join(rows)
+
+
+if __name__ == "__main__":
+    print(markdown_table())

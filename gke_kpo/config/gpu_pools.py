@@ -26,7 +26,7 @@ NO_DRIVER = "INSTALLATION_DISABLED"
 GPU_DRIVER_VERSIONS = ("DEFAULT", "LATEST", NO_DRIVER)
 GPU_DRIVER_DOCS = "https://cloud.google.com/kubernetes-engine/docs/how-to/gpus#installing_drivers"
 EXAMPLE = (
-    "e.g. gpu_pools: {l4: {accelerator: nvidia-l4, machine_type: g2-standard-8, max_nodes: 2}} (README, GPU pools)"
+    "e.g. gpu_pools: {l4: {accelerator: nvidia-l4, machine_type: g2-standard-8, max_nodes: 2}} (README, GPU pools and capacity)"
 )
 SYSTEM_POOL_NAME = "system"
 
@@ -38,7 +38,7 @@ def read_gpu_pools(
     if raw is None:
         return _legacy_pool(values, set_keys, problems)
     if legacy_set:
-        fix = f"move them into gpu_pools.{LEGACY_POOL_NAME} (README, GPU pools: upgrading a one-pool stack)"
+        fix = f"move them into gpu_pools.{LEGACY_POOL_NAME} (README, GPU pools and capacity)"
         problems.append(Problem(legacy_set[0], f"and gpu_pools exclude each other (set: {', '.join(legacy_set)})", fix))
     declared = _declared_pools(raw, problems)
     region, project = str(values.get("region", "")), str(values.get("project", ""))

@@ -69,7 +69,7 @@ class SystemPoolSettings:
 
 
 class Capacity(StrEnum):
-    """How a GPU pool obtains its VMs (README, GPU capacity)."""
+    """How a GPU pool obtains its VMs (README, GPU pools and capacity)."""
 
     ON_DEMAND = "on-demand"
     SPOT = "spot"
