@@ -123,7 +123,7 @@ def _oversubscription(settings: Settings) -> list[str]:
         return []
     shares = ", ".join(f"{t.name} {t.namespace.quota_gpus}" for t in sharing)
     return [
-        f"tenant GPU quotas add up to {total} ({shares}) but {_pools_of(settings)} hold{'s' if len(settings.gpu_pools) == 1 else ''} "
+        f"tenant GPU quotas add up to {total} ({shares}) but {_pools_of(settings)} can hold "
         f"at most {capacity}: tenants will wait for each other's GPUs (fine for a shared pool; raise "
         f"{_max_nodes_key(settings)} if not)"
     ]

@@ -25,9 +25,7 @@ from gke_kpo.config.values import has_declared_type, wrong_type
 NO_DRIVER = "INSTALLATION_DISABLED"
 GPU_DRIVER_VERSIONS = ("DEFAULT", "LATEST", NO_DRIVER)
 GPU_DRIVER_DOCS = "https://cloud.google.com/kubernetes-engine/docs/how-to/gpus#installing_drivers"
-EXAMPLE = (
-    "e.g. gpu_pools: {l4: {accelerator: nvidia-l4, machine_type: g2-standard-8, max_nodes: 2}} (README, GPU pools and capacity)"
-)
+EXAMPLE = "e.g. gpu_pools: {l4: {accelerator: nvidia-l4, machine_type: g2-standard-8}} (README, GPU pools and capacity)"
 SYSTEM_POOL_NAME = "system"
 
 

@@ -8,7 +8,8 @@ from gke_kpo.cloud import accelerators, gpu_quota, machines
 from gke_kpo.cloud.replacement import NODE_POOL
 from gke_kpo.config.settings import GpuPoolSettings
 from gke_kpo.deployer import main as deployer_main
-from gke_kpo.spec.gpu_pools import gpu_node_config, hardened_node_config
+from gke_kpo.spec.gpu_pools import gpu_node_config
+from gke_kpo.spec.nodes import hardened_node_config
 from tests.stack.conftest import PlanFor
 
 PAIRINGS = [

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from gke_kpo.config import tenant_fields as tenant_schema
 from gke_kpo.config import gpu_pool_fields
+from gke_kpo.config import tenant_fields as tenant_schema
 from gke_kpo.config.keys import markdown_table
 from gke_kpo.config.settings import IdentityMode
 from gke_kpo.contract import outputs
