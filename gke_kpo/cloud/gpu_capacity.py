@@ -57,3 +57,15 @@ def reservation_value(name: str, project: str, stack_project: str) -> str:
 def compute_class_name(pool: str) -> str:
     """The compute class that ranks a Spot pool before its on-demand fallback."""
     return f"{pool}-or-fallback"
+
+
+def capacity_of(node_config: dict[str, object]) -> str:
+    """A node pool's capacity mode from its nodeConfig inputs (as the plan and the policy pack see them)."""
+    if node_config.get("spot"):
+        return "spot"
+    if node_config.get("flexStart"):
+        return "flex-start"
+    affinity = node_config.get("reservationAffinity")
+    if isinstance(affinity, dict) and affinity.get("consumeReservationType") == "SPECIFIC_RESERVATION":
+        return "reservation"
+    return "on-demand"
