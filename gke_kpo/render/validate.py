@@ -46,8 +46,8 @@ class GpuPool:
 
     @property
     def task_suffix(self) -> str:
-        """run_on_gpu for the pool named gpu (one-pool stacks keep their task id), run_on_<pool> otherwise."""
-        return "gpu" if self.name == "gpu" else self.name.replace("-", "_")
+        """run_on_gpu for the pool named gpu (one-pool stacks keep their task id), run_on_gpu_<pool> otherwise."""
+        return "gpu" if self.name == "gpu" else f"gpu_{self.name.replace('-', '_')}"
 
 
 @dataclass(frozen=True)
