@@ -14,6 +14,9 @@ from __future__ import annotations
 import re
 from typing import Final
 
+FLEX_START_NO_AUTO_REPAIR: Final = True
+"""Flex-start node pools are created with auto-repair off (the docs' gcloud example passes --no-enable-autorepair)."""
+
 FLEX_START_MAX_RUN_HOURS: Final = 168
 """A flex-start node lives at most seven days; maxRunDuration may shorten that, never extend it."""
 
