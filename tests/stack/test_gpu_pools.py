@@ -17,6 +17,7 @@ from gke_kpo.contract import outputs
 from gke_kpo.preview.capture import Plan, run_program
 from gke_kpo.repo import REPO_ROOT
 from tests.conftest import PlanFor
+from tests.stack.test_deployer_coverage import assert_covered, settings_of
 
 PROJECT = "acme-data-dev"
 ASTRO = {"airflow_service_account": f"astro-ml@{PROJECT}.iam.gserviceaccount.com", "quota_gpus": 1}
@@ -129,13 +130,17 @@ def _pool_inputs(plan: Plan, name: str) -> dict[str, Any]:
     return pool
 
 
-def dev_with_pools(pools: dict[str, Any], folder: Path) -> Plan:
+def dev_file_with_pools(pools: dict[str, Any], folder: Path) -> Path:
     """The dev stack file with its gpu_* keys moved out and ``pools`` in (as a user would edit it)."""
     config = yaml.safe_load((REPO_ROOT / "Pulumi.dev.yaml").read_text())["config"]
     config = {key: value for key, value in config.items() if not key.startswith("gke-kpo:gpu_")}
     path = folder / "Pulumi.dev.yaml"
     path.write_text(yaml.safe_dump({"config": {**config, "gke-kpo:gpu_pools": pools}}))
-    return run_program("dev", path=path)
+    return path
+
+
+def dev_with_pools(pools: dict[str, Any], folder: Path) -> Plan:
+    return run_program("dev", path=dev_file_with_pools(pools, folder))
 
 
 @pytest.fixture(scope="module")
@@ -191,3 +196,9 @@ def test_a_stack_moved_from_the_legacy_keys_keeps_its_pool(plan_for: PlanFor, tm
         {r.urn: r.inputs for r in p.resources if r.type == "gcp:container/nodePool:NodePool"} for p in (legacy, moved)
     )
     assert old == new
+
+
+def test_the_deployer_grants_cover_every_pool_kind(pools_plan: Plan, tmp_path: Path) -> None:
+    """The compute class is a custom resource (container.thirdPartyObjects.*), the pools node pools."""
+    settings = settings_of("dev", {}, dev_file_with_pools(POOLS, tmp_path))
+    assert_covered(settings, pools_plan)
