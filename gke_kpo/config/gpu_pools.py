@@ -32,12 +32,11 @@ SYSTEM_POOL_NAME = "system"
 def read_gpu_pools(
     raw: str | None, values: dict[str, ConfigValue], set_keys: set[str], problems: list[Problem]
 ) -> tuple[GpuPoolSettings, ...]:
-    legacy_set = sorted(key for key in (*LEGACY_KEYS.values(), LEGACY_SPOT_KEY) if key in set_keys)
     if raw is None:
         return _legacy_pool(values, set_keys, problems)
-    if legacy_set:
-        fix = f"move them into gpu_pools.{LEGACY_POOL_NAME} (README, GPU pools and capacity)"
-        problems.append(Problem(legacy_set[0], f"and gpu_pools exclude each other (set: {', '.join(legacy_set)})", fix))
+    if "gpu_count" in set_keys and int(values.get("gpu_count", 0) or 0) > 0:
+        fix = f"move the gpu_* keys into gpu_pools.{LEGACY_POOL_NAME} and delete them (README, GPU pools and capacity)"
+        problems.append(Problem("gpu_count", "is above 0 and gpu_pools is set: declare GPU pools in one place", fix))
     declared = _declared_pools(raw, problems)
     region, project = str(values.get("region", "")), str(values.get("project", ""))
     pools = tuple(_pool(name, body, region, project, problems) for name, body in declared.items())

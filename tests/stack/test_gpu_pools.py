@@ -108,7 +108,7 @@ BAD_INPUT = [
     ("pool name GKE refuses", {"GPU_1": T4}, None, "gpu_pools.GPU_1", "not a GKE node pool name"),
     ("machine type that cannot carry the GPU", {"p": {"accelerator": "nvidia-l4", "machine_type": "n1-standard-4"}},
      None, "gpu_pools.p.machine_type", "cannot carry nvidia-l4"),
-    ("pools and legacy keys together", {"t4": T4}, None, "gpu_count", "exclude each other"),
+    ("pools and a legacy pool together", {"t4": T4}, None, "gpu_count", "declare GPU pools in one place"),
 ]  # fmt: skip
 
 
@@ -116,7 +116,7 @@ BAD_INPUT = [
 def test_bad_pool_input_is_named_at_its_key(
     case: str, pools: dict[str, Any], tenant: dict[str, Any] | None, key: str, reason: str
 ) -> None:
-    stack = {"gpu_count": "1"} if case == "pools and legacy keys together" else {}
+    stack = {"gpu_count": "1"} if case == "pools and a legacy pool together" else {}
     problems = problems_for(pools, tenant, **stack)
     assert key in problems, problems
     assert reason in problems[key]
