@@ -110,3 +110,4 @@ golden: $(LEAN_READY)
 benchmark: $(LEAN_READY)
 	$(PY) benchmarks/plan_speed.py
 	$(PY) benchmarks/tenant_scale.py
+	$(PY) -m benchmarks.gpu_pool_scale

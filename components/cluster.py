@@ -16,6 +16,7 @@ from gke_kpo.cloud.names import node_account_id
 from gke_kpo.config.settings import Settings
 from gke_kpo.spec import stable_names as stable
 from gke_kpo.spec.control_plane import control_plane_inputs
+from gke_kpo.spec.gpu_pools import compute_classes, gpu_pool_logical_name
 from gke_kpo.spec.lifecycle import fixed_name
 from gke_kpo.spec.nodes import (
     NODE_POOL_IGNORED_CHANGES,
@@ -66,15 +67,17 @@ class Cluster(pulumi.ComponentResource):
         act_as = self._deployer_act_as(name, settings, node_identity[0])
         cluster = self._cluster(name, args, [*node_identity, *act_as])
         self._system_pool(name, settings, cluster, act_as)
-        if settings.gpu is not None:
+        classes = compute_classes(settings.gpu_pools)
+        for gpu in settings.gpu_pools:
             GpuPool(
-                f"{name}-gpu",
+                gpu_pool_logical_name(name, gpu.name),
                 GpuPoolArgs(
                     settings.project,
                     settings.location,
                     cluster.name,
                     self.node_service_account,
-                    settings.gpu,
+                    gpu,
+                    classes.get(gpu.name),
                     self.protected,
                     tuple(act_as),
                 ),

@@ -8,6 +8,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from components.cluster import Cluster, ClusterArgs
+from components.compute_class import ComputeClasses, ComputeClassesArgs
 from components.federated_identity import FederationPool, FederationPoolArgs
 from components.iam_access import IamAccess, IamAccessArgs
 from components.network import Network, NetworkArgs
@@ -17,8 +18,8 @@ from gke_kpo.config.settings import Settings, TenantSettings
 from gke_kpo.contract import outputs
 from gke_kpo.spec.cluster_identity import cluster_identifier
 from gke_kpo.spec.federation import credential_config
+from gke_kpo.spec.gpu_pools import gpu_summary, pool_summary
 from gke_kpo.spec.kubeconfig import api_server, kubeconfig_yaml
-from gke_kpo.spec.nodes import gpu_summary
 from gke_kpo.spec.pre_tenant import provider_aliases
 
 
@@ -63,6 +64,8 @@ def deploy(settings: Settings) -> dict[str, Any]:
         cluster_identifier=cluster_identifier(settings),
         opts=pulumi.ResourceOptions(parent=cluster, aliases=provider_aliases(pre_tenant_prefix) or None),
     )
+    if any(gpu.fallback for gpu in settings.gpu_pools):
+        ComputeClasses(f"{prefix}-compute-class", ComputeClassesArgs(settings.gpu_pools, provider))
     pool = _federation_pool(settings)
     for tenant in settings.tenants:
         Tenant(
@@ -71,7 +74,7 @@ def deploy(settings: Settings) -> dict[str, Any]:
                 project=settings.project,
                 tenant=tenant,
                 access_model=settings.access_model,
-                has_gpu_pool=settings.gpu is not None,
+                has_gpu_pool=bool(tenant.gpu_pools),
                 custom_role=iam.role,
                 custom_role_name=iam.role_name,
                 cluster=cluster,
@@ -95,7 +98,8 @@ def deploy(settings: Settings) -> dict[str, Any]:
         outputs.CONTROL_PLANE_ACCESS: access.value,
         outputs.ACCESS_MODEL: settings.access_model.value,
         outputs.IAM_PERMISSIONS: iam.permissions,
-        outputs.GPU: gpu_summary(settings.gpu),
+        outputs.GPU: gpu_summary(settings.gpu_pools),
+        outputs.GPU_POOLS: {pool.name: pool_summary(pool, settings.gpu_pools) for pool in settings.gpu_pools},
         outputs.KUBECONFIG: kubeconfig,
         outputs.TENANTS: {tenant.name: tenant_output(tenant, settings) for tenant in settings.tenants},
     }
@@ -116,14 +120,14 @@ def _federation_pool(settings: Settings) -> FederationPool | None:
 
 def tenant_output(tenant: TenantSettings, settings: Settings) -> dict[str, Any]:
     task, federation = tenant.task_service_account, tenant.identity.federation
-    has_gpu_pool = settings.gpu is not None
     return {
         outputs.NAMESPACE: tenant.namespace.name,
         outputs.AIRFLOW_IDENTITY: tenant.identity.email,
         outputs.IDENTITY_MODE: tenant.identity.mode.value,
         outputs.XCOM_PUSH: tenant.xcom_push,
         outputs.RBAC_RULES: rbac_rules(tenant.xcom_push),
-        outputs.GPU_QUOTA: tenant.namespace.quota_gpus if has_gpu_pool else 0,
+        outputs.GPU_QUOTA: tenant.namespace.quota_gpus if tenant.gpu_pools else 0,
+        outputs.TENANT_GPU_POOLS: list(tenant.gpu_pools),
         outputs.TASK_SERVICE_ACCOUNT: None
         if task is None
         else {

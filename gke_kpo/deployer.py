@@ -193,12 +193,18 @@ def condition_admits(settings: Settings, conditions: list[str]) -> tuple[bool, l
 
 
 def gpu_quota_lines(settings: Settings) -> list[str]:
-    """The regional and global GPU quota the GPU pool needs when it has scaled to gpu_max_nodes (the pool's total)."""
-    gpu = settings.gpu
-    if gpu is None:
-        return [f"stack {settings.stack} has no GPU pool (gpu_count 0): it needs no GPU quota"]
-    gpus = gpu.count * gpu.max_nodes
-    return gpu_quota.check_lines(settings.project, gpu.accelerator, gpus, gpu.spot, settings.region)
+    """The regional and global GPU quota the GPU pools need when all have scaled to max_nodes (each pool's total);
+    pools drawing on the same quota metric add up."""
+    if not settings.gpu_pools:
+        return [f"stack {settings.stack} has no GPU pool: it needs no GPU quota"]
+    needs: dict[tuple[str, bool], int] = {}
+    for gpu in settings.gpu_pools:
+        key = (gpu.accelerator, gpu_quota.uses_preemptible_quota(gpu.capacity.value))
+        needs[key] = needs.get(key, 0) + gpu.count * gpu.max_nodes
+    lines: list[str] = []
+    for (accelerator, preemptible), gpus in needs.items():
+        lines += gpu_quota.check_lines(settings.project, accelerator, gpus, preemptible, settings.region)
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:

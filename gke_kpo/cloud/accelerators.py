@@ -155,11 +155,11 @@ def _attached_problem(accelerator: Accelerator, machine_type: str, count: int) -
         )
     if count != fixed:
         for_count = [name for name, gpus in accelerator.attached.items() if gpus == count]
-        other = f", or gpu_machine_type {' or '.join(for_count)} for {count}" if for_count else ""
+        other = f", or the machine type {' or '.join(for_count)} for {count}" if for_count else ""
         return GpuProblem(
             "count",
             f"{machine_type} comes with exactly {fixed} {accelerator.name}, not {count}",
-            f"set gpu_count to {fixed}{other}",
+            f"set the GPU count to {fixed}{other}",
         )
     return None
 

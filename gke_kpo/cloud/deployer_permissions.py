@@ -335,6 +335,8 @@ TABLE: tuple[StepPermissions, ...] = (
     *_kubernetes(types.RESOURCE_QUOTA, "resourceQuotas"),
     *_kubernetes(types.LIMIT_RANGE, "limitRanges"),
     *_kubernetes(types.NETWORK_POLICY, "networkPolicies"),
+    # A custom resource (GKE installs the ComputeClass CRD): the table maps custom objects to thirdPartyObjects.
+    *_kubernetes(types.COMPUTE_CLASS, "thirdPartyObjects"),
     # RBAC lets an identity write a Role only with every permission in it through RBAC, or the escalate verb; GKE's
     # IAM permissions are not RBAC, so the deployer needs escalate (and bind for a RoleBinding).
     *_kubernetes(types.ROLE, "roles", Need("container.roles.escalate"), why_extra=f"; {_RBAC}"),

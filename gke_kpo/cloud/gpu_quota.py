@@ -47,6 +47,15 @@ SURGE_NOTE = (
 )
 
 
+PREEMPTIBLE_CAPACITY = ("spot", "flex-start")
+"""Capacity modes whose GPUs count against the PREEMPTIBLE_ quota metrics: Spot VMs, and Dynamic Workload
+Scheduler flex-start ("Flex-start VMs consume preemptible quota": Compute Engine, "About flex-start VMs")."""
+
+
+def uses_preemptible_quota(capacity: str) -> bool:
+    return capacity in PREEMPTIBLE_CAPACITY
+
+
 def regional_metric(accelerator: str, spot: bool) -> str:
     metric = REGIONAL_METRICS[accelerator]
     return f"{SPOT_PREFIX}{metric}" if spot else metric

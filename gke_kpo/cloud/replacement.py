@@ -83,6 +83,7 @@ LIMIT_RANGE = "kubernetes:core/v1:LimitRange"
 ROLE = "kubernetes:rbac.authorization.k8s.io/v1:Role"
 ROLE_BINDING = "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding"
 NETWORK_POLICY = "kubernetes:networking.k8s.io/v1:NetworkPolicy"
+COMPUTE_CLASS = "kubernetes:cloud.google.com/v1:ComputeClass"
 WORKLOAD_IDENTITY_POOL = "gcp:iam/workloadIdentityPool:WorkloadIdentityPool"
 WORKLOAD_IDENTITY_POOL_PROVIDER = "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider"
 
@@ -141,6 +142,11 @@ def _node_config_rows(resource_type: str, keys: dict[str, tuple[str, ...]]) -> t
         ("nodeConfig.shieldedInstanceConfig", True, ()),
         ("nodeConfig.spot", True, keys.get("spot", ())),
         ("nodeConfig.guestAccelerators", True, keys.get("guestAccelerators", ())),
+        # GPU pools only (gke_kpo/spec/gpu_pools.py): capacity mode and image streaming.
+        ("nodeConfig.flexStart", True, keys.get("capacity", ())),
+        ("nodeConfig.maxRunDuration", True, keys.get("capacity", ())),
+        ("nodeConfig.reservationAffinity", True, keys.get("capacity", ())),
+        ("nodeConfig.gcfsConfig", False, keys.get("capacity", ())),
         notes=dict.fromkeys(("nodeConfig.machineType", "nodeConfig.diskSizeGb", "nodeConfig.diskType"), ROLLING_NODES),
     )
 
@@ -187,14 +193,14 @@ REVIEW: tuple[InputReview, ...] = (
         ("project", True, ("project",)),
         # A constant (gke_kpo/spec/nodes.py), per zone, and in ignore_changes: GKE reports resizes back into it.
         ("initialNodeCount", True, ()),
-        ("management", False, ()),
-        ("nodeLocations", False, ("gpu_node_locations",)),
+        ("management", False, ("gpu_pools",)),
+        ("nodeLocations", False, ("gpu_node_locations", "gpu_pools")),
     ),
     InputReview(
         NODE_POOL,
         "autoscaling",
         False,
-        ("system_min_nodes", "system_max_nodes", "gpu_min_nodes", "gpu_max_nodes"),
+        ("system_min_nodes", "system_max_nodes", "gpu_min_nodes", "gpu_max_nodes", "gpu_pools"),
         _POOL_SRC + ": autoscaling is not ForceNew; nodePoolUpdate sends the whole block (per-zone and total counts, "
         "location_policy) in one ClusterUpdate.DesiredNodePoolAutoscaling, so a per-zone pool moves to total counts "
         "in place; total_* and min/max_node_count exclude each other (GKE API NodePoolAutoscaling)",
@@ -203,11 +209,12 @@ REVIEW: tuple[InputReview, ...] = (
     *_node_config_rows(
         NODE_POOL,
         {
-            "machineType": ("system_machine_type", "gpu_machine_type"),
+            "machineType": ("system_machine_type", "gpu_machine_type", "gpu_pools"),
             "diskSizeGb": ("system_disk_gb",),
-            "labels": ("gpu_accelerator",),
-            "spot": ("gpu_spot",),
-            "guestAccelerators": ("gpu_accelerator", "gpu_count", "gpu_driver_version"),
+            "labels": ("gpu_accelerator", "gpu_pools"),
+            "spot": ("gpu_spot", "gpu_pools"),
+            "guestAccelerators": ("gpu_accelerator", "gpu_count", "gpu_driver_version", "gpu_pools"),
+            "capacity": ("gpu_pools",),
         },
     ),
     *_rows(
@@ -410,6 +417,14 @@ REVIEW: tuple[InputReview, ...] = (
         ),
     ),
     *_rows(SERVICE_ACCOUNT_K8S, _K8S_SRC, ("automountServiceAccountToken", False, ())),
+    *_rows(
+        COMPUTE_CLASS,
+        _K8S_SRC,
+        ("apiVersion", False, ()),
+        ("kind", False, ()),
+        ("metadata", False, ("gpu_pools",)),
+        ("spec", False, ("gpu_pools",)),
+    ),
     *_rows(
         NETWORK_POLICY,
         _K8S_SRC,

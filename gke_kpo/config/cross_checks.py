@@ -12,9 +12,16 @@ from gke_kpo.config.tenants import TenantInput
 
 
 def gpu_pool_capacity(gpu: GpuPoolSettings) -> int:
-    """The most GPUs the pool can ever hold: gpu_max_nodes is the pool's total over its zones (total_max_node_count,
-    gke_kpo/spec/nodes.py), whatever the zones."""
-    return gpu.count * gpu.max_nodes
+    """The most nvidia.com/gpu the pool can ever hold: max_nodes is the pool's total over its zones
+    (total_max_node_count, gke_kpo/spec/nodes.py), whatever the zones; a shared GPU counts once per client."""
+    return gpu.schedulable_gpus_per_node * gpu.max_nodes
+
+
+def tenant_gpu_capacity(settings: Settings, tenant: TenantSettings) -> int:
+    """What the tenant's tasks can reach: its pools, and the on-demand pools its Spot pools fall back to."""
+    names = set(tenant.gpu_pools)
+    names |= {pool.fallback for pool in settings.tenant_gpu_pools(tenant) if pool.fallback}
+    return sum(gpu_pool_capacity(pool) for pool in settings.gpu_pools if pool.name in names)
 
 
 def _path(tenant: TenantSettings, field: str) -> str:
@@ -80,43 +87,59 @@ def unique_namespaces_and_identities(tenants: tuple[TenantSettings, ...], proble
             identity_owner.setdefault(email, f"tenant {tenant.name}'s {field}")
 
 
-def gpu_quotas(
-    tenants: tuple[TenantSettings, ...],
-    gpu: GpuPoolSettings | None,
-    quota_keys: dict[str, str | None],
-    problems: list[Problem],
-) -> list[str]:
-    """Errors for quotas no pool can serve; a warning (returned) when the sum over-subscribes the pool.
+def gpu_quotas(settings: Settings, quota_keys: dict[str, str | None], problems: list[Problem]) -> list[str]:
+    """Errors for quotas no pool can serve; a warning (returned) when the sum over-subscribes the pools.
 
     ``quota_keys``: per tenant, the key its quota_gpus came from (None: only Pulumi.yaml's default, which a stack
-    without a GPU pool ignores). Quotas are caps on a shared pool that scales from zero: over-subscription is the
-    point of sharing, so the sum is only worth telling, while one tenant asking for more than the pool can ever
+    without a GPU pool ignores). Quotas are caps on shared pools that scale from zero: over-subscription is the
+    point of sharing, so the sum is only worth telling, while one tenant asking for more than its pools can ever
     hold is a mistake.
     """
-    too_many: list[Problem] = []
-    capacity = 0 if gpu is None else gpu_pool_capacity(gpu)
-    if gpu is not None and capacity <= 0:
+    if any(gpu_pool_capacity(pool) <= 0 for pool in settings.gpu_pools):
         return []  # the pool's own keys are reported wrong already
-    for tenant in tenants:
+    too_many: list[Problem] = []
+    for tenant in settings.tenants:
         quota, key = tenant.namespace.quota_gpus, quota_keys.get(tenant.name)
-        if gpu is None and quota > 0 and key is not None:
+        capacity = tenant_gpu_capacity(settings, tenant)
+        if not tenant.gpu_pools and quota > 0 and key is not None:
+            reason = "the stack has no GPU pool" if not settings.gpu_pools else f"tenant {tenant.name} may use none"
             too_many.append(
-                Problem(key, f"is {quota} but the stack has no GPU pool", "set gpu_count > 0, or quota_gpus to 0")
+                Problem(key, f"is {quota} but {reason}", "declare a GPU pool it may use, or set quota_gpus to 0")
             )
-        elif gpu is not None and quota > capacity:
+        elif tenant.gpu_pools and quota > capacity:
             given = str(quota) if key else f"{quota}, the default (quota_gpus is not set),"
-            reason = f"{given} is more than the GPU pool can ever hold ({capacity})"
-            fix = f"set it to at most {capacity}, or raise gpu_max_nodes"
+            reason = f"{given} is more than {_pools_of(settings, tenant)} can ever hold ({capacity})"
+            fix = f"set it to at most {capacity}, or raise {_max_nodes_key(settings)}"
             too_many.append(Problem(key or "quota_gpus", reason, fix))
     problems.extend(problem for index, problem in enumerate(too_many) if problem not in too_many[:index])
-    total = sum(tenant.namespace.quota_gpus for tenant in tenants)
-    if gpu is None or total <= capacity:
+    return _oversubscription(settings)
+
+
+def _oversubscription(settings: Settings) -> list[str]:
+    capacity = sum(gpu_pool_capacity(pool) for pool in settings.gpu_pools)
+    sharing = [tenant for tenant in settings.tenants if tenant.gpu_pools and tenant.namespace.quota_gpus]
+    total = sum(tenant.namespace.quota_gpus for tenant in sharing)
+    if not settings.gpu_pools or total <= capacity:
         return []
-    shares = ", ".join(f"{t.name} {t.namespace.quota_gpus}" for t in tenants if t.namespace.quota_gpus)
+    shares = ", ".join(f"{t.name} {t.namespace.quota_gpus}" for t in sharing)
     return [
-        f"tenant GPU quotas add up to {total} ({shares}) but the GPU pool holds at most {capacity}: "
-        "tenants will wait for each other's GPUs (fine for a shared pool; raise gpu_max_nodes if not)"
+        f"tenant GPU quotas add up to {total} ({shares}) but {_pools_of(settings)} can hold "
+        f"at most {capacity}: tenants will wait for each other's GPUs (fine for a shared pool; raise "
+        f"{_max_nodes_key(settings)} if not)"
     ]
+
+
+def _pools_of(settings: Settings, tenant: TenantSettings | None = None) -> str:
+    if len(settings.gpu_pools) == 1:
+        return "the GPU pool"
+    return f"the GPU pools tenant {tenant.name} may use" if tenant else "the GPU pools"
+
+
+def _max_nodes_key(settings: Settings) -> str:
+    """The legacy key while the stack has only the legacy pool, the pools' field otherwise."""
+    if tuple(pool.name for pool in settings.gpu_pools) == ("gpu",) and not settings.gpu_pools[0].fallback:
+        return "gpu_max_nodes (or gpu_pools.<name>.max_nodes)"
+    return "gpu_pools.<name>.max_nodes"
 
 
 def access_model_fences_tenants(
@@ -143,7 +166,7 @@ def cross_check(
     unreachable = reachability_check(settings, problems)
     egress = egress_stays_outside_the_cluster(settings.tenants, settings.network, problems)
     quota_keys = _quota_gpus_keys(inputs, set_keys)
-    return [*gpu_quotas(settings.tenants, settings.gpu, quota_keys, problems), *unreachable, *egress]
+    return [*gpu_quotas(settings, quota_keys, problems), *unreachable, *egress]
 
 
 def _quota_gpus_keys(inputs: list[TenantInput], set_keys: set[str]) -> dict[str, str | None]:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from gke_kpo.config.cross_checks import cross_check
+from gke_kpo.config.gpu_pool_fields import GPU_POOLS_KEY
 from gke_kpo.config.problems import ConfigError
 from gke_kpo.config.settings import Settings
 from gke_kpo.config.stack import stack_settings
@@ -31,11 +32,12 @@ T = TypeVar("T")
 
 def parse_settings(raw_values: dict[str, str], stack: str) -> Settings:
     """The project's keys (names without the namespace, values as the CLI hands them) to ``Settings``."""
-    stack_values = {key: value for key, value in raw_values.items() if key != TENANTS_KEY}
+    stack_values = {key: value for key, value in raw_values.items() if key not in (TENANTS_KEY, GPU_POOLS_KEY)}
     values, problems = resolve(stack_values)
-    settings = stack_settings(stack, values, set(stack_values), problems)
+    settings = stack_settings(stack, values, set(stack_values), raw_values.get(GPU_POOLS_KEY), problems)
     inputs = read_tenant_inputs(raw_values.get(TENANTS_KEY), problems)
-    tenants = tuple(parse_tenant(tenant, values, settings.project, problems) for tenant in inputs)
+    pools = tuple(pool.name for pool in settings.gpu_pools)
+    tenants = tuple(parse_tenant(tenant, values, settings.project, pools, problems) for tenant in inputs)
     settings = replace(settings, tenants=tenants)
     warnings = cross_check(settings, inputs, set(stack_values), problems)
     if problems:

@@ -68,6 +68,34 @@ class SystemPoolSettings:
     disk_gb: int
 
 
+class Capacity(StrEnum):
+    """How a GPU pool obtains its VMs (README, GPU pools and capacity)."""
+
+    ON_DEMAND = "on-demand"
+    SPOT = "spot"
+    FLEX_START = "flex-start"
+    RESERVATION = "reservation"
+
+
+class SharingStrategy(StrEnum):
+    TIME_SHARING = "time-sharing"
+    MPS = "mps"
+
+
+@dataclass(frozen=True)
+class Reservation:
+    name: str
+    project: str
+    """The reservation's project: the stack's own, or another one that shares it with this project."""
+
+
+@dataclass(frozen=True)
+class GpuSharing:
+    strategy: SharingStrategy
+    clients_per_gpu: int
+    """How many containers share one physical GPU; each requests nvidia.com/gpu: 1."""
+
+
 @dataclass(frozen=True)
 class GpuPoolSettings:
     accelerator: str
@@ -75,11 +103,29 @@ class GpuPoolSettings:
     machine_type: str
     min_nodes: int
     max_nodes: int
-    spot: bool
     driver_version: str
     node_locations: tuple[str, ...]
     driver_user_managed: bool = False
-    """The user installs the NVIDIA driver (gpu_driver_version INSTALLATION_DISABLED)."""
+    """The user installs the NVIDIA driver (driver_version INSTALLATION_DISABLED)."""
+    name: str = "gpu"
+    """The GKE node pool's name (the legacy single pool is ``gpu``)."""
+    capacity: Capacity = Capacity.ON_DEMAND
+    reservation: Reservation | None = None
+    max_run_duration_hours: int = 0
+    """flex-start: hours after which GKE deletes a node (0: GKE's own limit of seven days)."""
+    fallback: str = ""
+    """spot: the on-demand pool tasks land on when Spot capacity is out (a custom compute class ranks the two)."""
+    image_streaming: bool = False
+    sharing: GpuSharing | None = None
+
+    @property
+    def spot(self) -> bool:
+        return self.capacity is Capacity.SPOT
+
+    @property
+    def schedulable_gpus_per_node(self) -> int:
+        """nvidia.com/gpu a node advertises: shared GPUs count once per client (GKE GPU sharing)."""
+        return self.count * (self.sharing.clients_per_gpu if self.sharing else 1)
 
 
 @dataclass(frozen=True)
@@ -138,6 +184,8 @@ class TenantSettings:
     egress_cidrs: tuple[str, ...] = ()
     """Further destinations the tenant's pods may reach (any port), e.g. a database's private address."""
     pod_security: PodSecurity = PodSecurity.BASELINE
+    gpu_pools: tuple[str, ...] = ()
+    """The GPU pools the tenant's tasks may use (all of the stack's when the tenant does not restrict them)."""
 
 
 @dataclass(frozen=True)
@@ -149,7 +197,7 @@ class Settings:
     network: NetworkSettings
     cluster: ClusterSettings
     system_pool: SystemPoolSettings
-    gpu: GpuPoolSettings | None
+    gpu_pools: tuple[GpuPoolSettings, ...]
     tenants: tuple[TenantSettings, ...]
     access_model: AccessModel
     custom_role_id: str
@@ -159,12 +207,20 @@ class Settings:
     """The Workload Identity Pool federated tenants share (created only when a tenant is federated)."""
     artifact_registry_repositories: tuple[Repository, ...] = ()
     """Repositories the node service account may read (private task images); each is granted on its own."""
+    gpu_max_hourly_usd: float = 0.0
+    """The most the GPU pools may cost per hour at their maximum size (0: no ceiling)."""
     warnings: tuple[str, ...] = ()
     """Problems worth telling but not refusing (e.g. GPU quotas over-subscribing the shared pool)."""
 
     @property
     def federated_tenants(self) -> tuple[TenantSettings, ...]:
         return tuple(tenant for tenant in self.tenants if tenant.identity.federation is not None)
+
+    def gpu_pool(self, name: str) -> GpuPoolSettings:
+        return next(pool for pool in self.gpu_pools if pool.name == name)
+
+    def tenant_gpu_pools(self, tenant: TenantSettings) -> tuple[GpuPoolSettings, ...]:
+        return tuple(pool for pool in self.gpu_pools if pool.name in tenant.gpu_pools)
 
     @property
     def location(self) -> str:

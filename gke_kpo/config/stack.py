@@ -5,31 +5,29 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Callable
 
-from gke_kpo.cloud import accelerators, artifact_registry, deployer_roles, machines, names
+from gke_kpo.cloud import artifact_registry, deployer_roles, names
 from gke_kpo.cloud.control_plane import ControlPlaneAccess, Network
 from gke_kpo.cloud.federation import pool_id, pool_id_problem, project_number_fix, project_number_problem
 from gke_kpo.cloud.gke import pool_zone_count
 from gke_kpo.cloud.permissions import AccessModel
+from gke_kpo.config.gpu_pools import read_gpu_pools
 from gke_kpo.config.keys import ConfigValue
 from gke_kpo.config.problems import Problem
 from gke_kpo.config.reader import ConfigReader
 from gke_kpo.config.settings import (
     ClusterSettings,
-    GpuPoolSettings,
     NetworkSettings,
     Settings,
     SystemPoolSettings,
 )
 
 RELEASE_CHANNELS = ("RAPID", "REGULAR", "STABLE", "EXTENDED")
-NO_DRIVER = "INSTALLATION_DISABLED"
-GPU_DRIVER_VERSIONS = ("DEFAULT", "LATEST", NO_DRIVER)
-DRIVER_USER_MANAGED_KEY = "gpu_driver_user_managed"
-GPU_DRIVER_DOCS = "https://cloud.google.com/kubernetes-engine/docs/how-to/gpus#installing_drivers"
 DEPLOYER_MEMBER_KEY = "deployer_member"
 
 
-def stack_settings(stack: str, values: dict[str, ConfigValue], set_keys: set[str], problems: list[Problem]) -> Settings:
+def stack_settings(
+    stack: str, values: dict[str, ConfigValue], set_keys: set[str], raw_gpu_pools: str | None, problems: list[Problem]
+) -> Settings:
     """The stack-level settings from the typed values (no tenants yet); problems are recorded, not raised."""
     read = ConfigReader(values, problems)
     project = read.text("project", names.project_id_problem, "use the project id, not its name or number")
@@ -47,7 +45,8 @@ def stack_settings(stack: str, values: dict[str, ConfigValue], set_keys: set[str
         network=_network(read),
         cluster=_cluster(read),
         system_pool=_system_pool(read),
-        gpu=_gpu_pool(read, set_keys),
+        gpu_pools=read_gpu_pools(raw_gpu_pools, values, set_keys, problems),
+        gpu_max_hourly_usd=read.number("gpu_max_hourly_usd", 0),
         tenants=(),
         access_model=read.member("access_model", AccessModel),
         custom_role_id=_custom_role_id(read),
@@ -225,94 +224,6 @@ def _check_room_for_initial_nodes(read: ConfigReader, maximum: int) -> None:
             f"{maximum} is below the {zones} nodes the regional system pool starts with (one per zone)",
             f"set system_max_nodes to at least {zones} (it is the pool's total), or make the cluster zonal with zone",
         )
-
-
-def _gpu_pool(read: ConfigReader, set_keys: set[str]) -> GpuPoolSettings | None:
-    count = read.number("gpu_count", 0)
-    minimum, maximum = _pool_bounds(read, "gpu", 0)
-    accelerator = read.text("gpu_accelerator", names.resource_name_problem)
-    machine_type = read.text("gpu_machine_type", names.resource_name_problem)
-    driver = read.choice("gpu_driver_version", GPU_DRIVER_VERSIONS)
-    user_managed = read.flag(DRIVER_USER_MANAGED_KEY)
-    zones = _gpu_zones(read)
-    if count == 0:
-        return None
-    if not any(read.has_problem(key) for key in _GPU_KEYS.values()):
-        _check_gpu_pairing(read, accelerator, machine_type, count, set_keys)
-        _check_gpu_architecture(read, machine_type)
-    _check_driver_installer(read, driver, user_managed)
-    spot = read.flag("gpu_spot")
-    return GpuPoolSettings(accelerator, count, machine_type, minimum, maximum, spot, driver, zones, user_managed)
-
-
-def _check_gpu_architecture(read: ConfigReader, machine_type: str) -> None:
-    """GKE taints Arm nodes kubernetes.io/arch=arm64:NoSchedule and runs only arm64 images there
-    (https://cloud.google.com/kubernetes-engine/docs/how-to/prepare-arm-workloads-for-deployment). The rendered
-    GPU pod template neither selects kubernetes.io/arch nor tolerates that taint, and the task images are x86:
-    refused rather than a pool whose tasks never schedule."""
-    family = machines.family_of(machine_type)
-    if family is not None and family.architecture is machines.Architecture.ARM64:
-        read.fail(
-            "gpu_machine_type",
-            f"{machine_type} has Arm64 CPUs (NVIDIA Grace); this stack renders x86 GPU tasks only, which GKE would "
-            "never schedule on its Arm nodes (tainted kubernetes.io/arch=arm64:NoSchedule)",
-            "use an x86 GPU machine type (a4-highgpu-8g carries B200 GPUs, a3-ultragpu-8g H200)",
-        )
-
-
-def _check_driver_installer(read: ConfigReader, driver: str, user_managed: bool) -> None:
-    """INSTALLATION_DISABLED: GKE installs no driver, so nodes advertise no nvidia.com/gpu and GPU pods stay Pending
-    unless something else installs it (GKE "Run GPUs in Standard node pools", manual driver installation)."""
-    if read.has_problem("gpu_driver_version"):
-        return
-    if driver == NO_DRIVER and not user_managed:
-        read.fail(
-            "gpu_driver_version",
-            f"is {NO_DRIVER}, but nothing would install the NVIDIA driver: GPU nodes would advertise no GPUs and "
-            "GPU tasks would stay Pending",
-            f"use DEFAULT or LATEST (GKE installs it), or install it yourself ({GPU_DRIVER_DOCS}) and set "
-            f"{DRIVER_USER_MANAGED_KEY}: true",
-        )
-    elif user_managed and driver != NO_DRIVER:
-        read.fail(
-            DRIVER_USER_MANAGED_KEY,
-            f"is true but gpu_driver_version {driver} makes GKE install the driver too",
-            f"set gpu_driver_version to {NO_DRIVER} to install it yourself, or {DRIVER_USER_MANAGED_KEY} to false",
-        )
-
-
-_GPU_KEYS = {"accelerator": "gpu_accelerator", "machine_type": "gpu_machine_type", "count": "gpu_count"}
-
-
-def _check_gpu_pairing(read: ConfigReader, accelerator: str, machine_type: str, count: int, set_keys: set[str]) -> None:
-    """GKE refuses a GPU pool whose accelerator, machine type and count do not match (gke_kpo.cloud.accelerators)."""
-    problem = accelerators.pairing_problem(accelerator, machine_type, count)
-    if not problem:
-        return
-    key = _GPU_KEYS[problem.field]
-    carried = accelerators.carried_by(machine_type)
-    if key in set_keys and "gpu_accelerator" not in set_keys and carried and carried[0] != accelerator:
-        # The user's machine type is not the value to change for an accelerator default they never chose (a
-        # misspelt gpu_accelerator key leaves the default in force).
-        name, gpus = carried
-        read.fail(
-            "gpu_accelerator",
-            f"is not set, so its default {accelerator} applies, which {machine_type} (gpu_machine_type) cannot carry",
-            f"set gpu_accelerator: {name}" + ("" if gpus == count else f" and gpu_count: {gpus}"),
-        )
-        return
-    # A user who set only gpu_accelerator would otherwise be blamed for a machine type they never wrote.
-    default = "" if key in set_keys else f" ({read.values[key]} is the default: {key} is not set)"
-    read.fail(key, problem.message + default, problem.fix)
-
-
-def _gpu_zones(read: ConfigReader) -> tuple[str, ...]:
-    region, zones = str(read.values.get("region", "")), read.strings("gpu_node_locations")
-    for zone in zones:
-        reason = None if names.region_problem(region) else names.zone_problem(zone, region)
-        if reason:
-            read.fail("gpu_node_locations", reason, f"list zones of {region} that offer the accelerator")
-    return zones
 
 
 def _custom_role_id(read: ConfigReader) -> str:

@@ -73,6 +73,12 @@ TENANT_FIELDS: Final = (
         "Pod Security Standard the namespace enforces: baseline (restricted only warned and audited) or restricted "
         "(pods must run as non-root; README, Pod security).",
     ),
+    TenantField(
+        "gpu_pools",
+        "array",
+        "every GPU pool",
+        "The GPU pools (names in gpu_pools) the tenant's tasks may use; the rendered DAG has a GPU task for each.",
+    ),
     _stack_default("xcom_push", "Grant pod exec so the tenant's tasks may push XCom.", "boolean"),
     _stack_default("quota_pods", "Most pods the namespace may hold.", "integer"),
     _stack_default("quota_cpu", "Total CPU requests in the namespace."),

@@ -93,7 +93,11 @@ def _typed(spec: TenantField, value: Any, path: str, problems: list[Problem]) ->
 
 
 def parse_tenant(
-    tenant: TenantInput, stack_values: dict[str, ConfigValue], project: str, problems: list[Problem]
+    tenant: TenantInput,
+    stack_values: dict[str, ConfigValue],
+    project: str,
+    gpu_pools: tuple[str, ...],
+    problems: list[Problem],
 ) -> TenantSettings:
     values: dict[str, ConfigValue] = {
         **{f.fallback: stack_values[f.fallback] for f in TENANT_FIELDS if f.fallback in stack_values},
@@ -118,7 +122,23 @@ def parse_tenant(
         egress=read.member("egress", Egress),
         egress_cidrs=read_egress_cidrs(read),
         pod_security=read.member("pod_security", PodSecurity),
+        gpu_pools=_gpu_pools(read, gpu_pools),
     )
+
+
+def _gpu_pools(read: ConfigReader, declared: tuple[str, ...]) -> tuple[str, ...]:
+    if "gpu_pools" not in read.values:
+        return declared
+    chosen = read.strings("gpu_pools")
+    for name in chosen:
+        if name not in declared:
+            known = ", ".join(declared) if declared else "none: the stack has no GPU pool"
+            read.fail(
+                "gpu_pools",
+                f"names {name!r}, which is not a GPU pool of this stack",
+                f"use pools of gpu_pools ({known})",
+            )
+    return tuple(name for name in declared if name in chosen)
 
 
 AIRFLOW_NETWORK_FIELD = "airflow_network"

@@ -16,6 +16,9 @@ CONTROL_PLANE_ACCESS: Final = "control_plane_access"
 ACCESS_MODEL: Final = "access_model"
 IAM_PERMISSIONS: Final = "iam_permissions"
 GPU: Final = "gpu"
+"""The first GPU pool as one-pool stacks always had it (accelerator, count, taint, node_selector); null: no pool."""
+GPU_POOLS: Final = "gpu_pools"
+"""Every GPU pool, keyed by name: POOL_FIELDS below."""
 KUBECONFIG: Final = "kubeconfig"
 TENANTS: Final = "tenants"
 
@@ -30,6 +33,7 @@ OUTPUT_NAMES: Final = (
     ACCESS_MODEL,
     IAM_PERMISSIONS,
     GPU,
+    GPU_POOLS,
     KUBECONFIG,
     TENANTS,
 )
@@ -41,6 +45,8 @@ IDENTITY_MODE: Final = "identity_mode"
 XCOM_PUSH: Final = "xcom_push"
 RBAC_RULES: Final = "rbac_rules"
 GPU_QUOTA: Final = "gpu_quota"
+TENANT_GPU_POOLS: Final = "gpu_pools"
+"""The names (keys of GPU_POOLS) of the pools the tenant's tasks may use."""
 TASK_SERVICE_ACCOUNT: Final = "task_service_account"
 """``null`` when the tenant has none: the Python SDK keeps a None nested in a dict as JSON null (it drops only
 top-level None exports: pulumi.runtime.rpc serialize_properties skips them, serialize_property does not)."""
@@ -56,9 +62,19 @@ TENANT_FIELDS: Final = (
     XCOM_PUSH,
     RBAC_RULES,
     GPU_QUOTA,
+    TENANT_GPU_POOLS,
     TASK_SERVICE_ACCOUNT,
     CREDENTIAL_CONFIG,
 )
+
+# The fields of each entry of GPU_POOLS.
+ACCELERATOR: Final = "accelerator"
+TASK_GPUS: Final = "task_gpus"
+"""nvidia.com/gpu one task requests: the node's GPUs, or 1 on a pool whose GPUs are shared."""
+CAPACITY: Final = "capacity"
+NODE_SELECTOR: Final = "node_selector"
+TOLERATIONS: Final = "tolerations"
+POOL_FIELDS: Final = (ACCELERATOR, TASK_GPUS, CAPACITY, NODE_SELECTOR, TOLERATIONS)
 
 # The fields of a non-null TASK_SERVICE_ACCOUNT.
 KUBERNETES_SERVICE_ACCOUNT: Final = "kubernetes_service_account"

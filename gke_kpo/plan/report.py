@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from gke_kpo.cloud import gpu_quota
+from gke_kpo.cloud import gpu_capacity, gpu_quota
 from gke_kpo.cloud.control_plane import ControlPlaneAccess
 from gke_kpo.cloud.replacement import NODE_POOL
 from gke_kpo.config.stack_file import shown
@@ -159,7 +159,8 @@ class Report:
                 continue
             node = inputs.get("nodeConfig", {})
             for gpu in node.get("guestAccelerators", []):
-                metric = gpu_quota.regional_metric(str(gpu.get("type")), bool(node.get("spot")))
+                preemptible = gpu_quota.uses_preemptible_quota(gpu_capacity.capacity_of(node))
+                metric = gpu_quota.regional_metric(str(gpu.get("type")), preemptible)
                 region = gpu_quota.region_of(str(inputs.get("location", "")))
                 gpus = int(gpu.get("count") or 0) * size.most
                 lines.append(_clip(f"GPU quota needed: {metric} >= {gpus} in {region}; check: {command}"))

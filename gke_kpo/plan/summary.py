@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from gke_kpo.cloud import pod_network
+from gke_kpo.cloud import gpu_capacity, pod_network
 from gke_kpo.cloud.gke import pool_zone_count
 
 Inputs = dict[str, Any]
@@ -56,8 +56,9 @@ def _node_pool(inputs: Inputs) -> str:
     if size:
         parts += [f"at most {count * size.most} x {kind}" for count, kind in gpus]
     parts.append(str(node.get("machineType")))
-    if node.get("spot"):
-        parts.append("spot")
+    capacity = gpu_capacity.capacity_of(node)
+    if capacity != "on-demand":
+        parts.append(capacity)
     return ", ".join(parts)
 
 

@@ -125,7 +125,7 @@ def dag(stack: TenantOutputs, conn_id: str, options: DagOptions) -> str:
         conn_id=conn_id,
         namespace=stack.namespace,
         image=SEED_IMAGE,
-        gpu=stack.gpu,
+        gpu_pools=stack.gpu_pools,
         xcom_push=stack.xcom_push,
         service_account_name=stack.service_account_name,
         long_task=options,

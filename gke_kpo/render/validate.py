@@ -36,10 +36,18 @@ class Toleration:
 
 @dataclass(frozen=True)
 class GpuPool:
+    name: str
     accelerator: str
-    count: int
-    taint: Toleration
+    task_gpus: int
+    """nvidia.com/gpu one task requests."""
+    capacity: str
+    tolerations: tuple[Toleration, ...]
     node_selector: dict[str, str]
+
+    @property
+    def task_suffix(self) -> str:
+        """run_on_gpu for the pool named gpu (one-pool stacks keep their task id), run_on_gpu_<pool> otherwise."""
+        return "gpu" if self.name == "gpu" else f"gpu_{self.name.replace('-', '_')}"
 
 
 @dataclass(frozen=True)
@@ -53,8 +61,8 @@ class TenantOutputs:
     cluster_ca_certificate: str
     namespace: str
     xcom_push: bool
-    gpu: GpuPool | None
-    """The cluster's GPU pool when this tenant may use it (gpu_quota > 0), else None."""
+    gpu_pools: tuple[GpuPool, ...]
+    """The GPU pools this tenant may use (none when its gpu_quota is 0)."""
     service_account_name: str | None
     """The tenant's task Kubernetes service account, when it has one."""
     credential_config: dict[str, Any] | None = None
@@ -138,14 +146,28 @@ def _xcom_push(raw: dict[str, Any], where: str) -> bool:
     return value
 
 
-def _gpu_quota(raw: dict[str, Any], where: str, gpu: GpuPool | None) -> int:
+def _gpu_quota(raw: dict[str, Any], where: str, pools: dict[str, GpuPool]) -> int:
     value = raw.get(names.GPU_QUOTA, 0)
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise OutputsError(f"output {where + names.GPU_QUOTA!r} must be a whole number >= 0, got {value!r}")
     # The stack exports 0 without a pool; a quota here would render a DAG without GPU silently.
-    if value > 0 and gpu is None:
-        raise OutputsError(f"output {where + names.GPU_QUOTA!r} is {value} but output {names.GPU!r} is absent or null")
+    if value > 0 and not pools:
+        raise OutputsError(
+            f"output {where + names.GPU_QUOTA!r} is {value} but outputs {names.GPU_POOLS!r} and {names.GPU!r} "
+            "are absent or empty"
+        )
     return value
+
+
+def _tenant_gpu_pools(raw: dict[str, Any], where: str, pools: dict[str, GpuPool]) -> tuple[GpuPool, ...]:
+    if _gpu_quota(raw, where, pools) == 0:
+        return ()
+    label = where + names.TENANT_GPU_POOLS
+    # Absent in outputs of stacks from before GPU pools had names: the tenant used the one pool.
+    chosen = raw.get(names.TENANT_GPU_POOLS, list(pools))
+    if not isinstance(chosen, list) or not all(isinstance(name, str) and name in pools for name in chosen):
+        raise OutputsError(f"output {label!r} must list names of output {names.GPU_POOLS!r}, got {chosen!r}")
+    return tuple(pools[name] for name in chosen)
 
 
 def _identity_mode(raw: dict[str, Any], where: str) -> None:
@@ -194,25 +216,62 @@ def _mapping(value: Any, label: str) -> dict[str, Any]:
     return value
 
 
-def _gpu(raw: dict[str, Any]) -> GpuPool | None:
-    # Absent means null: Pulumi's Python SDK drops None-valued exports, so a stack without a GPU pool
-    # has no `gpu` key in `pulumi stack output --json`.
-    if raw.get(names.GPU) is None:
-        return None
-    gpu = _mapping(raw[names.GPU], names.GPU)
-    count = gpu.get("count")
-    if isinstance(count, bool) or not isinstance(count, int) or count < 1:
-        raise OutputsError(f"output 'gpu.count' must be a positive integer, got {count!r}")
-    taint = _mapping(gpu.get("taint"), "gpu.taint")
-    selector = _mapping(gpu.get("node_selector"), "gpu.node_selector")
+def _positive(value: Any, label: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise OutputsError(f"output {label!r} must be a positive integer, got {value!r}")
+    return value
+
+
+def _selector(value: Any, label: str) -> dict[str, str]:
+    selector = _mapping(value, label)
     if not selector or not all(isinstance(v, str) for v in [*selector, *selector.values()]):
-        raise OutputsError(f"output 'gpu.node_selector' must map strings to strings, got {selector!r}")
-    return GpuPool(
+        raise OutputsError(f"output {label!r} must map strings to strings, got {selector!r}")
+    return dict(sorted(selector.items()))
+
+
+def _toleration(value: Any, label: str) -> Toleration:
+    taint = _mapping(value, label)
+    return Toleration(*(_text(taint, part, f"{label}.") for part in ("key", "value", "effect")))
+
+
+def _gpu_pools(raw: dict[str, Any]) -> dict[str, GpuPool]:
+    """The ``gpu_pools`` output; outputs from before it carry the one pool as ``gpu``. Absent means none: Pulumi's
+    Python SDK drops None-valued exports, so a stack without a GPU pool has no ``gpu`` key."""
+    if names.GPU_POOLS not in raw:
+        return _legacy_gpu(raw)
+    pools = {}
+    for name, entry in _mapping(raw[names.GPU_POOLS], names.GPU_POOLS).items():
+        label = f"{names.GPU_POOLS}.{name}"
+        if dns1123_label_problem(name):
+            raise OutputsError(f"output {names.GPU_POOLS!r} has a pool {name!r} that is no DNS-1123 label")
+        pool = _mapping(entry, label)
+        tolerations = pool.get(names.TOLERATIONS)
+        if not isinstance(tolerations, list) or not tolerations:
+            raise OutputsError(f"output {label}.{names.TOLERATIONS!r} must be a non-empty list, got {tolerations!r}")
+        pools[name] = GpuPool(
+            name=name,
+            accelerator=_text(pool, names.ACCELERATOR, f"{label}."),
+            task_gpus=_positive(pool.get(names.TASK_GPUS), f"{label}.{names.TASK_GPUS}"),
+            capacity=_text(pool, names.CAPACITY, f"{label}."),
+            tolerations=tuple(_toleration(item, f"{label}.{names.TOLERATIONS}[]") for item in tolerations),
+            node_selector=_selector(pool.get(names.NODE_SELECTOR), f"{label}.{names.NODE_SELECTOR}"),
+        )
+    return pools
+
+
+def _legacy_gpu(raw: dict[str, Any]) -> dict[str, GpuPool]:
+    if raw.get(names.GPU) is None:
+        return {}
+    gpu = _mapping(raw[names.GPU], names.GPU)
+    pool = GpuPool(
+        name="gpu",
         accelerator=_text(gpu, "accelerator", "gpu."),
-        count=count,
-        taint=Toleration(*(_text(taint, part, "gpu.taint.") for part in ("key", "value", "effect"))),
-        node_selector=dict(sorted(selector.items())),
+        task_gpus=_positive(gpu.get("count"), "gpu.count"),
+        capacity="",
+        tolerations=(_toleration(gpu.get("taint"), "gpu.taint"),),
+        node_selector=_selector(gpu.get("node_selector"), "gpu.node_selector"),
     )
+    return {pool.name: pool}
 
 
 def parse_outputs(raw: dict[str, Any]) -> dict[str, TenantOutputs]:
@@ -227,7 +286,7 @@ def parse_outputs(raw: dict[str, Any]) -> dict[str, TenantOutputs]:
         "control_plane_access": access,
         "dns_endpoint": _dns_endpoint(raw, access),
     }
-    gpu = _gpu(raw)
+    pools = _gpu_pools(raw)
     if names.TENANTS not in raw:
         raise OutputsError(f"missing output {names.TENANTS!r}: run `pulumi stack output --json --show-secrets`")
     tenants = _mapping(raw[names.TENANTS], names.TENANTS)
@@ -244,7 +303,7 @@ def parse_outputs(raw: dict[str, Any]) -> dict[str, TenantOutputs]:
             **cluster,
             namespace=_namespace(fields, where),
             xcom_push=_xcom_push(fields, where),
-            gpu=gpu if _gpu_quota(fields, where, gpu) > 0 else None,
+            gpu_pools=_tenant_gpu_pools(fields, where, pools),
             service_account_name=_service_account_name(fields, where),
             credential_config=_credential_config(fields, where),
         )

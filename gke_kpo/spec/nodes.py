@@ -6,8 +6,6 @@ from typing import Any
 
 from gke_kpo.cloud.gke import CLOUD_PLATFORM_SCOPE
 from gke_kpo.cloud.machines import boot_disk_type
-from gke_kpo.config.settings import GpuPoolSettings
-from gke_kpo.contract.outputs import GPU_NODE_LABEL, GPU_TAINT, GPU_TAINT_GKE_EFFECT
 
 SYSTEM_POOL_INITIAL_NODES = 1
 GPU_POOL_INITIAL_NODES = 0
@@ -51,30 +49,4 @@ def hardened_node_config(service_account: str, machine_type: str, labels: dict[s
         "workload_metadata_config": {"mode": "GKE_METADATA"},
         "shielded_instance_config": {"enable_secure_boot": True, "enable_integrity_monitoring": True},
         "labels": labels,
-    }
-
-
-def gpu_node_config(service_account: str, gpu: GpuPoolSettings) -> dict[str, Any]:
-    config = hardened_node_config(service_account, gpu.machine_type, {GPU_NODE_LABEL: gpu.accelerator})
-    config["guest_accelerators"] = [
-        {
-            "type": gpu.accelerator,
-            "count": gpu.count,
-            "gpu_driver_installation_config": {"gpu_driver_version": gpu.driver_version},
-        }
-    ]
-    config["spot"] = gpu.spot
-    config["taints"] = [{"key": GPU_TAINT["key"], "value": GPU_TAINT["value"], "effect": GPU_TAINT_GKE_EFFECT}]
-    return config
-
-
-def gpu_summary(gpu: GpuPoolSettings | None) -> dict[str, Any] | None:
-    """The `gpu` stack output: what a DAG needs to land a pod on the GPU pool."""
-    if gpu is None:
-        return None
-    return {
-        "accelerator": gpu.accelerator,
-        "count": gpu.count,
-        "taint": dict(GPU_TAINT),
-        "node_selector": {GPU_NODE_LABEL: gpu.accelerator},
     }

@@ -189,9 +189,12 @@ NODE_POOL_REQUIREMENTS: Final = [
         "set nodeConfig.serviceAccount to the dedicated node service account's e-mail.",
     ),
     Requirement(
-        lambda p, _: is_false(lookup(p, "management", "autoRepair")),
+        # Flex-start pools run without auto-repair (gke_kpo/cloud/gpu_capacity.py, FLEX_START_NO_AUTO_REPAIR).
+        lambda p, _: (
+            is_false(lookup(p, "management", "autoRepair")) and not is_true(lookup(p, "nodeConfig", "flexStart"))
+        ),
         "auto-repair is off.",
-        "set management.autoRepair to true.",
+        "set management.autoRepair to true (only flex-start pools may have it off).",
     ),
     Requirement(
         lambda p, _: is_false(lookup(p, "management", "autoUpgrade")),

@@ -9,8 +9,10 @@ from typing import Any
 import pytest
 
 from gke_kpo.cloud.permissions import rbac_rules
+from gke_kpo.config.parse import parse_settings
 from gke_kpo.contract import outputs as names
 from gke_kpo.render import render_files
+from gke_kpo.spec.gpu_pools import pool_summary
 from gke_kpo.spec.kubeconfig import kubeconfig_yaml
 
 DATA = Path(__file__).parent / "data"
@@ -68,12 +70,53 @@ def plain_outputs() -> dict[str, Any]:
     return plain_outputs_from(load_gpu_xcom_outputs())
 
 
+POOLS_CONFIG = {
+    "l4-spot": {"accelerator": "nvidia-l4", "machine_type": "g2-standard-8", "capacity": "spot", "fallback": "l4"},
+    "l4": {"accelerator": "nvidia-l4", "machine_type": "g2-standard-8"},
+    "t4-shared": {"accelerator": "nvidia-tesla-t4", "machine_type": "n1-standard-4",
+                  "sharing": {"strategy": "time-sharing", "clients_per_gpu": 4}},
+}  # fmt: skip
+
+
+def pools_outputs_from(base: dict[str, Any]) -> dict[str, Any]:
+    """The `gpu_pools` outputs the stack exports for POOLS_CONFIG; the tenant may use two of the three."""
+    settings = parse_settings(
+        {
+            "project": "p-1234",
+            "control_plane_access": "dns",
+            "gpu_pools": json.dumps(POOLS_CONFIG),
+            "tenants": json.dumps({TENANT: {"airflow_service_account": "astro-a@p-1234.iam.gserviceaccount.com"}}),
+        },
+        "test",
+    )
+    pools = {pool.name: pool_summary(pool, settings.gpu_pools) for pool in settings.gpu_pools}
+    tenant = {**tenant_of(base), names.TENANT_GPU_POOLS: ["l4-spot", "t4-shared"], names.GPU_QUOTA: 2}
+    return base | {names.GPU_POOLS: pools, names.TENANTS: {TENANT: tenant}}
+
+
 def outputs_case(name: str) -> dict[str, Any]:
     base = load_gpu_xcom_outputs()
-    return base if name == "gpu_xcom" else plain_outputs_from(base)
+    return {"gpu_xcom": base, "plain": plain_outputs_from(base), "pools": pools_outputs_from(base)}[name]
 
 
-OUTPUT_CASES = ["gpu_xcom", "plain"]
+def gpu_tasks_expected(outputs: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """task id -> the pool entry it must target: the tenant's pools, or the legacy `gpu` output's one pool."""
+    tenant = tenant_of(outputs)
+    if not tenant.get(names.GPU_QUOTA):
+        return {}
+    if names.GPU_POOLS not in outputs:
+        gpu = outputs[names.GPU]
+        legacy = {
+            names.TASK_GPUS: gpu["count"],
+            names.TOLERATIONS: [gpu["taint"]],
+            names.NODE_SELECTOR: gpu["node_selector"],
+        }
+        return {"run_on_gpu": legacy}
+    pools = outputs[names.GPU_POOLS]
+    return {f"run_on_gpu_{name.replace('-', '_')}": pools[name] for name in tenant[names.TENANT_GPU_POOLS]}
+
+
+OUTPUT_CASES = ["gpu_xcom", "plain", "pools"]
 
 
 @pytest.fixture(params=OUTPUT_CASES)

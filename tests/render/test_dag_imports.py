@@ -16,7 +16,7 @@ from gke_kpo.render import write_files
 from gke_kpo.render.artifacts import SEED_IMAGE
 from gke_kpo.render.long_tasks import GPU_STARTUP_TIMEOUT_SECONDS
 
-from .conftest import OUTPUT_CASES, one_tenant_files, outputs_case, tenant_of
+from .conftest import OUTPUT_CASES, gpu_tasks_expected, one_tenant_files, outputs_case, tenant_of
 
 # One Airflow DagBag start per case (a module fixture): the module's tests share one pytest-xdist worker.
 pytestmark = pytest.mark.xdist_group("render-dagbag")
@@ -71,7 +71,7 @@ def test_every_task_targets_the_stack_namespace_through_the_connection(
     dagbag: dict[str, Any], any_outputs: dict[str, Any]
 ) -> None:
     tasks = dagbag["dags"]["remote_kpo"]
-    expected_ids = {"run_on_gke"} | ({"run_on_gpu"} if any_outputs[names.GPU] else set())
+    expected_ids = {"run_on_gke", *gpu_tasks_expected(any_outputs)}
     expected_ids |= {"push_xcom"} if tenant_of(any_outputs)[names.XCOM_PUSH] else set()
 
     assert set(tasks) == expected_ids
@@ -84,26 +84,27 @@ def test_every_task_targets_the_stack_namespace_through_the_connection(
 
 
 def test_gpu_task_requests_tolerates_and_selects_the_pool(dagbag: dict[str, Any], any_outputs: dict[str, Any]) -> None:
-    gpu = any_outputs[names.GPU]
-    if gpu is None:
-        assert "run_on_gpu" not in dagbag["dags"]["remote_kpo"]
-        return
-    task = dagbag["dags"]["remote_kpo"]["run_on_gpu"]
-
-    assert task["gpu_limit"] == str(gpu["count"])
-    [toleration] = task["tolerations"]
-    assert {key: toleration[key] for key in ("key", "value", "effect")} == gpu["taint"]
-    assert toleration["operator"] == "Equal"
-    assert task["node_selector"] == gpu["node_selector"]
+    """One GPU task per pool the tenant may use, each with that pool's request, tolerations and node selector."""
+    tasks = dagbag["dags"]["remote_kpo"]
+    expected = gpu_tasks_expected(any_outputs)
+    assert {task_id for task_id in tasks if task_id.startswith("run_on_gpu")} == set(expected)
+    for task_id, pool in expected.items():
+        task = tasks[task_id]
+        assert task["gpu_limit"] == str(pool[names.TASK_GPUS])
+        assert [{key: t[key] for key in ("key", "value", "effect")} for t in task["tolerations"]] == pool[
+            names.TOLERATIONS
+        ]
+        assert {t["operator"] for t in task["tolerations"]} == {"Equal"}
+        assert task["node_selector"] == pool[names.NODE_SELECTOR]
 
 
 def test_gpu_task_waits_for_a_cold_pool_defers_reattaches_and_cleans_up(
     dagbag: dict[str, Any], any_outputs: dict[str, Any]
 ) -> None:
     """What Airflow itself makes of LONG_TASK: KPO waits as long to schedule as to start (one value)."""
-    if any_outputs[names.GPU] is None:
-        pytest.skip("no GPU pool in this case, so no run_on_gpu task (checked by the test above)")
-    task = dagbag["dags"]["remote_kpo"]["run_on_gpu"]
+    if not gpu_tasks_expected(any_outputs):
+        pytest.skip("no GPU pool in this case, so no GPU task (checked by the test above)")
+    task = dagbag["dags"]["remote_kpo"][next(iter(gpu_tasks_expected(any_outputs)))]
 
     assert task["startup_timeout_seconds"] == task["schedule_timeout_seconds"] == GPU_STARTUP_TIMEOUT_SECONDS
     assert (task["deferrable"], task["reattach_on_restart"], task["on_finish_action"]) == (True, True, "delete_pod")

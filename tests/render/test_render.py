@@ -269,7 +269,7 @@ def test_absent_and_null_task_service_account_render_alike(gpu_outputs: dict[str
 
 
 def test_a_gpu_quota_without_a_gpu_pool_is_named(gpu_outputs: dict[str, Any]) -> None:
-    with pytest.raises(OutputsError, match=f"'tenants.{TENANT}.gpu_quota' is .* but output 'gpu'"):
+    with pytest.raises(OutputsError, match=f"'tenants.{TENANT}.gpu_quota' is .* but outputs 'gpu_pools' and 'gpu'"):
         render_files(gpu_outputs | {names.GPU: None})
 
 

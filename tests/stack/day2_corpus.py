@@ -71,6 +71,15 @@ def _dev(**changes: dict[str, Any] | None) -> dict[str, Any]:
     return {"tenants": tenants(DEV_TENANTS, **changes)}
 
 
+L4 = {"accelerator": "nvidia-l4", "machine_type": "g2-standard-8", "max_nodes": 2}
+PROD_POOL = {**L4, "driver_version": "LATEST"}
+"""Pulumi.prod.yaml's gpu_* keys as a pool."""
+
+
+def _pools(**pools: dict[str, Any]) -> dict[str, Any]:
+    return {"gpu_count": 0, "gpu_pools": {name.replace("_", "-"): body for name, body in pools.items()}}
+
+
 WITH_TASK = {"identity_mode": "gke", "task_service_account": {"roles": ["roles/storage.objectViewer"]}}
 
 CORPUS: tuple[Transition, ...] = (
@@ -141,6 +150,19 @@ CORPUS: tuple[Transition, ...] = (
                                                                     "gpu_machine_type": "n1-standard-8"},
                PROTECTED_REPLACE, stack="prod", invented=True,
                why="the GPU pool is replaced: unprotect it first (printed by make plan)"),
+    Transition("one-pool stack moved to gpu_pools", {}, _pools(gpu=PROD_POOL), CLEAN, stack="prod", invented=True,
+               why="the README's upgrade step: the pool keeps its name `gpu`, so nothing changes"),
+    Transition("GPU pool added", {}, _pools(gpu=PROD_POOL, l4_flex={**L4, "capacity": "flex-start"}), CLEAN,
+               stack="prod", invented=True),
+    Transition("Spot pool with an on-demand fallback added", {},
+               _pools(gpu=PROD_POOL, l4_spot={**L4, "capacity": "spot", "fallback": "gpu"}), CLEAN, stack="prod",
+               invented=True, why="the fallback pool gains the compute-class label and taint in place"),
+    Transition("GPU pool capacity changed on a protected stack", {}, _pools(gpu={**PROD_POOL, "capacity": "flex-start"}),
+               PROTECTED_REPLACE, stack="prod", invented=True,
+               why="flexStart and reservationAffinity force a new pool: unprotect it first (printed by make plan)"),
+    Transition("GPU pool removed", _pools(gpu=PROD_POOL, l4_flex={**L4, "capacity": "flex-start"}),
+               _pools(gpu=PROD_POOL), PROTECTED_DELETE, stack="prod", invented=True,
+               why="the pool is protected with the cluster: unprotect it first (printed by make plan)"),
 )  # fmt: skip
 
 

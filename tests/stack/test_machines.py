@@ -8,7 +8,8 @@ from gke_kpo.cloud import accelerators, gpu_quota, machines
 from gke_kpo.cloud.replacement import NODE_POOL
 from gke_kpo.config.settings import GpuPoolSettings
 from gke_kpo.deployer import main as deployer_main
-from gke_kpo.spec.nodes import gpu_node_config, hardened_node_config
+from gke_kpo.spec.gpu_pools import gpu_node_config
+from gke_kpo.spec.nodes import hardened_node_config
 from tests.stack.conftest import PlanFor
 
 PAIRINGS = [
@@ -26,8 +27,8 @@ def test_every_gpu_pairing_boots_from_a_disk_its_family_supports(
     assert family is not None, f"add {machine_type} to gke_kpo/cloud/machines.py"
     expected = machines.GpuAttachment.ATTACHABLE if machine_type.startswith("n1-") else machines.GpuAttachment.ATTACHED
     assert family.gpus is expected
-    gpu = GpuPoolSettings(accelerator, count, machine_type, 0, 1, False, "DEFAULT", ())
-    assert gpu_node_config("nodes@p.iam.gserviceaccount.com", gpu)["disk_type"] in family.boot_disks
+    gpu = GpuPoolSettings(accelerator, count, machine_type, 0, 1, "DEFAULT", ())
+    assert gpu_node_config("nodes@p.iam.gserviceaccount.com", gpu, None, "p")["disk_type"] in family.boot_disks
 
 
 @pytest.mark.parametrize(

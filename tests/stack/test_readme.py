@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from gke_kpo.config import gpu_pool_fields
 from gke_kpo.config import tenant_fields as tenant_schema
 from gke_kpo.config.keys import markdown_table
 from gke_kpo.config.settings import IdentityMode
@@ -19,6 +20,7 @@ from tests.stack import day2_corpus
     [
         ("config-table", markdown_table, "python -m gke_kpo.config.keys"),
         ("tenant-table", tenant_schema.markdown_table, "python -m gke_kpo.config.tenant_fields"),
+        ("gpu-pool-table", gpu_pool_fields.markdown_table, "python -m gke_kpo.config.gpu_pool_fields"),
         (
             "day2-table",
             day2_corpus.readme_table,

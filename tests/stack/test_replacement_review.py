@@ -63,7 +63,7 @@ def test_a_missing_row_is_noticed() -> None:
 
 
 def test_rows_are_unique_sourced_and_name_declared_keys() -> None:
-    keys = set(key_specs()) | {"tenants"} | {f"tenants.{field.name}" for field in TENANT_FIELDS}
+    keys = set(key_specs()) | {"tenants", "gpu_pools"} | {f"tenants.{field.name}" for field in TENANT_FIELDS}
     seen = [(row.resource_type, row.path) for row in review.REVIEW]
     assert len(seen) == len(set(seen))
     for row in review.REVIEW:

@@ -206,8 +206,8 @@ def test_sane_authorized_networks_pass(private_endpoint: str, authorized: str) -
 )
 def test_gpu_pairings_gke_accepts_pass(accelerator: str, machine_type: str, count: int) -> None:
     raw = {**VALID, "gpu_count": str(count), "gpu_accelerator": accelerator, "gpu_machine_type": machine_type}
-    gpu = parse_settings(raw, "test").gpu
-    assert gpu is not None and (gpu.accelerator, gpu.machine_type, gpu.count) == (accelerator, machine_type, count)
+    (gpu,) = parse_settings(raw, "test").gpu_pools
+    assert (gpu.accelerator, gpu.machine_type, gpu.count) == (accelerator, machine_type, count)
 
 
 def test_a_negative_gpu_count_is_reported_once() -> None:
@@ -216,7 +216,7 @@ def test_a_negative_gpu_count_is_reported_once() -> None:
 
 def test_without_a_gpu_pool_the_unused_gpu_keys_are_not_paired() -> None:
     raw = {**VALID, "gpu_count": "0", "gpu_accelerator": "nvidia-l4", "gpu_machine_type": "n1-standard-4"}
-    assert parse_settings(raw, "test").gpu is None
+    assert parse_settings(raw, "test").gpu_pools == ()
 
 
 def test_defaults_come_from_pulumi_yaml() -> None:
@@ -228,7 +228,7 @@ def test_defaults_come_from_pulumi_yaml() -> None:
     assert tenant.namespace.quota_cpu == specs["quota_cpu"].default
     assert tenant.xcom_push is specs["xcom_push"].default
     assert settings.access_model is AccessModel.NAMESPACED
-    assert settings.gpu is None
+    assert settings.gpu_pools == ()
     assert settings.location == settings.region
 
 
