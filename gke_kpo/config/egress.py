@@ -33,11 +33,18 @@ def egress_stays_outside_the_cluster(
 ) -> list[str]:
     """An allowance over the pod or service range would admit other tenants' pods past the fence: refused when
     the stack creates the network (it knows the ranges); a warning for an internal one on an existing network."""
-    cluster_ranges = {"pods_cidr": network.pods_cidr, "services_cidr": network.services_cidr}
+    # A range already reported malformed has nothing to overlap: its own problem says what to fix.
+    cluster_ranges = {
+        key: value
+        for key, value in (("pods_cidr", network.pods_cidr), ("services_cidr", network.services_cidr))
+        if not names.cidr_problem(value)
+    }
     warnings: list[str] = []
     for tenant in tenants:
         key = f"tenants.{tenant.name}.{EGRESS_CIDRS_FIELD}"
         for cidr in tenant.egress_cidrs:
+            if names.cidr_problem(cidr):
+                continue
             if not network.create:
                 if names.is_internal(cidr):
                     warnings.append(

@@ -8,6 +8,8 @@ import argparse
 import gc
 import json
 import sys
+import tempfile
+import traceback
 from pathlib import Path
 
 import pulumi
@@ -96,6 +98,23 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Every failure a user can meet is a message and an exit code; anything else is a bug of ours, reported
+    as one (exit 3) with the trace in a file, never a traceback on the terminal."""
+    try:
+        return _plan(argv)
+    except Exception:  # the last resort: what no handler below foresaw
+        trace = Path(tempfile.gettempdir()) / "gke-kpo-plan-trace.txt"
+        trace.write_text(traceback.format_exc())
+        error = sys.exc_info()[1]
+        print(
+            f"error: make plan failed unexpectedly ({type(error).__name__}: {error}); this is a bug in gke-kpo,",
+            file=sys.stderr,
+        )
+        print(f"  please report it with {trace}, which holds the full trace", file=sys.stderr)
+        return EXIT_PROGRAM
+
+
+def _plan(argv: list[str] | None) -> int:
     args = _parser().parse_args(argv)
     if not args.stack and args.stack_file:
         args.stack = stack_name(args.stack_file) or ""

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from gke_kpo.cloud.control_plane import ControlPlaneAccess
 from gke_kpo.cloud.federation import CREDENTIALS_PATH_IN_IMAGE
 from gke_kpo.contract import outputs as names
 from gke_kpo.render import DEFAULT_CONN_ID, DagOptions, OutputsError, render_files
@@ -14,7 +15,7 @@ from gke_kpo.render.astro import is_astro_project
 from gke_kpo.render.dockerfile import runtime_note, runtime_problem
 from gke_kpo.render.long_tasks import GPU_STARTUP_TIMEOUT_SECONDS
 from gke_kpo.render.manifest import MANIFEST_PATH
-from gke_kpo.render.mock_marks import is_mock_endpoint
+from gke_kpo.render.mock_marks import is_mock_endpoint, mock_what
 from gke_kpo.render.outputs_file import GOOD_OUTPUTS_COMMAND, OutputsFileError, load_outputs
 from gke_kpo.render.place import Resolution, place_projects
 from gke_kpo.render.validate import UnknownTenantError, check_conn_id
@@ -163,7 +164,7 @@ def _render(args: argparse.Namespace) -> dict[Path, dict[str, str]] | None:
     endpoint = str(outputs.get(names.ENDPOINT, ""))
     if is_mock_endpoint(endpoint):
         print(
-            f"WARNING: {args.outputs} holds MOCK outputs (`make plan`'s: endpoint {endpoint} routes nowhere): every "
+            f"WARNING: {args.outputs} holds MOCK outputs (`make plan`'s: {_mock_what(outputs)}): every "
             f"file is marked MOCK and none can reach a cluster. Real files come from `{GOOD_OUTPUTS_COMMAND}`.",
             file=sys.stderr,
         )
@@ -201,6 +202,14 @@ REFUSED = (
     "by hand and render again, or rerun with --beside (make: BESIDE=1) to get the new version next to yours as\n"
     "<file>.gke-kpo-new, or with --force (make: FORCE=1) to replace yours (kept as <file>.gke-kpo-backup)."
 )
+
+
+def _mock_what(outputs: dict[str, Any]) -> str:
+    """What the files point at, as the renderer chose it (the DNS endpoint unless control_plane_access is ip)."""
+    access = str(outputs.get(names.CONTROL_PLANE_ACCESS, ControlPlaneAccess.IP.value))
+    dns = access != ControlPlaneAccess.IP.value and bool(outputs.get(names.DNS_ENDPOINT))
+    host = str(outputs[names.DNS_ENDPOINT]) if dns else str(outputs.get(names.ENDPOINT, ""))
+    return mock_what(host, ca_pinned=not dns)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -15,9 +15,19 @@ _DOCUMENTATION_NETWORKS = tuple(
 )
 
 MOCK_NOTICE = (
-    "MOCK: rendered from `make plan`'s mock outputs (endpoint {endpoint} routes nowhere, the CA is a test CA). "
+    "MOCK: rendered from `make plan`'s mock outputs ({what}). "
     "Not for a real Airflow: render from `pulumi stack output --json --show-secrets` instead."
 )
+
+
+def mock_what(host: str, ca_pinned: bool) -> str:
+    """What is made up in the files: the API host they point at (the DNS endpoint's uid is invented, the IP
+    endpoint is a documentation address) and, on the IP path, the CA."""
+    return f"endpoint {host} routes nowhere" + (", the CA is a test CA" if ca_pinned else "")
+
+
+def mock_notice(host: str, ca_pinned: bool) -> str:
+    return MOCK_NOTICE.format(what=mock_what(host, ca_pinned))
 
 
 def is_mock_endpoint(endpoint: str) -> bool:
@@ -29,10 +39,10 @@ def is_mock_endpoint(endpoint: str) -> bool:
     return any(address in network for network in _DOCUMENTATION_NETWORKS)
 
 
-def mark_files(files: dict[str, str], endpoint: str) -> dict[str, str]:
+def mark_files(files: dict[str, str], notice_text: str) -> dict[str, str]:
     """Prefix a comment to every file that holds mock values and takes comments (JSON carries a description)."""
     commented = {".yaml", ".py", ".env"}
-    notice = f"# {MOCK_NOTICE.format(endpoint=endpoint)}\n"
+    notice = f"# {notice_text}\n"
     return {
         relative: (notice + text if PurePosixPath(relative).suffix in commented else text)
         for relative, text in files.items()

@@ -7,8 +7,9 @@ from typing import Any
 from gke_kpo.cloud.federation import CREDENTIALS_FILE_NAME, CREDENTIALS_PATH_IN_IMAGE
 from gke_kpo.render import artifacts, ignore_files
 from gke_kpo.render.long_tasks import DEFAULT_DAG_OPTIONS, DagOptions
-from gke_kpo.render.mock_marks import MOCK_NOTICE, is_mock_endpoint, mark_files
+from gke_kpo.render.mock_marks import is_mock_endpoint, mark_files, mock_notice
 from gke_kpo.render.validate import TenantOutputs, UnknownTenantError, check_conn_id, parse_outputs
+from gke_kpo.spec.kubeconfig import api_server
 
 DEFAULT_CONN_ID = "gke_kpo"
 
@@ -48,7 +49,8 @@ def tenant_files(
     kubeconfig (also inside the connection) points the auth plugin at its credential file."""
     path = credentials_path if stack.credential_config else None
     mock = is_mock_endpoint(stack.endpoint)
-    description = MOCK_NOTICE.format(endpoint=stack.endpoint) if mock else None
+    host, ca = api_server(stack.control_plane_access, stack.endpoint, stack.dns_endpoint, stack.cluster_ca_certificate)
+    description = mock_notice(host, ca is not None) if mock else None
     files = {
         "kubeconfig.yaml": artifacts.kubeconfig_file(stack, path),
         "connection.json": artifacts.connection_json(stack, path, description),
@@ -62,4 +64,4 @@ def tenant_files(
     }
     if stack.credential_config:
         files[CREDENTIALS_FILE_NAME] = artifacts.gcp_credentials(stack.credential_config)
-    return mark_files(files, stack.endpoint) if mock else files
+    return mark_files(files, description) if description else files

@@ -298,3 +298,16 @@ def test_a_folder_render_started_takes_mock_outputs_again(tmp_path: Path) -> Non
 def test_real_outputs_print_no_mock_warning(tmp_path: Path) -> None:
     result = _make_render(tmp_path)
     assert result.returncode == 0 and "MOCK" not in result.stderr
+
+
+@pytest.mark.parametrize("access", ["ip", "dns"])
+def test_the_mock_marker_names_the_endpoint_the_files_use(access: str) -> None:
+    dns = "gke-0123abcd.us-central1-a.gke.goog"
+    outputs = _mock_outputs() | {names.CONTROL_PLANE_ACCESS: access, names.DNS_ENDPOINT: dns}
+    files = render_files(outputs)
+    kubeconfig = next(text for path, text in files.items() if path.endswith("kubeconfig.yaml"))
+    marker = kubeconfig.splitlines()[0]
+    used = dns if access == "dns" else MOCK_ENDPOINT
+    assert f"endpoint {used} routes nowhere" in marker
+    assert (access == "ip") == ("test CA" in marker)
+    assert f"https://{used}" in kubeconfig
