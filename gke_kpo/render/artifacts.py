@@ -9,7 +9,7 @@ from typing import Any
 from gke_kpo.cloud.federation import CREDENTIALS_FILE_NAME, credential_file
 from gke_kpo.render import pins, pod_security
 from gke_kpo.render.dockerfile import plugin_block
-from gke_kpo.render.long_tasks import GPU_STARTUP_TIMEOUT_SECONDS, DagOptions
+from gke_kpo.render.long_tasks import GPU_MAX_RETRY_DELAY_SECONDS, GPU_STARTUP_TIMEOUT_SECONDS, DagOptions
 from gke_kpo.render.templates import render_template
 from gke_kpo.render.validate import TenantOutputs
 from gke_kpo.spec.kubeconfig import api_server, context_name, kubeconfig_dict, kubeconfig_yaml
@@ -125,6 +125,8 @@ def dag(stack: TenantOutputs, conn_id: str, options: DagOptions) -> str:
         conn_id=conn_id,
         namespace=stack.namespace,
         image=SEED_IMAGE,
+        gpu_image=pins.GPU_TASK_IMAGE,
+        max_retry_delay=GPU_MAX_RETRY_DELAY_SECONDS,
         gpu_pools=stack.gpu_pools,
         xcom_push=stack.xcom_push,
         service_account_name=stack.service_account_name,

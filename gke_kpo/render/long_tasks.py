@@ -15,6 +15,15 @@ KPO_DEFAULT_STARTUP_TIMEOUT_SECONDS: Final = 120
 """``KubernetesPodOperator``'s own default (provider 10.25.0), which a cold GPU pool outlasts."""
 
 
+GPU_RETRIES: Final = 3
+"""A GPU task's tries after the first: a Spot preemption (the node's graceful shutdown fails the pod, phase Failed,
+reason Terminated) or a full tenant GPU quota (ResourceQuota admission refuses the pod with 403 at creation) fails a
+try; the next one starts a fresh pod."""
+GPU_RETRY_DELAY_SECONDS: Final = 300
+"""First wait; Airflow doubles it per try (retry_exponential_backoff), so 5, 10, 20 min: about 35 min in all."""
+GPU_MAX_RETRY_DELAY_SECONDS: Final = 3600
+
+
 @dataclass(frozen=True)
 class DagOptions:
     """Render-time choices for the long-task settings (``LONG_TASK`` in the rendered DAG)."""
@@ -24,6 +33,9 @@ class DagOptions:
     ``deferrable=False`` or deferred tasks never resume."""
     keep_failed_pods: bool = False
     gpu_startup_timeout_seconds: int = GPU_STARTUP_TIMEOUT_SECONDS
+    gpu_retries: int = GPU_RETRIES
+    gpu_retry_delay_seconds: int = GPU_RETRY_DELAY_SECONDS
+    """Shortened only by tests (a real retry waits for quota or capacity to come back)."""
 
     def __post_init__(self) -> None:
         timeout = self.gpu_startup_timeout_seconds

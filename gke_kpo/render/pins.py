@@ -19,6 +19,13 @@ TASK_IMAGE: Final = "ubuntu:24.04"
 """The example tasks' image: the seed's ubuntu with a fixed tag (24.04 LTS, noble) instead of ``latest``; a fixed
 tag also makes the kubelet's default pull policy IfNotPresent."""
 
+GPU_TASK_IMAGE: Final = "nvidia/cuda:12.4.1-base-ubuntu22.04"
+"""The GPU tasks' image: CUDA's base image (libcudart only; its PATH and LD_LIBRARY_PATH already name
+/usr/local/nvidia/bin and /usr/local/nvidia/lib64, where GKE's device plugin mounts the node's driver libraries and
+nvidia-smi into every container that requests a GPU: GoogleCloudPlatform/container-engine-accelerators,
+cmd/nvidia_gpu, ``-container-path``; GKE "Run GPUs in Standard node pools", CUDA libraries). CUDA 12.4 runs on
+the R535 and newer drivers GKE installs by default (NVIDIA's minor-version compatibility within CUDA 12)."""
+
 KUBERNETES_PROVIDER: Final = "apache-airflow-providers-cncf-kubernetes"
 KUBERNETES_PROVIDER_VERSION: Final = "10.25.0"
 """The version the end-to-end test runs; a test fails if the installed one drifts from it."""

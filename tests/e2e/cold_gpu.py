@@ -35,6 +35,11 @@ class ColdGpuWorkload:
         "preemption: 0/2 nodes are available: 2 Preemption is not helpful for scheduling."
     )
 
+    @property
+    def failure(self) -> tuple[str, str] | None:
+        """(reason, message) of the pod's Failed status, when the workload ends that way."""
+        return None
+
     def expected_lines(self) -> list[str]:
         return [self.line(second) for second in range(1, self.run_seconds + 1)]
 

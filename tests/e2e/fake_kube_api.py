@@ -21,10 +21,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from .cold_gpu import ColdGpuWorkload
+from .cold_gpu import ColdGpuWorkload, requests_gpu
 from .http_reply import send_body, send_stream, serving
 from .pods import FakePod, PodStore
 from .rbac import RequestAttributes, RoleBinding, is_allowed_for, query_flag, request_attributes
+from .shared_pool import SharedPool
 from .tls import ServerTls
 from .tokens import TokenLedger, Verdict
 
@@ -63,6 +64,8 @@ class ClusterState:
     ledger: TokenLedger | None = None
     # How GPU pods behave: a cold pool and a long run; None keeps them quick like the seed's pod.
     gpu_workload: ColdGpuWorkload | None = None
+    # A GPU pool shared with other tenants: quota refusals and Spot preemptions (overrides gpu_workload).
+    shared_pool: SharedPool | None = None
     project: str = "e2e-project"  # named in the autoscaler's scale-up event
     server_names: list[str | None] = field(default_factory=list)
     """The TLS server name (SNI) of every handshake, None when the client sent none (it connected by IP)."""
@@ -151,7 +154,12 @@ def _serve(
     if attributes.resource == "events" and attributes.verb == "list":
         return _Reply(200, _event_list(state, namespace, query))
     if attributes.resource == "pods" and attributes.verb == "create":
-        return _Reply(201, state.pods.create(namespace, body, state.gpu_workload))
+        workload = state.gpu_workload
+        if state.shared_pool is not None and requests_gpu(body):
+            refusal, workload = state.shared_pool.admit(body["metadata"]["name"], namespace)
+            if refusal is not None:
+                return _Reply(403, refusal)
+        return _Reply(201, state.pods.create(namespace, body, workload))
     if attributes.resource == "pods" and attributes.verb == "list":
         items = state.pods.list(namespace, query.get("labelSelector", [""])[0])
         return _Reply(

@@ -76,6 +76,8 @@ class FakePod:
             return {"waiting": {"reason": "ContainerCreating"}}
         if self.phase == "Running":
             return {"running": {"startedAt": _now()}}
+        if self.phase == "Failed":  # SIGTERM from the kubelet's graceful shutdown
+            return {"terminated": {"exitCode": 143, "reason": "Error", "startedAt": _now(), "finishedAt": _now()}}
         return {"terminated": {"exitCode": 0, "reason": "Completed", "startedAt": _now(), "finishedAt": _now()}}
 
     def view(self) -> dict[str, Any]:
@@ -95,6 +97,9 @@ class FakePod:
                 for container in pod["spec"]["containers"]
             ],
         }
+        failure = self.workload.failure if self.workload is not None else None
+        if self.phase == "Failed" and failure is not None:
+            pod["status"]["reason"], pod["status"]["message"] = failure
         return pod
 
     def _scheduled_condition(self) -> dict[str, Any]:
