@@ -34,7 +34,8 @@ def read_gpu_pools(
 ) -> tuple[GpuPoolSettings, ...]:
     if raw is None:
         return _legacy_pool(values, set_keys, problems)
-    if "gpu_count" in set_keys and int(values.get("gpu_count", 0) or 0) > 0:
+    legacy_count = values.get("gpu_count", 0)
+    if "gpu_count" in set_keys and isinstance(legacy_count, int) and legacy_count > 0:
         fix = f"move the gpu_* keys into gpu_pools.{LEGACY_POOL_NAME} and delete them (README, GPU pools and capacity)"
         problems.append(Problem("gpu_count", "is above 0 and gpu_pools is set: declare GPU pools in one place", fix))
     declared = _declared_pools(raw, problems)
