@@ -30,7 +30,7 @@ from gke_kpo.spec import stable_names as stable
 from gke_kpo.spec.lifecycle import fixed_name
 from gke_kpo.spec.network_fence import tenant_fence
 from gke_kpo.spec.pre_tenant import tenant_child_aliases
-from gke_kpo.spec.tenant import limit_range_item, namespace_metadata, quota_hard, snake_case_rule
+from gke_kpo.spec.tenant import QUOTA_NAME, limit_range_item, namespace_metadata, quota_hard, snake_case_rule
 
 RBAC_GROUP = "rbac.authorization.k8s.io"
 
@@ -190,7 +190,7 @@ class Tenant(pulumi.ComponentResource):
         )
         k8s.core.v1.ResourceQuota(
             stable.in_namespace(self.namespace, "quota"),
-            metadata={"name": "kpo-quota", "namespace": self.namespace},
+            metadata={"name": QUOTA_NAME, "namespace": self.namespace},
             spec={"hard": quota_hard(tenant.namespace, args.has_gpu_pool)},
             opts=self._on_cluster(namespace, aliases=self._was(types.RESOURCE_QUOTA, "quota", f"{name}-quota")),
         )

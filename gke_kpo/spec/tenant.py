@@ -11,6 +11,9 @@ from gke_kpo.config.settings import NamespaceSettings, PodSecurity, TenantSettin
 from gke_kpo.contract import intent
 from gke_kpo.contract.intent import GPU_QUOTA_KEY
 
+QUOTA_NAME = "kpo-quota"
+"""The tenant's ResourceQuota: its name is what a refused pod's 403 names (README, Troubleshooting)."""
+
 
 def pod_security_labels(level: PodSecurity) -> dict[str, str]:
     """Pod Security Admission labels (https://kubernetes.io/docs/concepts/security/pod-security-admission/).

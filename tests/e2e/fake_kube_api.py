@@ -156,7 +156,7 @@ def _serve(
     if attributes.resource == "pods" and attributes.verb == "create":
         workload = state.gpu_workload
         if state.shared_pool is not None and requests_gpu(body):
-            refusal, workload = state.shared_pool.admit(body["metadata"]["name"], namespace)
+            refusal, workload = state.shared_pool.admit(body["metadata"]["name"])
             if refusal is not None:
                 return _Reply(403, refusal)
         return _Reply(201, state.pods.create(namespace, body, workload))

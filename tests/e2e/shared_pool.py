@@ -13,22 +13,23 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from gke_kpo.spec.tenant import QUOTA_NAME
+
 from .cold_gpu import ColdGpuWorkload
 
-QUOTA_NAME = "quota"
 QUOTA_RESOURCE = "requests.nvidia.com/gpu"
 SHUTDOWN_REASON = "Terminated"
 SHUTDOWN_MESSAGE = "Pod was terminated in response to imminent node shutdown."
 
 
-def quota_refusal(pod: str, namespace: str) -> dict[str, Any]:
+def quota_refusal(pod: str) -> dict[str, Any]:
     used = f"{QUOTA_RESOURCE}=1"
     return {
         "kind": "Status",
         "apiVersion": "v1",
         "metadata": {},
         "status": "Failure",
-        "message": f'pods "{pod}" is forbidden: exceeded quota: {namespace}-{QUOTA_NAME}, requested: {used}, '
+        "message": f'pods "{pod}" is forbidden: exceeded quota: {QUOTA_NAME}, requested: {used}, '
         f"used: {used}, limited: {used}",
         "reason": "Forbidden",
         "details": {"name": pod, "kind": "pods"},
@@ -49,13 +50,13 @@ class SharedPool:
     refusals: int = 0
     admitted: int = 0
 
-    def admit(self, pod: str, namespace: str) -> tuple[dict[str, Any] | None, ColdGpuWorkload]:
+    def admit(self, pod: str) -> tuple[dict[str, Any] | None, ColdGpuWorkload]:
         """(the 403 Status, or None) and the workload the admitted pod runs."""
         now = time.time()
         self.first_attempt = self.first_attempt or now
         if now - self.first_attempt < self.quota_held_seconds:
             self.refusals += 1
-            return quota_refusal(pod, namespace), self.workload
+            return quota_refusal(pod), self.workload
         self.admitted += 1
         if self.admitted <= self.preempted_pods:
             return None, PreemptedWorkload(self.workload.pending_seconds, self.workload.run_seconds)

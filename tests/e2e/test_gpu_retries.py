@@ -16,6 +16,7 @@ import pytest
 
 from gke_kpo.contract import outputs as names
 from gke_kpo.render import DagOptions, write_files
+from gke_kpo.spec.tenant import QUOTA_NAME
 
 from .airflow_run import AirflowHome, connection_env_var
 from .cold_gpu import ColdGpuWorkload
@@ -62,7 +63,7 @@ def test_a_gpu_pod_refused_by_the_tenant_quota_runs_on_a_later_try(run_shared_po
     states, cluster, output = run_shared_pool(pool, retries)
 
     assert pool.refusals >= 1
-    assert "exceeded quota" in output, output[-4000:]
+    assert f"exceeded quota: {QUOTA_NAME}" in output, output[-4000:]
     if retries:
         assert states["run_on_gpu"] == "success", output[-6000:]
         assert len(_gpu_pods(cluster)) == 1  # refused pods are never created

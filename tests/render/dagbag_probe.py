@@ -28,6 +28,10 @@ def _task_view(task: Any) -> dict[str, Any]:
         "deferrable": task.deferrable,
         "reattach_on_restart": task.reattach_on_restart,
         "on_finish_action": task.on_finish_action.value,
+        "retries": task.retries,
+        "retry_exponential_backoff": bool(task.retry_exponential_backoff),
+        "retry_delay_seconds": task.retry_delay.total_seconds(),
+        "max_retry_delay_seconds": task.max_retry_delay.total_seconds() if task.max_retry_delay else None,
     }
 
 

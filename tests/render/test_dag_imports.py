@@ -14,7 +14,13 @@ import pytest
 from gke_kpo.contract import outputs as names
 from gke_kpo.render import write_files
 from gke_kpo.render.artifacts import SEED_IMAGE
-from gke_kpo.render.long_tasks import GPU_STARTUP_TIMEOUT_SECONDS
+from gke_kpo.render.long_tasks import (
+    GPU_MAX_RETRY_DELAY_SECONDS,
+    GPU_RETRIES,
+    GPU_RETRY_DELAY_SECONDS,
+    GPU_STARTUP_TIMEOUT_SECONDS,
+)
+from gke_kpo.render.pins import GPU_TASK_IMAGE
 
 from .conftest import OUTPUT_CASES, gpu_tasks_expected, one_tenant_files, outputs_case, tenant_of
 
@@ -77,7 +83,9 @@ def test_every_task_targets_the_stack_namespace_through_the_connection(
     assert set(tasks) == expected_ids
     for task in tasks.values():
         assert (task["conn_id"], task["namespace"]) == ("remote_gke", tenant_of(any_outputs)[names.NAMESPACE])
-        assert (task["in_cluster"], task["get_logs"], task["image"]) == (False, True, SEED_IMAGE)
+        assert (task["in_cluster"], task["get_logs"]) == (False, True)
+    for task_id, task in tasks.items():
+        assert task["image"] == (GPU_TASK_IMAGE if task_id.startswith("run_on_gpu") else SEED_IMAGE)
     assert [task_id for task_id, task in tasks.items() if task["do_xcom_push"]] == (
         ["push_xcom"] if tenant_of(any_outputs)[names.XCOM_PUSH] else []
     )
@@ -96,6 +104,11 @@ def test_gpu_task_requests_tolerates_and_selects_the_pool(dagbag: dict[str, Any]
         ]
         assert {t["operator"] for t in task["tolerations"]} == {"Equal"}
         assert task["node_selector"] == pool[names.NODE_SELECTOR]
+        assert (task["retries"], task["retry_exponential_backoff"]) == (GPU_RETRIES, True)
+        assert (task["retry_delay_seconds"], task["max_retry_delay_seconds"]) == (
+            GPU_RETRY_DELAY_SECONDS,
+            GPU_MAX_RETRY_DELAY_SECONDS,
+        )
 
 
 def test_gpu_task_waits_for_a_cold_pool_defers_reattaches_and_cleans_up(
