@@ -145,7 +145,9 @@ def test_long_gpu_task_outlives_its_tokens_and_a_cold_pool(run_gpu_dag: Any, def
 def test_static_token_kubeconfig_fails_once_the_token_expires(run_gpu_dag: Any) -> None:
     """The same run with a pasted token instead of the plugin: the proof that the test above can fail."""
     run: GpuRun = run_gpu_dag(
-        DagOptions(deferrable=False, gpu_startup_timeout_seconds=SCALED_GPU_STARTUP_TIMEOUT), static_token=True
+        # One try: a retry would fail the same way after its delay, and `dags test` would sit out the delay.
+        DagOptions(deferrable=False, gpu_startup_timeout_seconds=SCALED_GPU_STARTUP_TIMEOUT, gpu_retries=0),
+        static_token=True,
     )
 
     assert run.home.task_states(DAG_ID)["run_on_gpu"] == "failed", run.output[-6000:]
@@ -159,7 +161,8 @@ def test_static_token_kubeconfig_fails_once_the_token_expires(run_gpu_dag: Any) 
 def test_kpo_default_startup_timeout_fails_on_a_cold_pool(run_gpu_dag: Any) -> None:
     """The cold start really outlasts KPO's default: with it (scaled), the GPU task gives up."""
     assert SCALED_KPO_DEFAULT < COLD_START_SECONDS < SCALED_GPU_STARTUP_TIMEOUT  # the order on GKE, scaled
-    run: GpuRun = run_gpu_dag(DagOptions(deferrable=False, gpu_startup_timeout_seconds=SCALED_KPO_DEFAULT))
+    options = DagOptions(deferrable=False, gpu_startup_timeout_seconds=SCALED_KPO_DEFAULT, gpu_retries=0)
+    run: GpuRun = run_gpu_dag(options)
 
     assert run.home.task_states(DAG_ID)["run_on_gpu"] == "failed", run.output[-6000:]
     assert "Pod took too long to be scheduled" in run.output
