@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
-from gke_kpo.cloud import accelerators, gpu_capacity, machines, names
+from gke_kpo.cloud import accelerators, gpu_capacity, gpu_catalog, machines, names
+from gke_kpo.cloud.gke import REGIONAL_DEFAULT_ZONES
 from gke_kpo.config.gpu_pool_fields import (
     GPU_POOL_FIELDS,
     GPU_POOLS_KEY,
@@ -27,6 +29,20 @@ GPU_DRIVER_VERSIONS = ("DEFAULT", "LATEST", NO_DRIVER)
 GPU_DRIVER_DOCS = "https://cloud.google.com/kubernetes-engine/docs/how-to/gpus#installing_drivers"
 EXAMPLE = "e.g. gpu_pools: {l4: {accelerator: nvidia-l4, machine_type: g2-standard-8}} (README, GPU pools and capacity)"
 SYSTEM_POOL_NAME = "system"
+CATALOG_FILE = "gke_kpo/cloud/data/gpu_catalog.json"
+
+
+@dataclass(frozen=True)
+class _Place:
+    """Where the stack's pools go: its region, its zonal cluster's zone (if any), the project of reservations."""
+
+    region: str
+    zone: str
+    project: str
+
+    @classmethod
+    def of(cls, values: dict[str, ConfigValue]) -> _Place:
+        return cls(*(str(values.get(key) or "") for key in ("region", "zone", "project")))
 
 
 def read_gpu_pools(
@@ -39,8 +55,8 @@ def read_gpu_pools(
         fix = f"move the gpu_* keys into gpu_pools.{LEGACY_POOL_NAME} and delete them (README, GPU pools and capacity)"
         problems.append(Problem("gpu_count", "is above 0 and gpu_pools is set: declare GPU pools in one place", fix))
     declared = _declared_pools(raw, problems)
-    region, project = str(values.get("region", "")), str(values.get("project", ""))
-    pools = tuple(_pool(name, body, region, project, problems) for name, body in declared.items())
+    place = _Place.of(values)
+    pools = tuple(_pool(name, body, place, problems) for name, body in declared.items())
     check_fallbacks(pools, problems)
     return pools
 
@@ -93,11 +109,11 @@ def _legacy_pool(
     paths = {**LEGACY_KEYS, "capacity": LEGACY_SPOT_KEY}
     set_fields = {field for field, key in paths.items() if key in set_keys}
     read = ConfigReader(fields, problems, paths)
-    pool = _read_pool(read, LEGACY_POOL_NAME, set_fields, str(values.get("region", "")), str(values.get("project", "")))
+    pool = _read_pool(read, LEGACY_POOL_NAME, set_fields, _Place.of(values))
     return (pool,) if pool.count > 0 else ()
 
 
-def _pool(name: str, body: Any, region: str, project: str, problems: list[Problem]) -> GpuPoolSettings:
+def _pool(name: str, body: Any, place: _Place, problems: list[Problem]) -> GpuPoolSettings:
     where = f"{GPU_POOLS_KEY}.{name}"
     reason = gpu_capacity.node_pool_name_problem(name)
     if reason:
@@ -113,7 +129,7 @@ def _pool(name: str, body: Any, region: str, project: str, problems: list[Proble
     set_fields = set(fields)
     paths = {field.name: f"{where}.{field.name}" for field in GPU_POOL_FIELDS}
     read = ConfigReader({**_defaults(fields), **fields}, problems, paths)
-    return _read_pool(read, name, set_fields, region, project)
+    return _read_pool(read, name, set_fields, place)
 
 
 def _typed_fields(
@@ -151,19 +167,21 @@ def _defaults(fields: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _read_pool(read: ConfigReader, name: str, set_fields: set[str], region: str, project: str) -> GpuPoolSettings:
+def _read_pool(read: ConfigReader, name: str, set_fields: set[str], place: _Place) -> GpuPoolSettings:
     count = read.number("count", 0)
     minimum, maximum = _bounds(read)
     accelerator = read.text("accelerator", _unless_empty(names.resource_name_problem))
     machine_type = read.text("machine_type", _unless_empty(names.resource_name_problem))
     driver = read.choice("driver_version", GPU_DRIVER_VERSIONS)
     user_managed = read.flag("driver_user_managed")
-    zones = _zones(read, region)
+    zones = _zones(read, place.region)
     capacity = read.member("capacity", Capacity)
     if count > 0 and accelerator and machine_type:
         if not any(read.has_problem(key) for key in ("accelerator", "machine_type", "count")):
             _check_pairing(read, accelerator, machine_type, count, set_fields)
             _check_architecture(read, machine_type)
+        if not any(read.has_problem(key) for key in ("accelerator", "node_locations")):
+            _check_zones_offer(read, accelerator, zones, place)
         _check_driver_installer(read, driver, user_managed)
     if capacity is Capacity.FLEX_START and minimum > 0:
         read.fail("min_nodes", f"is {minimum}, but flex-start nodes are only created on demand", "set it to 0")
@@ -178,7 +196,7 @@ def _read_pool(read: ConfigReader, name: str, set_fields: set[str], region: str,
         driver_user_managed=user_managed,
         name=name,
         capacity=capacity,
-        reservation=_reservation(read, capacity, project),
+        reservation=_reservation(read, capacity, place.project),
         max_run_duration_hours=_max_run_duration(read, capacity),
         fallback=_fallback(read, capacity),
         image_streaming=read.flag("image_streaming"),
@@ -201,6 +219,32 @@ def _zones(read: ConfigReader, region: str) -> tuple[str, ...]:
         if reason:
             read.fail("node_locations", reason, f"list zones of {region} that offer the accelerator")
     return zones
+
+
+def _check_zones_offer(read: ConfigReader, accelerator: str, zones: tuple[str, ...], place: _Place) -> None:
+    """A pool only in zones that offer its GPUs (GKE refuses the pool otherwise): its node_locations, else its zonal
+    cluster's zone, else GKE's default three zones of the region, which must then all offer it."""
+    if not gpu_catalog.knows(accelerator) or names.region_problem(place.region):
+        return  # a model the catalog lacks is unknown, not wrong
+    offering = gpu_catalog.zones_offering(accelerator, place.region)
+    listed = f"(as of {gpu_catalog.read_on()}, {CATALOG_FILE})"
+    if not offering:
+        regions = ", ".join(gpu_catalog.regions_offering(accelerator))
+        reason = f"{accelerator} is offered in no zone of {place.region} {listed}"
+        read.fail("accelerator", reason, f"use a region that offers it ({regions}) or another accelerator")
+        return
+    placed = zones or ((place.zone,) if place.zone else ())
+    missing = [zone for zone in placed if zone not in offering]
+    fix = f"set {read.path('node_locations')} to zones that offer it: {json.dumps(list(offering))}"
+    if missing:
+        what = "lists" if zones else "is unset, so the pool goes to the cluster's zone"
+        read.fail("node_locations", f"{what} {', '.join(missing)}, where {accelerator} is not offered {listed}", fix)
+    elif not placed and len(offering) < REGIONAL_DEFAULT_ZONES:
+        reason = (
+            f"is unset, so GKE places the pool in {REGIONAL_DEFAULT_ZONES} zones of {place.region}, but only "
+            f"{len(offering)} offer {accelerator} {listed}"
+        )
+        read.fail("node_locations", reason, fix)
 
 
 def _reservation(read: ConfigReader, capacity: Capacity, project: str) -> Reservation | None:

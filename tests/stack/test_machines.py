@@ -58,7 +58,13 @@ def test_only_a4x_is_arm() -> None:
 
 
 def test_a_hyperdisk_only_gpu_pool_declares_hyperdisk_and_the_system_pool_keeps_pd(plan_for: PlanFor) -> None:
-    plan = plan_for("prod", gpu_accelerator="nvidia-b200", gpu_machine_type="a4-highgpu-8g", gpu_count=8)
+    plan = plan_for(
+        "prod",
+        gpu_accelerator="nvidia-b200",
+        gpu_machine_type="a4-highgpu-8g",
+        gpu_count=8,
+        gpu_node_locations=["europe-west4-b"],
+    )
     disks = {pool.inputs["name"]: pool.inputs["nodeConfig"]["diskType"] for pool in plan.of_type(NODE_POOL)}
     assert disks == {"gpu": "hyperdisk-balanced", "system": "pd-balanced"}
 
