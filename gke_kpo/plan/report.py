@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from gke_kpo.cloud import gpu_capacity, gpu_quota
+from gke_kpo.cloud import gpu_capacity, gpu_catalog, gpu_cost, gpu_quota
 from gke_kpo.cloud.control_plane import ControlPlaneAccess
 from gke_kpo.cloud.replacement import NODE_POOL
 from gke_kpo.config.stack_file import shown
@@ -65,6 +65,7 @@ class Report:
             *self._day2(),
             *condition_drift(self.golden_entries, self.planned, shown(self.golden)),
             *self._gpu_quota(),
+            *self._gpu_cost(),
             *self.access,
             *self._policies(verdicts, build),
             *_pointers(build, airflow_files, self.plan.outputs),
@@ -165,6 +166,24 @@ class Report:
                 gpus = int(gpu.get("count") or 0) * size.most
                 lines.append(_clip(f"GPU quota needed: {metric} >= {gpus} in {region}; check: {command}"))
         return lines
+
+    def _gpu_cost(self) -> list[str]:
+        """Each GPU pool's hourly price, idle and at its ceiling, and the stack's total: estimates, dated."""
+        costs = []
+        for entry in self.planned:
+            inputs = entry.get("inputs", {})
+            size = pool_size(inputs) if entry["type"] == NODE_POOL else None
+            shape = size and gpu_cost.shape_of_node_pool(str(inputs.get("name")), inputs, (size.least, size.most))
+            if shape:
+                costs.append(gpu_cost.pool_cost(shape))
+        if not costs:
+            return []
+        idle, ceiling = gpu_cost.stack_idle(costs), gpu_cost.stack_ceiling(costs)
+        total = "unknown" if idle is None or ceiling is None else f"idle {idle:.2f}, at most {ceiling:.2f} USD/h"
+        return [
+            f"GPU cost (estimate, list prices of {gpu_catalog.read_on()}; gke_kpo/cloud/data): all GPU pools {total}",
+            *(_clip(f"  {cost.line()}") for cost in costs),
+        ]
 
     def _diff_summary(self) -> str:
         count = sum(1 for r in self.plan.resources if r.custom)

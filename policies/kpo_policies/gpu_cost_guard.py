@@ -1,20 +1,27 @@
-"""gpu-cost-guard: a GPU pool costs nothing while idle and only runs tasks that asked for a GPU."""
+"""gpu-cost-guard: a GPU pool costs nothing while idle and only runs tasks that asked for a GPU, and the stack's
+GPU pools together stay under the stack's hourly ceiling (maxHourlyUsd, when set).
+
+A stack policy, so that the ceiling sums every GPU pool; each pool's own rules still name that pool."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any, Final
 
-from pulumi_policy import EnforcementLevel, ResourceValidationPolicy, Severity
+from pulumi_policy import EnforcementLevel, Severity, StackValidationPolicy
 
+from gke_kpo.cloud import gpu_catalog, gpu_cost
 from gke_kpo.cloud.gke import pool_zone_count
 from gke_kpo.contract.outputs import GPU_TAINT, GPU_TAINT_GKE_EFFECT
 
 from . import resource_types as types
 from .config_hints import limit, relax, set_key
 from .gpu import is_gpu_pool
-from .policy_kit import Predicate, Requirement, requirement_checks, resource_validation
+from .policy_kit import Predicate, Requirement, ResourceCheck, StackCheck, requirement_checks, stack_validation
 from .props import items, lookup, number
-from .settings import GPU_SCHEMA, MAX_GPU_NODES, MAX_GPU_NODES_DEFAULT, max_gpu_nodes
+from .settings import GPU_SCHEMA, MAX_GPU_NODES, MAX_GPU_NODES_DEFAULT, MAX_HOURLY_USD, max_gpu_nodes, max_hourly_usd
+from .stack_facts import StackFacts
+from .verdicts import stack_says
 
 POLICY_NAME: Final = "gpu-cost-guard"
 _TAINT: Final = f"{GPU_TAINT['key']}={GPU_TAINT['value']}:{GPU_TAINT['effect']}"
@@ -96,10 +103,52 @@ REQUIREMENTS: Final = [
 ]
 
 
-POLICY: Final = ResourceValidationPolicy(
+def _per_pool(check: ResourceCheck) -> StackCheck:
+    return lambda subject, facts: check(subject, facts.config)
+
+
+def _pool_cost(props: Any, name: str) -> gpu_cost.PoolCost | None:
+    low, high = _min_nodes(props), _max_nodes(props)
+    if high is None:
+        return None
+    shape = gpu_cost.shape_of_node_pool(name, props, (int(low or 0), int(high)))
+    return gpu_cost.pool_cost(shape) if shape else None
+
+
+def _ceiling(facts: StackFacts) -> Iterator[str]:
+    """The stack's GPU pools at their maximum size, priced together against maxHourlyUsd."""
+    allowed = max_hourly_usd(facts.config)
+    if allowed <= 0:
+        return
+    costs = [
+        cost
+        for pool in facts.of_type(types.NODE_POOL)
+        if is_gpu_pool(pool.props) and (cost := _pool_cost(pool.props, str(lookup(pool.props, "name") or pool.name)))
+    ]
+    ceiling = gpu_cost.stack_ceiling(costs)
+    where = limit(POLICY_NAME, MAX_HOURLY_USD, allowed)
+    if ceiling is None:
+        unpriced = "; ".join(cost.line() for cost in costs if cost.node_usd is None)
+        yield stack_says(
+            f"the GPU pools' hourly ceiling cannot be judged: {unpriced} (limit {where}).",
+            "price the pools in a region and machine type the catalog lists, or "
+            f"{relax(POLICY_NAME, MAX_HOURLY_USD, 0)}.",
+        )
+    elif ceiling > allowed:
+        parts = "; ".join(cost.line() for cost in costs)
+        yield stack_says(
+            f"the GPU pools cost up to {ceiling:.2f} USD/h at their maximum size (estimate, list prices of "
+            f"{gpu_catalog.read_on()}: {parts}), above the limit {where}.",
+            f"lower the pools' max_nodes (gke-kpo:gpu_pools.<name>.max_nodes), or "
+            f"{relax(POLICY_NAME, MAX_HOURLY_USD, int(ceiling) + 1)}.",
+        )
+
+
+POLICY: Final = StackValidationPolicy(
     name=POLICY_NAME,
     description=(
-        "A GPU node pool autoscales from 0 to a bounded maximum and carries the nvidia.com/gpu NoSchedule taint."
+        "A GPU node pool autoscales from 0 to a bounded maximum and carries the nvidia.com/gpu NoSchedule taint; "
+        "the stack's GPU pools stay under maxHourlyUsd at their maximum size."
     ),
     severity=Severity.MEDIUM,
     enforcement_level=EnforcementLevel.MANDATORY,
@@ -107,7 +156,9 @@ POLICY: Final = ResourceValidationPolicy(
     remediation_steps=(
         "Set gke-kpo:gpu_min_nodes to 0 and gke-kpo:gpu_max_nodes to at most gpu-cost-guard.maxGpuNodes "
         f"(policies/config/<stack>.json, default {MAX_GPU_NODES_DEFAULT}); initialNodeCount 0 and the "
-        "nvidia.com/gpu taint come with the program."
+        "nvidia.com/gpu taint come with the program. Keep the pools' ceiling under gpu-cost-guard.maxHourlyUsd."
     ),
-    validate=resource_validation({types.NODE_POOL: requirement_checks(REQUIREMENTS)}),
+    validate=stack_validation(
+        {types.NODE_POOL: [_per_pool(check) for check in requirement_checks(REQUIREMENTS)]}, [_ceiling]
+    ),
 )

@@ -17,6 +17,9 @@ REQUIRE_DELETION_PROTECTION_DEFAULT: Final = True
 MAX_GPU_NODES: Final = "maxGpuNodes"
 MAX_GPU_NODES_DEFAULT: Final = 4
 
+MAX_HOURLY_USD: Final = "maxHourlyUsd"
+MAX_HOURLY_USD_DEFAULT: Final = 0
+
 HARDENING_SCHEMA: Final = PolicyConfigSchema(
     properties={
         REQUIRE_DELETION_PROTECTION: {
@@ -36,7 +39,16 @@ GPU_SCHEMA: Final = PolicyConfigSchema(
             "description": (
                 "Most nodes of a GPU pool in total over its zones (totalMaxNodeCount or maxNodeCount x zones)."
             ),
-        }
+        },
+        MAX_HOURLY_USD: {
+            "type": "number",
+            "minimum": 0,
+            "default": MAX_HOURLY_USD_DEFAULT,
+            "description": (
+                "Most the stack's GPU pools may cost per hour together at their maximum size (USD, list prices from "
+                "gke_kpo/cloud/data; an estimate). 0: not judged."
+            ),
+        },
     }
 )
 
@@ -47,3 +59,7 @@ def deletion_protection_required(config: Mapping[str, Any]) -> bool:
 
 def max_gpu_nodes(config: Mapping[str, Any]) -> int:
     return int(config.get(MAX_GPU_NODES, MAX_GPU_NODES_DEFAULT))
+
+
+def max_hourly_usd(config: Mapping[str, Any]) -> float:
+    return float(config.get(MAX_HOURLY_USD, MAX_HOURLY_USD_DEFAULT))

@@ -25,6 +25,7 @@ STACK_POLICIES = {
     "stack-complete",
     "tenant-isolation",
     "tenant-network-fence",
+    "gpu-cost-guard",
 }
 
 
@@ -84,7 +85,7 @@ def test_invalid_config_is_rejected(analyzer: AnalyzerSession, file_config: dict
 def test_all_then_specific_levels(analyzer: AnalyzerSession) -> None:
     settings = reconcile(analyzer.info, {"all": "disabled", "stack-complete": "mandatory"})
     assert {name: s.level for name, s in settings.items() if s.level != "disabled"} == {"stack-complete": "mandatory"}
-    assert settings["gpu-cost-guard"].properties == {"maxGpuNodes": 4}
+    assert settings["gpu-cost-guard"].properties == {"maxGpuNodes": 4, "maxHourlyUsd": 0}
 
 
 def test_disabled_policy_stays_silent(analyzer: AnalyzerSession) -> None:
