@@ -7,9 +7,10 @@ A GPU node's hourly price is its machine's price plus its GPUs' price, as Comput
 GPUs separately, https://cloud.google.com/compute/vm-instance-pricing). List prices in USD, before discounts and taxes:
 estimates, for the plan's cost lines and ceiling only.
 
-Known limits of the copy: no flex-start prices (Dynamic Workload Scheduler has its own discounted SKUs; the plan
-prices flex-start at the on-demand rate, an upper bound), no RTX PRO 6000 (G4) or GB200 (A4X) rows, and a few
-regions whose H100 price differs from its neighbours' by 2x (copied as published). A model or region missing here
+Known limits of the copy: no flex-start prices (Dynamic Workload Scheduler bills its own rates, "up to 53%" off vCPU
+and GPU per GKE "About flex-start provisioning"; the plan prices flex-start at the on-demand rate, an upper bound), no
+RTX PRO 6000 (G4) or GB200 (A4X) rows, and a few regions whose H100 price differs from its neighbours' by 2x (copied
+as published). A model or region missing here
 is unknown, never refused for that reason alone. Standard library only: the policy pack imports this module.
 """
 
@@ -61,6 +62,11 @@ def _machines() -> dict[tuple[str, str], Price]:
             )
             for row in csv.DictReader(rows)
         }
+
+
+def machine_rows() -> dict[tuple[str, str], Price]:
+    """(machine type, region) -> the machine's price, as the data file lists them."""
+    return dict(_machines())
 
 
 def read_on() -> str:

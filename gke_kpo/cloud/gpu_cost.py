@@ -56,9 +56,13 @@ class PoolCost:
             return f"{shape.name}: no estimate ({self.unknown})"
         return (
             f"{shape.name}: {self.node_usd:.2f} USD/h a node ({BASIS.get(shape.capacity, shape.capacity)}), "
-            f"idle {self.idle_usd:.2f} ({shape.min_nodes} nodes), "
-            f"at most {self.ceiling_usd:.2f} ({shape.max_nodes} nodes)"
+            f"idle {self.idle_usd:.2f} ({_nodes(shape.min_nodes)}), "
+            f"at most {self.ceiling_usd:.2f} ({_nodes(shape.max_nodes)})"
         )
+
+
+def _nodes(count: int) -> str:
+    return f"{count} node{'s' * (count != 1)}"
 
 
 def pool_cost(shape: PoolShape) -> PoolCost:

@@ -142,7 +142,9 @@ def _node_config_rows(resource_type: str, keys: dict[str, tuple[str, ...]]) -> t
         ("nodeConfig.shieldedInstanceConfig", True, ()),
         ("nodeConfig.spot", True, keys.get("spot", ())),
         ("nodeConfig.guestAccelerators", True, keys.get("guestAccelerators", ())),
-        # GPU pools only (gke_kpo/spec/gpu_pools.py): capacity mode and image streaming.
+        # GPU pools only (gke_kpo/spec/gpu_pools.py): capacity mode and image streaming. Read in node_config.go at
+        # commit 8da4e91560e7: flex_start and max_run_duration ForceNew, schemaGcfsConfig without ForceNew (updated
+        # in place); reservation_affinity ForceNew as read in an earlier version of the same file.
         ("nodeConfig.flexStart", True, keys.get("capacity", ())),
         ("nodeConfig.maxRunDuration", True, keys.get("capacity", ())),
         ("nodeConfig.reservationAffinity", True, keys.get("capacity", ())),

@@ -178,12 +178,12 @@ class Report:
                 costs.append(gpu_cost.pool_cost(shape))
         if not costs:
             return []
+        header = f"GPU cost (estimate, list prices of {gpu_catalog.read_on()}; gke_kpo/cloud/data):"
+        if len(costs) == 1:
+            return [_clip(f"{header} {costs[0].line()}")]
         idle, ceiling = gpu_cost.stack_idle(costs), gpu_cost.stack_ceiling(costs)
         total = "unknown" if idle is None or ceiling is None else f"idle {idle:.2f}, at most {ceiling:.2f} USD/h"
-        return [
-            f"GPU cost (estimate, list prices of {gpu_catalog.read_on()}; gke_kpo/cloud/data): all GPU pools {total}",
-            *(_clip(f"  {cost.line()}") for cost in costs),
-        ]
+        return [f"{header} all GPU pools {total}", *(_clip(f"  {cost.line()}") for cost in costs)]
 
     def _diff_summary(self) -> str:
         count = sum(1 for r in self.plan.resources if r.custom)

@@ -48,6 +48,11 @@ def _settings(pools: dict[str, Any], **stack: str) -> Settings:
     return parse_settings(_raw(pools, **stack), "test")
 
 
+def test_every_machine_price_is_a_price() -> None:
+    rows = gpu_catalog.machine_rows()
+    assert rows and all(price.on_demand > 0 and (price.spot is None or price.spot > 0) for price in rows.values())
+
+
 def _node(machine: str, accelerator: str, gpus: int, spot: bool = False) -> float:
     machine_price, gpu_price = gpu_catalog.machine_price(machine, REGION), gpu_catalog.gpu_price(accelerator, REGION)
     assert machine_price is not None and gpu_price is not None, "the catalog lost a row these tests price"
@@ -63,10 +68,8 @@ def test_each_capacity_is_priced_at_its_own_rate() -> None:
     assert costs["l4"].node_usd == pytest.approx(on_demand)
     assert costs["l4-spot"].node_usd == pytest.approx(spot) and spot < on_demand
     assert costs["l4-flex"].node_usd == pytest.approx(on_demand)  # an upper bound: flex-start is not in the catalog
-    t4 = costs["t4"]
-    assert (t4.idle_usd, t4.ceiling_usd) == pytest.approx(
-        (_node("n1-standard-4", "nvidia-tesla-t4", 1), 2 * t4.node_usd)
-    )
+    t4, t4_node = costs["t4"], _node("n1-standard-4", "nvidia-tesla-t4", 1)
+    assert (t4.node_usd, t4.idle_usd, t4.ceiling_usd) == pytest.approx((t4_node, t4_node, 2 * t4_node))
 
 
 def test_a_stack_above_its_hourly_ceiling_is_refused_with_the_figure_to_raise_it_to() -> None:

@@ -14,18 +14,22 @@ from pathlib import Path
 import pytest
 import yaml
 
+from gke_kpo.cloud import gpu_catalog
+from gke_kpo.cloud.gpu_cost import stack_ceiling, stack_idle
 from gke_kpo.cloud.replacement import CLUSTER, KUBERNETES_PROVIDER, NODE_POOL, ROLLING_NODES
+from gke_kpo.config.gpu_cost import pool_costs
 from gke_kpo.contract.outputs import GPU, OUTPUT_NAMES, TASK_SERVICE_ACCOUNT, TENANTS
 from gke_kpo.plan.inventory import golden_path
 from gke_kpo.plan.summary import short_type
 from gke_kpo.preview.capture import ProgramError, run_program
 from gke_kpo.repo import REPO_ROOT, known_stacks
 from tests.stack.plan_run import operations, plan_edited, run_plan
+from tests.stack.test_deployer_coverage import settings_of
 
-MAX_LINES = 66
+MAX_LINES = 67
 """A screen: the tree (one row per resource: dev's three tenants each with a fence row), the diff summary, the
 reachability verdict (one line per consumer group), the GPU quota line (regional GPU quota is often 0 in a new
-project), the verdicts."""
+project) and the GPU cost line, the verdicts."""
 
 
 @pytest.mark.parametrize("stack", known_stacks())
@@ -76,6 +80,22 @@ def test_make_plan_dev_fits_a_screen_and_lists_every_resource() -> None:
         in result.stdout
     )
     assert ("gcp:Cluster", _cluster_name("dev")) in shown
+    (cost,) = pool_costs(settings_of("dev", {}))
+    assert f"list prices of {gpu_catalog.read_on()}; gke_kpo/cloud/data): {cost.line()}" in result.stdout
+
+
+def test_a_plan_prices_every_gpu_pool_and_their_total(tmp_path: Path) -> None:
+    pools = {
+        "t4": {"accelerator": "nvidia-tesla-t4", "machine_type": "n1-standard-4", "max_nodes": 2},
+        "t4-spot": {"accelerator": "nvidia-tesla-t4", "machine_type": "n1-standard-4", "capacity": "spot",
+                    "fallback": "t4", "max_nodes": 3},
+    }  # fmt: skip
+    edit = {"gke-kpo:gpu_count: 1": f"gke-kpo:gpu_count: 0\n  gke-kpo:gpu_pools: {json.dumps(pools)}"}
+    result = plan_edited(tmp_path, "dev", edit)
+    assert result.returncode == 0, result.stdout + result.stderr
+    costs = pool_costs(settings_of("dev", {"gpu_count": 0, "gpu_pools": pools}))
+    assert f"all GPU pools idle {stack_idle(costs):.2f}, at most {stack_ceiling(costs):.2f} USD/h" in result.stdout
+    assert all(f"  {cost.line()}" in result.stdout.splitlines() for cost in costs)
 
 
 def _golden_entries(stack: str) -> list[dict[str, str]]:
