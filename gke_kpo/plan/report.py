@@ -178,7 +178,7 @@ class Report:
                 costs.append(gpu_cost.pool_cost(shape))
         if not costs:
             return []
-        header = f"GPU cost (estimate, list prices of {gpu_catalog.read_on()}; gke_kpo/cloud/data):"
+        header = f"GPU cost (estimate, {gpu_catalog.read_on()} list prices):"
         if len(costs) == 1:
             return [_clip(f"{header} {costs[0].line()}")]
         idle, ceiling = gpu_cost.stack_idle(costs), gpu_cost.stack_ceiling(costs)

@@ -81,7 +81,7 @@ def test_make_plan_dev_fits_a_screen_and_lists_every_resource() -> None:
     )
     assert ("gcp:Cluster", _cluster_name("dev")) in shown
     (cost,) = pool_costs(settings_of("dev", {}))
-    assert f"list prices of {gpu_catalog.read_on()}; gke_kpo/cloud/data): {cost.line()}" in result.stdout
+    assert f"GPU cost (estimate, {gpu_catalog.read_on()} list prices): {cost.line()}" in lines
 
 
 def test_a_plan_prices_every_gpu_pool_and_their_total(tmp_path: Path) -> None:
