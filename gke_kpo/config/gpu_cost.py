@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from gke_kpo.cloud import gpu_catalog
-from gke_kpo.cloud.gpu_cost import PoolCost, PoolShape, pool_cost, stack_ceiling
+from gke_kpo.cloud.gpu_cost import PoolCost, PoolShape, pool_cost, stack_ceiling, stack_idle
 from gke_kpo.config.problems import Problem
 from gke_kpo.config.settings import Settings
 
@@ -44,6 +44,11 @@ def gpu_cost_ceiling(settings: Settings, problems: list[Problem]) -> None:
         problems.append(Problem(KEY, f"cannot be checked: {unpriced}", fix))
     elif ceiling > limit:
         parts = "; ".join(cost.line() for cost in costs)
-        reason = f"is {limit:g}, but the GPU pools cost up to {ceiling:.2f} USD/h at max_nodes ({estimate}: {parts})"
-        fix = f"lower the pools' max_nodes, or raise {KEY} to at least {math.ceil(ceiling)}"
-        problems.append(Problem(KEY, reason, fix))
+        idle = stack_idle(costs) or 0.0
+        if idle > limit:
+            reason = f"is {limit:g}, below what the GPU pools cost even idle: {idle:.2f} USD/h at min_nodes"
+            fix = f"lower the pools' min_nodes (0 costs nothing idle), or raise {KEY} to at least {math.ceil(ceiling)}"
+        else:
+            reason = f"is {limit:g}, but the GPU pools cost up to {ceiling:.2f} USD/h at max_nodes"
+            fix = f"lower the pools' max_nodes, or raise {KEY} to at least {math.ceil(ceiling)}"
+        problems.append(Problem(KEY, f"{reason} ({estimate}: {parts})", fix))

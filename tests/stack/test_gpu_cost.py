@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from gke_kpo.cloud import gpu_catalog
-from gke_kpo.cloud.gpu_cost import PoolShape, pool_cost, stack_ceiling
+from gke_kpo.cloud.gpu_cost import PoolShape, pool_cost, stack_ceiling, stack_idle
 from gke_kpo.config.gpu_cost import pool_costs
 from gke_kpo.config.parse import parse_settings
 from gke_kpo.config.problems import ConfigError
@@ -81,6 +81,16 @@ def test_a_stack_above_its_hourly_ceiling_is_refused_with_the_figure_to_raise_it
     assert f"cost up to {ceiling:.2f} USD/h" in problem.message
     assert f"raise gpu_max_hourly_usd to at least {math.ceil(ceiling)}" in problem.fix
     assert _settings(POOLS, gpu_max_hourly_usd=str(math.ceil(ceiling))).gpu_max_hourly_usd == math.ceil(ceiling)
+
+
+def test_a_ceiling_below_the_idle_cost_says_so_and_points_at_min_nodes() -> None:
+    busy = {"l4": {**L4, "min_nodes": 3, "max_nodes": 4}}
+    idle = stack_idle(pool_costs(_settings(busy)))
+    assert idle is not None and math.floor(idle) >= 1, "keep the idle cost above 1 USD/h (the key is whole dollars)"
+    with pytest.raises(ConfigError) as caught:
+        _settings(busy, gpu_max_hourly_usd=str(math.floor(idle)))
+    (problem,) = [p for p in caught.value.problems if p.key == "gpu_max_hourly_usd"]
+    assert f"even idle: {idle:.2f} USD/h at min_nodes" in problem.message and "min_nodes" in problem.fix
 
 
 def test_a_ceiling_the_catalog_cannot_price_is_refused_not_passed() -> None:
