@@ -198,9 +198,10 @@ def _render(args: argparse.Namespace) -> dict[Path, dict[str, str]] | None:
 
 REFUSED = (
     "refused: the files marked 'conflict' were edited by you (or were there before render) and this render differs,\n"
-    "so nothing was written (the diffs above: yours against this render). Either merge the change into your file\n"
-    "by hand and render again, or rerun with --beside (make: BESIDE=1) to get the new version next to yours as\n"
-    "<file>.gke-kpo-new, or with --force (make: FORCE=1) to replace yours (kept as <file>.gke-kpo-backup)."
+    "so nothing was written (the diffs above: yours against this render). To merge by hand, rerun with --beside\n"
+    "(make: BESIDE=1): the new version lands next to yours as <file>.gke-kpo-new; merge it into your file and delete\n"
+    "it, and later renders keep your file until the stack changes it again. Or rerun with --force (make: FORCE=1)\n"
+    "to replace yours (kept as <file>.gke-kpo-backup)."
 )
 
 

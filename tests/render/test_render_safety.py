@@ -136,6 +136,25 @@ def test_beside_keeps_yours_and_writes_the_new_version_next_to_it(tmp_path: Path
     assert _status(again.stdout, project)["kubeconfig.yaml"] == "kept"
 
 
+def test_the_hand_merge_the_refusal_describes_ends_the_conflict(tmp_path: Path) -> None:
+    """Refused, then as the message says: BESIDE=1, merge the new version into yours keeping your lines, delete it."""
+    project = tmp_path / TENANT
+    project.mkdir()
+    (project / "kubeconfig.yaml").write_text("# mine\n")
+    refused = _make_render(tmp_path)
+    assert refused.returncode != 0 and "merge it into your file and delete" in refused.stderr
+
+    assert _make_render(tmp_path, "BESIDE=1").returncode == 0
+    new = project / "kubeconfig.yaml.gke-kpo-new"
+    (project / "kubeconfig.yaml").write_text("# mine, merged\n" + new.read_text())
+    new.unlink()
+
+    again = _make_render(tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert _status(again.stdout, project)["kubeconfig.yaml"] == "kept"
+    assert (project / "kubeconfig.yaml").read_text().startswith("# mine, merged\n")
+
+
 def test_files_render_wrote_follow_the_stack_and_edited_ones_are_never_lost(tmp_path: Path) -> None:
     assert _make_render(tmp_path).returncode == 0
     project = tmp_path / TENANT
