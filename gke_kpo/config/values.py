@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import math
 from typing import Any
 
 from gke_kpo.config.keys import ConfigValue, KeySpec, key_specs, nearest_key
@@ -74,6 +75,10 @@ def has_declared_type(value: Any, declared: str) -> bool:
     return isinstance(value, _YAML_TYPES[declared])
 
 
+TYPE_FIXES = {"integer": "write a whole number, e.g. 10", "boolean": "write true or false"}
+"""The fix for a value the CLI hands over as text that does not parse as the declared type."""
+
+
 def yaml_fix(declared: str) -> str:
     examples = {"string": 'quote it, e.g. "8"', "integer": "write it unquoted, e.g. 10",
                 "boolean": "write true or false, unquoted", "array": "write a YAML list"}  # fmt: skip
@@ -84,6 +89,10 @@ def wrong_type(value: Any, declared: str) -> tuple[str, str]:
     """(message, fix) for a value of another YAML type; an empty ``key:`` is YAML null, not a wrongly typed value."""
     if value is None:
         return "is empty (YAML null)", "give it a value, or delete the line"
+    if declared == "integer" and isinstance(value, float):
+        return f"{value!r} is not a whole number", f"write a whole number, e.g. {math.ceil(value)}"
+    if declared == "integer" and isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return f"{value!r} is a quoted string", f"write it unquoted: {value.strip()}"
     fix = "write a YAML mapping" if declared == "object" else yaml_fix(declared)
     return f"{value!r} is not a YAML {declared}", fix
 
@@ -134,7 +143,7 @@ def resolve(raw_values: dict[str, str]) -> tuple[dict[str, ConfigValue], list[Pr
         try:
             values[name] = coerce(spec, raw_values[name])
         except ValueError as reason:
-            problems.append(Problem(name, str(reason), f"give a value of type {spec.type}"))
+            problems.append(Problem(name, str(reason), TYPE_FIXES.get(spec.type, f"give a value of type {spec.type}")))
     return values, problems
 
 

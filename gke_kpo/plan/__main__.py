@@ -120,9 +120,16 @@ def _plan(argv: list[str] | None) -> int:
         args.stack = stack_name(args.stack_file) or ""
     try:
         path = existing_stack_file(args.stack, args.stack_file)
-        validate(read_config(path), args.stack)
-    except (StackFileError, ConfigError) as error:
+    except StackFileError as error:
         print(f"error: {error}", file=sys.stderr)
+        return EXIT_CONFIG
+    try:
+        validate(read_config(path), args.stack)
+    except StackFileError as error:  # names the file itself
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_CONFIG
+    except ConfigError as error:
+        print(f"error: {shown(path)}: {error}", file=sys.stderr)
         return EXIT_CONFIG
     with GateAlongside(args.stack) as gate:
         try:

@@ -33,6 +33,7 @@ def test_malformed_cluster_ranges_beside_egress_cidrs_are_named_not_a_traceback(
     assert code == plan_command.EXIT_CONFIG
     assert "gke-kpo:pods_cidr: 'banana'" in err and "gke-kpo:services_cidr: '10.0.0.0/33'" in err
     assert "Traceback" not in err
+    assert err.startswith(f"error: {path}: invalid stack configuration"), "the error names the file it is about"
 
 
 def test_an_unexpected_error_is_reported_as_our_bug_with_the_trace_in_a_file(

@@ -123,7 +123,7 @@ def test_a_wrong_yaml_type_is_reported_with_every_other_problem(tmp_path: Path) 
     printed = _refused(_plan_file(tmp_path, text))
     assert "(5 problem(s))" in printed
     for key in (
-        "gke-kpo:quota_pods: '10' is not a YAML integer",
+        "gke-kpo:quota_pods: '10' is a quoted string. Fix: write it unquoted: 10",
         "gke-kpo:tenants.etl-dev.namespace:",
         "gke-kpo:gpu_spot?",
         "gke_kpo:zone",
@@ -131,6 +131,12 @@ def test_a_wrong_yaml_type_is_reported_with_every_other_problem(tmp_path: Path) 
         "gke-kpo:system_max_nodes: 2 is below the 3 nodes",
     ):
         assert key in printed
+
+
+def test_a_fraction_where_a_whole_number_belongs_is_named_with_one(tmp_path: Path) -> None:
+    printed = _refused(_plan_file(tmp_path, DEV.replace("gke-kpo:quota_pods: 10", "gke-kpo:quota_pods: 2.5")))
+    assert "gke-kpo:quota_pods: 2.5 is not a whole number. Fix: write a whole number, e.g. 3" in printed
+    assert f"error: {tmp_path}" in printed, "the error names the stack file"
 
 
 def test_a_missing_stack_names_the_existing_ones_and_how_to_create_it(tmp_path: Path) -> None:
