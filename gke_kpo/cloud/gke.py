@@ -34,3 +34,23 @@ autoscaling.location_policy): BALANCED spreads nodes evenly over the zones; ANY 
 capacity (and unused reservations) first, and lowers Spot preemption risk: the one for scarce GPUs."""
 SYSTEM_POOL_LOCATION_POLICY = BALANCED
 GPU_POOL_LOCATION_POLICY = ANY
+
+
+NODE_POD_RANGE_PREFIX = 24
+"""Each node takes a /24 of the pods range: GKE's default of 110 pods per node, which the stack keeps (GKE
+"Optimize Pod address allocation", https://cloud.google.com/kubernetes-engine/docs/how-to/flexible-pod-cidr)."""
+
+SUBNET_RESERVED_ADDRESSES = 4
+"""Addresses Google Cloud keeps in every subnet primary range: network, gateway, second-to-last, broadcast (VPC
+"Subnets", reserved IPv4 addresses, https://cloud.google.com/vpc/docs/subnets#unusable-ip-addresses-in-every-subnet)."""
+
+UPGRADE_SURGE_NODES = 1
+"""One extra node per pool while it upgrades (maxSurge 1, GKE's default surge upgrade; gpu_quota.SURGE_NOTE)."""
+
+
+def nodes_in_subnet(prefix: int) -> int:
+    return max((1 << (32 - prefix)) - SUBNET_RESERVED_ADDRESSES, 0)
+
+
+def nodes_in_pods_range(prefix: int) -> int:
+    return 1 << (NODE_POD_RANGE_PREFIX - prefix) if prefix <= NODE_POD_RANGE_PREFIX else 0

@@ -6,6 +6,7 @@ from gke_kpo.cloud.federation import project_number_fix
 from gke_kpo.cloud.permissions import AccessModel
 from gke_kpo.config.egress import egress_stays_outside_the_cluster
 from gke_kpo.config.gpu_cost import gpu_cost_ceiling
+from gke_kpo.config.ip_ranges import ranges_hold_the_nodes
 from gke_kpo.config.problems import Problem
 from gke_kpo.config.reachability import reachability_check
 from gke_kpo.config.settings import GpuPoolSettings, IdentityMode, Settings, TenantSettings
@@ -165,6 +166,7 @@ def cross_check(
     access_model_fences_tenants(settings.tenants, settings.access_model, problems)
     federation_has_project_number(settings, problems)
     gpu_cost_ceiling(settings, problems)
+    ranges_hold_the_nodes(settings, problems)
     unreachable = reachability_check(settings, problems)
     egress = egress_stays_outside_the_cluster(settings.tenants, settings.network, problems)
     quota_keys = _quota_gpus_keys(inputs, set_keys)
