@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Callable
 
 import pytest
 
@@ -30,27 +31,23 @@ def test_the_count_is_every_pool_at_max_plus_one_each_for_upgrades() -> None:
     assert NODES == sum(pools) + len(pools)
 
 
-@pytest.mark.parametrize("prefix", range(22, 30))
-def test_a_subnet_too_small_for_the_nodes_is_named_with_the_range_that_fits(prefix: int) -> None:
-    problem = _problems(subnet_cidr=f"10.10.0.0/{prefix}").get("subnet_cidr")
-    if nodes_in_subnet(prefix) >= NODES:
+RANGES = [("subnet_cidr", "10.10.0.0", nodes_in_subnet, p) for p in range(22, 30)] + [
+    ("pods_cidr", "10.16.0.0", nodes_in_pods_range, p) for p in range(16, 25)
+]
+
+
+@pytest.mark.parametrize(("key", "address", "holds", "prefix"), RANGES, ids=lambda v: str(v))
+def test_a_range_too_small_for_the_nodes_is_named_with_the_smallest_that_fits(
+    key: str, address: str, holds: Callable[[int], int], prefix: int
+) -> None:
+    problem = _problems(**{key: f"{address}/{prefix}"}).get(key)
+    if holds(prefix) >= NODES:
         assert problem is None
         return
     assert problem is not None and f"may hold {NODES} nodes" in problem
     suggested = ipaddress.ip_network(problem.split("e.g. ")[1].split(",")[0])
-    assert nodes_in_subnet(suggested.prefixlen) >= NODES > nodes_in_subnet(suggested.prefixlen + 1)
-    assert _problems(subnet_cidr=str(suggested)).get("subnet_cidr") is None
-
-
-@pytest.mark.parametrize("prefix", range(16, 25))
-def test_a_pods_range_too_small_for_the_nodes_is_named_with_the_range_that_fits(prefix: int) -> None:
-    problem = _problems(pods_cidr=f"10.16.0.0/{prefix}").get("pods_cidr")
-    if nodes_in_pods_range(prefix) >= NODES:
-        assert problem is None
-        return
-    assert problem is not None and "a /24 each" in problem
-    suggested = ipaddress.ip_network(problem.split("e.g. ")[1].split(",")[0])
-    assert nodes_in_pods_range(suggested.prefixlen) >= NODES > nodes_in_pods_range(suggested.prefixlen + 1)
+    assert holds(suggested.prefixlen) >= NODES > holds(suggested.prefixlen + 1)
+    assert _problems(**{key: str(suggested)}).get(key) is None
 
 
 def test_an_existing_network_is_not_judged() -> None:
