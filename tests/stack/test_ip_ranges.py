@@ -16,7 +16,7 @@ from .test_gpu_pools import POOLS, settings_for
 
 def _problems(**stack: str) -> dict[str, str]:
     try:
-        settings_for(POOLS, **stack)
+        settings_for(POOLS, None, **stack)
     except ConfigError as error:
         return {problem.key: f"{problem.message} Fix: {problem.fix}" for problem in error.problems}
     return {}
@@ -36,7 +36,7 @@ RANGES = [("subnet_cidr", "10.10.0.0", nodes_in_subnet, p) for p in range(22, 30
 ]
 
 
-@pytest.mark.parametrize(("key", "address", "holds", "prefix"), RANGES, ids=lambda v: str(v))
+@pytest.mark.parametrize(("key", "address", "holds", "prefix"), RANGES, ids=[f"{r[0]}/{r[3]}" for r in RANGES])
 def test_a_range_too_small_for_the_nodes_is_named_with_the_smallest_that_fits(
     key: str, address: str, holds: Callable[[int], int], prefix: int
 ) -> None:
