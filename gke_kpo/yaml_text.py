@@ -20,6 +20,29 @@ def safe_dump(value: Any, **options: Any) -> str:
     return text
 
 
+_SCALARS = yaml.representer.SafeRepresenter()
+"""PyYAML's own scalar representations (floats, dates): only mappings and sequences are built below."""
+
+
+def _node(value: Any) -> yaml.Node:
+    if isinstance(value, dict):
+        pairs = [(_node(key), _node(item)) for key, item in value.items()]
+        return yaml.MappingNode("tag:yaml.org,2002:map", pairs, flow_style=False)
+    if isinstance(value, list):
+        return yaml.SequenceNode("tag:yaml.org,2002:seq", [_node(item) for item in value], flow_style=False)
+    if isinstance(value, str):
+        return yaml.ScalarNode("tag:yaml.org,2002:str", value)
+    node: yaml.Node = _SCALARS.represent_data(value)
+    return node
+
+
+def tree_dump(value: Any, width: int) -> str:
+    """``safe_dump(value, sort_keys=False, width=width)`` of a tree that shares no dict or list (so needs no anchors),
+    without PyYAML's Python representer: the same text, several times faster for large inventories."""
+    text: str = yaml.serialize(_node(value), Dumper=_DUMPER, width=width)
+    return text
+
+
 def safe_load(text: str) -> Any:
     """Broken YAML is parsed again by PyYAML's own parser, so errors keep its wording and positions."""
     try:

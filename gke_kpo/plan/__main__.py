@@ -11,6 +11,7 @@ import sys
 import tempfile
 import traceback
 from pathlib import Path
+from typing import Any
 
 import pulumi
 
@@ -49,22 +50,21 @@ examples:
   python -m gke_kpo.plan --stack dev --stack-file /tmp/Pulumi.dev.yaml   # try an edit without touching the repo"""
 
 
-def _write_build(plan: Plan, out_dir: Path) -> list[str]:
+def _write_build(plan: Plan, planned: list[dict[str, Any]], out_dir: Path) -> list[str]:
     out_dir.mkdir(parents=True, exist_ok=True)
     # What `pulumi stack output --json --show-secrets` prints: the Python SDK drops None-valued exports.
     printed = {name: value for name, value in plan.outputs.items() if value is not None}
     (out_dir / "outputs.json").write_text(json.dumps(printed, indent=2, sort_keys=True) + "\n")
-    (out_dir / "plan.yaml").write_text(inventory_yaml(plan))
+    (out_dir / "plan.yaml").write_text(inventory_yaml(plan, planned))
     files = render_files(plan.outputs)
     write_files(files, out_dir / "airflow")
     return sorted(files)
 
 
-def _report(plan: Plan, stack_file: Path, golden: Path) -> Report:
+def _report(plan: Plan, planned: list[dict[str, Any]], stack_file: Path, golden: Path) -> Report:
     """The stack's settings are parsed again from the same file (milliseconds) for the reachability verdict."""
     golden_entries = yaml_text.safe_load(golden.read_text()) if golden.is_file() else None
     providers = {r.name: r.provider.split("::")[-2] for r in plan.resources if r.custom and r.provider}
-    planned = inventory(plan)
     changes = diff_inventories(golden_entries, planned, providers)
     access = access_lines(settings_of_stack(plan.stack, stack_file))
     findings = day2_findings(golden_entries, planned, changes, plan.stack)
@@ -142,8 +142,9 @@ def _plan(argv: list[str] | None) -> int:
             print(f"error: {error}", file=sys.stderr)
             return EXIT_CONFIG if isinstance(error.__cause__, pulumi.RunError) else EXIT_PROGRAM
         build = args.build_dir / args.stack
-        airflow_files = _write_build(plan, build)
-        report = _report(plan, path, args.golden or golden_path(args.stack))
+        planned = inventory(plan)
+        airflow_files = _write_build(plan, planned, build)
+        report = _report(plan, planned, path, args.golden or golden_path(args.stack))
         verdicts = gate.result()
     (build / "policies.txt").write_text(verdicts.format() + "\n")
     print_report(report.lines(verdicts, build, airflow_files))

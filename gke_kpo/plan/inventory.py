@@ -7,7 +7,7 @@ from typing import Any
 
 from gke_kpo.preview.capture import PROJECT_NAME, Plan, PlannedResource
 from gke_kpo.repo import REPO_ROOT
-from gke_kpo.yaml_text import safe_dump
+from gke_kpo.yaml_text import tree_dump
 
 GOLDEN_DIR = REPO_ROOT / "tests" / "golden"
 
@@ -83,8 +83,9 @@ def inventory(plan: Plan) -> list[dict[str, Any]]:
     return sorted(entries, key=lambda entry: (entry["type"], entry["name"]))
 
 
-def inventory_yaml(plan: Plan) -> str:
-    return safe_dump(inventory(plan), sort_keys=False, width=120)
+def inventory_yaml(plan: Plan, entries: list[dict[str, Any]] | None = None) -> str:
+    """``entries``: the plan's inventory when already built (every dict and list in it is its own: no anchors)."""
+    return tree_dump(inventory(plan) if entries is None else entries, width=120)
 
 
 def golden_path(stack: str) -> Path:

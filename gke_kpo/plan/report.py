@@ -7,6 +7,7 @@ import shutil
 import sys
 import textwrap
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -116,21 +117,22 @@ class Report:
             details.insert(0, _clip(f"{indent}moved from {change.was} by its alias (nothing is re-created)"))
         if change.cause:
             details.append(f"{indent}replaced because {change.cause}")
-        resized = size_change(self._inputs_in(self.golden_entries or [], change), self._inputs_of(change))
+        resized = size_change(self._golden_inputs.get((change.type, change.name), {}), self._inputs_of(change))
         if change.type == NODE_POOL and change.op is Op.UPDATE and resized:
             details.append(_clip(f"{indent}{resized}"))
         return [line, *details]
 
     def _inputs_of(self, change: ResourceChange) -> dict[str, Any]:
-        return self._inputs_in([*self.planned, *(self.golden_entries or [])], change)
+        key = (change.type, change.name)
+        return self._planned_inputs[key] if key in self._planned_inputs else self._golden_inputs.get(key, {})
 
-    @staticmethod
-    def _inputs_in(entries: list[dict[str, Any]], change: ResourceChange) -> dict[str, Any]:
-        for entry in entries:
-            if (entry["type"], entry["name"]) == (change.type, change.name):
-                inputs: dict[str, Any] = entry.get("inputs", {})
-                return inputs
-        return {}
+    @cached_property
+    def _planned_inputs(self) -> dict[tuple[str, str], dict[str, Any]]:
+        return _inputs_by_key(self.planned)
+
+    @cached_property
+    def _golden_inputs(self) -> dict[tuple[str, str], dict[str, Any]]:
+        return _inputs_by_key(self.golden_entries or [])
 
     def _day2(self) -> list[str]:
         """Each finding with what would happen and the way out; the commands are never clipped."""
@@ -243,6 +245,14 @@ class _Group:
     """The custom resources it parents directly."""
     empty: bool
     """Declares nothing at all, not even through a child component."""
+
+
+def _inputs_by_key(entries: list[dict[str, Any]]) -> dict[tuple[str, str], dict[str, Any]]:
+    """(type, name) -> inputs; the first entry of a key wins, as a scan in order would find it."""
+    found: dict[tuple[str, str], dict[str, Any]] = {}
+    for entry in entries:
+        found.setdefault((entry["type"], entry["name"]), entry.get("inputs", {}))
+    return found
 
 
 def _groups(plan: Plan) -> list[_Group]:
