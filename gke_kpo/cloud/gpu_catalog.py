@@ -23,9 +23,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-DATA_DIR = Path(__file__).parent / "data"
+DATA_DIR = Path(__file__).resolve().parent / "data"
 GPU_FILE = DATA_DIR / "gpu_catalog.json"
 MACHINE_FILE = DATA_DIR / "machine_prices.csv"
+GPU_FILE_SHOWN = GPU_FILE.relative_to(Path(__file__).resolve().parents[2]).as_posix()
+"""The catalog's path as a user finds it from the repository root, for messages."""
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,6 @@ GPU_DRIVER_VERSIONS = ("DEFAULT", "LATEST", NO_DRIVER)
 GPU_DRIVER_DOCS = "https://cloud.google.com/kubernetes-engine/docs/how-to/gpus#installing_drivers"
 EXAMPLE = "e.g. gpu_pools: {l4: {accelerator: nvidia-l4, machine_type: g2-standard-8}} (README, GPU pools and capacity)"
 SYSTEM_POOL_NAME = "system"
-CATALOG_FILE = "gke_kpo/cloud/data/gpu_catalog.json"
 
 
 @dataclass(frozen=True)
@@ -227,7 +226,7 @@ def _check_zones_offer(read: ConfigReader, accelerator: str, zones: tuple[str, .
     if not gpu_catalog.knows(accelerator) or names.region_problem(place.region):
         return  # a model the catalog lacks is unknown, not wrong
     offering = gpu_catalog.zones_offering(accelerator, place.region)
-    listed = f"(as of {gpu_catalog.read_on()}, {CATALOG_FILE})"
+    listed = f"(as of {gpu_catalog.read_on()}, {gpu_catalog.GPU_FILE_SHOWN})"
     if not offering:
         regions = ", ".join(gpu_catalog.regions_offering(accelerator))
         reason = f"{accelerator} is offered in no zone of {place.region} {listed}"
