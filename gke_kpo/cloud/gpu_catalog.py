@@ -8,7 +8,8 @@ GPUs separately, https://cloud.google.com/compute/vm-instance-pricing). List pri
 estimates, for the plan's cost lines and ceiling only.
 
 Known limits of the copy: no flex-start prices (Dynamic Workload Scheduler bills its own rates, "up to 53%" off vCPU
-and GPU per GKE "About flex-start provisioning"; the plan prices flex-start at the on-demand rate, an upper bound), no
+and GPU per GKE "About flex-start provisioning", discounted "for A4, A3, A2 and H4D machine types" per Compute
+Engine "About Flex-start VMs"; the plan prices flex-start at the on-demand rate, an upper bound, exact for G2), no
 RTX PRO 6000 (G4) or GB200 (A4X) rows, and a few regions whose H100 price differs from its neighbours' by 2x (copied
 as published). A model or region missing here
 is unknown, never refused for that reason alone. Standard library only: the policy pack imports this module.

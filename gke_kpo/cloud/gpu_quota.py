@@ -49,7 +49,9 @@ SURGE_NOTE = (
 
 PREEMPTIBLE_CAPACITY = ("spot", "flex-start")
 """Capacity modes whose GPUs count against the PREEMPTIBLE_ quota metrics: Spot VMs, and Dynamic Workload
-Scheduler flex-start ("Flex-start VMs consume preemptible quota": Compute Engine, "About flex-start VMs")."""
+Scheduler flex-start ("Flex-start VMs can run uninterrupted for a maximum of seven days and consume preemptible
+quota": Google Cloud blog, "GPUs when you need them: Introducing Flex-start VMs", cloud.google.com/blog/products/
+compute/introducing-flex-start-vms-for-the-compute-engine-instance-api)."""
 
 
 def uses_preemptible_quota(capacity: str) -> bool:
