@@ -9,12 +9,13 @@ from typing import Any
 
 import pytest
 
-from gke_kpo.cloud import gpu_catalog
+from gke_kpo.cloud import accelerators, gpu_catalog
 from gke_kpo.cloud.gpu_cost import PoolShape, pool_cost, stack_ceiling, stack_idle
 from gke_kpo.config.gpu_cost import pool_costs
 from gke_kpo.config.parse import parse_settings
 from gke_kpo.config.problems import ConfigError
 from gke_kpo.config.settings import Settings
+from gke_kpo.repo import REPO_ROOT
 from policies.kpo_policies import gpu_cost_guard
 from policies.kpo_policies import resource_types as types
 from tests.policies.harness import run_policy
@@ -105,8 +106,6 @@ def test_a_ceiling_the_catalog_cannot_price_is_refused_not_passed() -> None:
 
 def test_every_catalog_accelerator_prices_a_node_on_a_machine_that_carries_it() -> None:
     """The machine table covers each accelerator-optimized machine type wherever its GPU is listed."""
-    from gke_kpo.cloud import accelerators
-
     unpriced = []
     for accelerator in accelerators.BY_NAME:
         for machine, gpus in accelerators.BY_NAME[accelerator].attached.items():
@@ -149,3 +148,11 @@ def test_gpu_cost_guard_judges_the_stack_total_against_max_hourly_usd() -> None:
     unpriced = [_pool_resource("hm", {**T4, "machine_type": "n1-highmem-8", "max_nodes": 1})]
     (unknown,) = run_policy(gpu_cost_guard.POLICY, unpriced, {"maxHourlyUsd": 100}).messages
     assert "cannot be judged" in unknown
+
+
+def test_the_readme_example_is_what_the_plan_prints_for_its_pools() -> None:
+    shapes = [("t4", "on-demand", 2), ("t4-spot", "spot", 3)]
+    costs = [pool_cost(PoolShape(n, "n1-standard-4", "nvidia-tesla-t4", 1, REGION, c, 0, m)) for n, c, m in shapes]
+    readme = (REPO_ROOT / "README.md").read_text()
+    assert f"all GPU pools idle 0.00, at most {stack_ceiling(costs):.2f} USD/h" in readme
+    assert all(f"  {cost.line()}\n" in readme for cost in costs)
