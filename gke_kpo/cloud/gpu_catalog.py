@@ -11,8 +11,8 @@ Known limits of the copy: no flex-start prices (Dynamic Workload Scheduler bills
 and GPU per GKE "About flex-start provisioning", discounted "for A4, A3, A2 and H4D machine types" per Compute
 Engine "About Flex-start VMs"; the plan prices flex-start at the on-demand rate, an upper bound, exact for G2), no
 RTX PRO 6000 (G4) or GB200 (A4X) rows, and a few regions whose H100 price differs from its neighbours' by 2x (copied
-as published). A model or region missing here
-is unknown, never refused for that reason alone. Standard library only: the policy pack imports this module.
+as published). A model or region missing here is unknown, never refused for that reason alone. Standard library
+only: the policy pack imports this module.
 """
 
 from __future__ import annotations
@@ -75,11 +75,6 @@ def machine_rows() -> dict[tuple[str, str], Price]:
 def read_on() -> str:
     day: str = _catalog()["read_on"]
     return day
-
-
-def source() -> str:
-    where = _catalog()["source"]
-    return f"{where['repository']} {where['path']} @ {where['commit'][:12]}, read {read_on()}"
 
 
 def knows(accelerator: str) -> bool:

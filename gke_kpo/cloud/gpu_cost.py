@@ -77,6 +77,11 @@ def pool_cost(shape: PoolShape) -> PoolCost:
     return PoolCost(shape, price.spot)
 
 
+def described(costs: Iterable[PoolCost], unpriced_only: bool = False) -> str:
+    """The pools' cost lines in one sentence, for a refusal; ``unpriced_only``: those the catalog cannot price."""
+    return "; ".join(cost.line() for cost in costs if not unpriced_only or cost.node_usd is None)
+
+
 def stack_ceiling(costs: Iterable[PoolCost]) -> float | None:
     """The GPU pools' most per hour together; None when one of them cannot be priced."""
     ceilings = [cost.ceiling_usd for cost in costs]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from gke_kpo.cloud import gpu_catalog
-from gke_kpo.cloud.gpu_cost import PoolCost, PoolShape, pool_cost, stack_ceiling, stack_idle
+from gke_kpo.cloud.gpu_cost import PoolCost, PoolShape, described, pool_cost, stack_ceiling, stack_idle
 from gke_kpo.config.problems import Problem
 from gke_kpo.config.settings import Settings
 
@@ -39,11 +39,11 @@ def gpu_cost_ceiling(settings: Settings, problems: list[Problem]) -> None:
     ceiling = stack_ceiling(costs)
     estimate = f"estimate from list prices of {gpu_catalog.read_on()}"
     if ceiling is None:
-        unpriced = "; ".join(cost.line() for cost in costs if cost.node_usd is None)
+        unpriced = described(costs, unpriced_only=True)
         fix = f"set {KEY} to 0 (no ceiling), or use a machine type and region the catalog prices"
         problems.append(Problem(KEY, f"cannot be checked: {unpriced}", fix))
     elif ceiling > limit:
-        parts = "; ".join(cost.line() for cost in costs)
+        parts = described(costs)
         idle = stack_idle(costs) or 0.0
         if idle > limit:
             reason = f"is {limit:g}, below what the GPU pools cost even idle: {idle:.2f} USD/h at min_nodes"

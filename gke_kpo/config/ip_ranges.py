@@ -6,7 +6,13 @@ import ipaddress
 from collections.abc import Callable
 
 from gke_kpo.cloud import names
-from gke_kpo.cloud.gke import UPGRADE_SURGE_NODES, nodes_in_pods_range, nodes_in_subnet
+from gke_kpo.cloud.gke import (
+    NODE_POD_RANGE_PREFIX,
+    SUBNET_RESERVED_ADDRESSES,
+    UPGRADE_SURGE_NODES,
+    nodes_in_pods_range,
+    nodes_in_subnet,
+)
 from gke_kpo.config.problems import Problem
 from gke_kpo.config.settings import Settings
 
@@ -23,8 +29,8 @@ def ranges_hold_the_nodes(settings: Settings, problems: list[Problem]) -> None:
     nodes = most_nodes(settings)
     why = f"the node pools may hold {nodes} nodes (max_nodes of every pool, plus one per pool while it upgrades)"
     checks: tuple[tuple[str, str, Callable[[int], int], str], ...] = (
-        ("subnet_cidr", network.subnet_cidr, nodes_in_subnet, "node addresses (Google Cloud keeps 4 of each subnet)"),
-        ("pods_cidr", network.pods_cidr, nodes_in_pods_range, "nodes' pod ranges (a /24 each, 110 pods per node)"),
+        ("subnet_cidr", network.subnet_cidr, nodes_in_subnet, f"node addresses ({SUBNET_RESERVED_ADDRESSES} reserved)"),
+        ("pods_cidr", network.pods_cidr, nodes_in_pods_range, f"nodes' pod ranges (a /{NODE_POD_RANGE_PREFIX} each)"),
     )
     for key, cidr, holds, what in checks:
         if names.cidr_problem(cidr):

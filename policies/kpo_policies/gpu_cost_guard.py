@@ -5,6 +5,7 @@ A stack policy, so that the ceiling sums every GPU pool; each pool's own rules s
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from typing import Any, Final
 
@@ -128,19 +129,19 @@ def _ceiling(facts: StackFacts) -> Iterator[str]:
     ceiling = gpu_cost.stack_ceiling(costs)
     where = limit(POLICY_NAME, MAX_HOURLY_USD, allowed)
     if ceiling is None:
-        unpriced = "; ".join(cost.line() for cost in costs if cost.node_usd is None)
+        unpriced = gpu_cost.described(costs, unpriced_only=True)
         yield stack_says(
             f"the GPU pools' hourly ceiling cannot be judged: {unpriced} (limit {where}).",
             "price the pools in a region and machine type the catalog lists, or "
             f"{relax(POLICY_NAME, MAX_HOURLY_USD, 0)}.",
         )
     elif ceiling > allowed:
-        parts = "; ".join(cost.line() for cost in costs)
+        parts = gpu_cost.described(costs)
         yield stack_says(
             f"the GPU pools cost up to {ceiling:.2f} USD/h at their maximum size (estimate, list prices of "
             f"{gpu_catalog.read_on()}: {parts}), above the limit {where}.",
             f"lower the pools' max_nodes (gke-kpo:gpu_pools.<name>.max_nodes), or "
-            f"{relax(POLICY_NAME, MAX_HOURLY_USD, int(ceiling) + 1)}.",
+            f"{relax(POLICY_NAME, MAX_HOURLY_USD, math.ceil(ceiling))}.",
         )
 
 

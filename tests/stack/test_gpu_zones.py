@@ -53,7 +53,8 @@ def test_the_catalog_names_known_accelerators_real_zones_and_prices() -> None:
         assert zones and all(names.zone_problem(zone, region) is None for zone in zones), (accelerator, region)
         price = gpu_catalog.gpu_price(accelerator, region)
         assert price is not None and price.on_demand > 0
-    assert gpu_catalog.read_on() and "skypilot-catalog" in gpu_catalog.source()
+    source = json.loads(gpu_catalog.GPU_FILE.read_text())["source"]
+    assert gpu_catalog.read_on() and source["repository"] and len(source["commit"]) == 40
 
 
 @pytest.mark.parametrize(("accelerator", "region", "zones"), CATALOG, ids=lambda v: str(v))

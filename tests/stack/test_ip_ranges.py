@@ -44,7 +44,7 @@ def test_a_range_too_small_for_the_nodes_is_named_with_the_smallest_that_fits(
     if holds(prefix) >= NODES:
         assert problem is None
         return
-    assert problem is not None and f"may hold {NODES} nodes" in problem
+    assert problem is not None and f"may hold {NODES} nodes" in problem and f"holds {holds(prefix)} " in problem
     suggested = ipaddress.ip_network(problem.split("e.g. ")[1].split(",")[0])
     assert holds(suggested.prefixlen) >= NODES > holds(suggested.prefixlen + 1)
     assert _problems(**{key: str(suggested)}).get(key) is None
