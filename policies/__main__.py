@@ -16,12 +16,14 @@ for import_root in (PACK_DIR.parent, PACK_DIR):
         sys.path.insert(0, str(import_root))
 
 # mypy, run from the repository root, knows this package as policies.kpo_policies.
+from kpo_policies import decode_once  # type: ignore[import-not-found]  # noqa: E402
 from kpo_policies.pack import PACK_NAME, POLICIES  # type: ignore[import-not-found]  # noqa: E402
 from pulumi_policy import EnforcementLevel, PolicyPack  # noqa: E402
 
 # Everything imported so far lives as long as the pack: keep the cyclic GC from re-scanning it on every full
 # collection while a stack of hundreds of resources is analyzed (benchmarks/tenant_scale.py).
 gc.freeze()
+decode_once.install()
 
 PolicyPack(
     name=PACK_NAME,

@@ -8,7 +8,6 @@ import gc
 import logging
 import runpy
 import sys
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ from pulumi.runtime.stack import wait_for_rpcs
 from gke_kpo import yaml_text
 from gke_kpo.config.parse import stack_config
 from gke_kpo.config.values import as_cli_string
+from gke_kpo.preview.inline_calls import InlineExecutor, mock_monitor_inline
 from gke_kpo.preview.mock_cloud import MockCloud
 from gke_kpo.repo import PROJECT_FILE, REPO_ROOT
 
@@ -67,18 +67,13 @@ Observer = Callable[[PlannedResource], None]
 
 class _InputsKept(MockCloud):
     """Keeps the inputs the mock monitor deserialized for ``new_resource`` (its documented hook), for the recording
-    monitor on the same thread: deserializing every resource's inputs a second time cost some 3% of the program."""
+    monitor: deserializing every resource's inputs a second time cost some 3% of the program."""
 
-    def __init__(self) -> None:
-        self._last = threading.local()
+    last_inputs: dict[str, Any]
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
-        self._last.inputs = args.inputs
+        self.last_inputs = args.inputs
         return super().new_resource(args)
-
-    def inputs_on_this_thread(self) -> dict[str, Any]:
-        inputs: dict[str, Any] = self._last.inputs
-        return inputs
 
 
 class _RecordingMonitor(mocks.MockMonitor):
@@ -87,8 +82,6 @@ class _RecordingMonitor(mocks.MockMonitor):
         super().__init__(self._cloud)
         self.plan = plan
         self._observe = observe
-        # The SDK registers resources from several executor threads: the plan's order and the observer's are one.
-        self._recording = threading.Lock()
 
     def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - the gRPC method name
         response = super().RegisterResource(request)  # type: ignore[no-untyped-call]
@@ -97,7 +90,7 @@ class _RecordingMonitor(mocks.MockMonitor):
                 type=request.type,
                 name=request.name,
                 urn=response.urn,
-                inputs=self._cloud.inputs_on_this_thread(),
+                inputs=self._cloud.last_inputs,
                 parent=request.parent or None,
                 provider=request.provider,
                 dependencies=list(request.dependencies),
@@ -105,10 +98,9 @@ class _RecordingMonitor(mocks.MockMonitor):
                 custom=bool(request.custom),
                 aliases=_alias_urns(request),
             )
-            with self._recording:
-                self.plan.resources.append(resource)
-                if self._observe is not None:
-                    self._observe(resource)
+            self.plan.resources.append(resource)
+            if self._observe is not None:
+                self._observe(resource)
         return response
 
     def Invoke(self, request: Any) -> Any:  # noqa: N802 - the gRPC method name
@@ -129,7 +121,7 @@ class _PlanLog(logging.Handler):
 
 
 def _program_log(plan: Plan) -> logging.Logger:
-    logger = logging.Logger("gke_kpo.preview.program")
+    logger = logging.Logger("gke_kpo.preview.program", logging.INFO)
     logger.addHandler(_PlanLog(plan))
     return logger
 
@@ -164,7 +156,7 @@ def run_program(
 ) -> Plan:
     """Evaluate the program as ``pulumi preview`` would, in a context of its own so runs never share state."""
     config = {**stack_config(stack, path), **{k: as_cli_string(v) for k, v in (config_overrides or {}).items()}}
-    with _cyclic_gc_paused(), _stack_traces_skipped():
+    with _cyclic_gc_paused(), _stack_traces_skipped(), mock_monitor_inline():
         return contextvars.Context().run(_run, stack, config, observe)
 
 
@@ -199,6 +191,7 @@ def _cyclic_gc_paused() -> Iterator[None]:
 def _run(stack: str, config: dict[str, str], observe: Observer | None) -> Plan:
     plan = Plan(stack)
     loop = asyncio.new_event_loop()
+    loop.set_default_executor(InlineExecutor())
     asyncio.set_event_loop(loop)
     try:
         pulumi.runtime.set_mocks(
