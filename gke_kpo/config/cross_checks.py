@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from gke_kpo.cloud.federation import project_number_fix
 from gke_kpo.cloud.permissions import AccessModel
+from gke_kpo.cloud.regions import unknown_region
 from gke_kpo.config.egress import egress_stays_outside_the_cluster
 from gke_kpo.config.gpu_cost import gpu_cost_ceiling
 from gke_kpo.config.ip_ranges import ranges_hold_the_nodes
@@ -170,7 +171,13 @@ def cross_check(
     unreachable = reachability_check(settings, problems)
     egress = egress_stays_outside_the_cluster(settings.tenants, settings.network, problems)
     quota_keys = _quota_gpus_keys(inputs, set_keys)
-    return [*gpu_quotas(settings, quota_keys, problems), *unreachable, *egress]
+    return [*_region_unknown(settings.region), *gpu_quotas(settings, quota_keys, problems), *unreachable, *egress]
+
+
+def _region_unknown(region: str) -> list[str]:
+    """A warning, not an error: a region newer than the dated list is real."""
+    unknown = unknown_region(region)
+    return [f"gke-kpo:region: {unknown}; if it is newer than that list, carry on"] if unknown else []
 
 
 def _quota_gpus_keys(inputs: list[TenantInput], set_keys: set[str]) -> dict[str, str | None]:

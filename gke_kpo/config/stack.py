@@ -10,6 +10,7 @@ from gke_kpo.cloud.control_plane import ControlPlaneAccess, Network
 from gke_kpo.cloud.federation import pool_id, pool_id_problem, project_number_fix, project_number_problem
 from gke_kpo.cloud.gke import pool_zone_count
 from gke_kpo.cloud.permissions import AccessModel
+from gke_kpo.cloud.regions import unknown_region
 from gke_kpo.config.gpu_pools import read_gpu_pools
 from gke_kpo.config.keys import ConfigValue
 from gke_kpo.config.problems import Problem
@@ -36,7 +37,7 @@ def stack_settings(
     if zone and not names.region_problem(region):
         reason = names.zone_problem(zone, region)
         if reason:
-            read.fail("zone", reason, f"use a zone of {region} such as {region}-a, or leave it empty")
+            read.fail("zone", reason, _zone_fix(region))
     return Settings(
         stack=stack,
         project=project,
@@ -54,6 +55,13 @@ def stack_settings(
         federation_pool_id=_federation_pool_id(read),
         artifact_registry_repositories=_artifact_registry_repositories(read),
     )
+
+
+def _zone_fix(region: str) -> str:
+    unknown = unknown_region(region)
+    if unknown:
+        return f"gke-kpo:region may be the mistake: {unknown}. Then use a zone of the region, or leave zone empty"
+    return f"use a zone of {region} such as {region}-a, or leave it empty"
 
 
 def _network(read: ConfigReader) -> NetworkSettings:

@@ -32,14 +32,15 @@ _calls = threading.local()
 def _once(step: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(step)
     def decoded(value: Any, *args: Any, **kwargs: Any) -> Any:
-        memo: dict[int, tuple[Any, Any]] | None = getattr(_calls, "memo", None)
+        memo: dict[tuple[str, int], tuple[Any, Any]] | None = getattr(_calls, "memo", None)
         if memo is None or args or kwargs:
             return step(value, *args, **kwargs)
-        known = memo.get(id(value))
+        key = (step.__name__, id(value))  # each step its own entries: one may return its input unchanged
+        known = memo.get(key)
         if known is not None:
             return known[1]
         result = step(value)
-        memo[id(value)] = (value, result)
+        memo[key] = (value, result)
         return result
 
     return decoded

@@ -8,6 +8,7 @@ import threading
 import pytest
 from pulumi.runtime import mocks
 
+from gke_kpo.preview.capture import PlannedResource, run_program
 from gke_kpo.preview.inline_calls import InlineExecutor, WouldWaitError, completed_now, mock_monitor_inline
 
 
@@ -56,8 +57,33 @@ def test_a_coroutine_that_waits_is_refused_and_closed() -> None:
     assert closed == [True]
 
 
-def test_the_mock_monitor_serializes_inline_only_while_the_program_runs() -> None:
+async def _waits_then(value: int) -> int:
+    await asyncio.sleep(0)
+    return value
+
+
+def test_a_call_that_would_wait_runs_in_a_worker_thread_as_without_inline_calls() -> None:
+    ran_on: list[threading.Thread] = []
+
+    def serialize(value: int) -> int:
+        ran_on.append(threading.current_thread())
+        result: int = mocks._sync_await(_waits_then(value))  # type: ignore[attr-defined]
+        return result
+
     original = mocks._sync_await  # type: ignore[attr-defined]
     with mock_monitor_inline():
-        assert mocks._sync_await is completed_now  # type: ignore[attr-defined]
+        done = InlineExecutor(max_workers=1).submit(serialize, 7)
+        assert done.result(timeout=10) == 7
+    assert ran_on[0] is threading.current_thread() and ran_on[-1] is not threading.current_thread()
     assert mocks._sync_await is original  # type: ignore[attr-defined]
+
+
+def test_the_program_registers_every_resource_on_the_loops_thread() -> None:
+    seen: list[threading.Thread] = []
+
+    def observe(resource: PlannedResource) -> None:
+        seen.append(threading.current_thread())
+
+    plan = run_program("dev", observe=observe)
+    assert len(seen) == len(plan.resources) > 20
+    assert set(seen) == {threading.current_thread()}
