@@ -12,6 +12,12 @@ REPO_ROOT: Final = Path(__file__).resolve().parent.parent
 PROJECT_FILE: Final = REPO_ROOT / "Pulumi.yaml"
 """The project file: its ``config:`` block declares every stack key."""
 
+
+def repo_relative(path: Path) -> str:
+    """A file of the repository as a user finds it from its root, for messages (``gke_kpo/cloud/data/...``)."""
+    return path.relative_to(REPO_ROOT).as_posix()
+
+
 _PREFIX, _SUFFIX = "Pulumi.", ".yaml"
 
 SHIPPED_STACKS: Final = ("dev", "prod")

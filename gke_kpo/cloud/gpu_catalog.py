@@ -24,10 +24,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from gke_kpo.repo import repo_relative
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 GPU_FILE = DATA_DIR / "gpu_catalog.json"
 MACHINE_FILE = DATA_DIR / "machine_prices.csv"
-GPU_FILE_SHOWN = GPU_FILE.relative_to(Path(__file__).resolve().parents[2]).as_posix()
+GPU_FILE_SHOWN = repo_relative(GPU_FILE)
 """The catalog's path as a user finds it from the repository root, for messages."""
 
 

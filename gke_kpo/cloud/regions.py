@@ -1,6 +1,6 @@
 """The Google Cloud regions known on a date (``data/regions.json``, with its source): a region name that has the
 right shape but is not among them is most likely mistyped. A region newer than the file is not refused for that
-alone; the config warns, and a zone or GPU error on it says the region may be the problem. Standard library only."""
+alone; the config warns, and a zone error on it says the region may be the mistake. Standard library only."""
 
 from __future__ import annotations
 
@@ -9,8 +9,10 @@ import json
 from pathlib import Path
 from typing import Final
 
+from gke_kpo.repo import repo_relative
+
 REGIONS_FILE: Final = Path(__file__).resolve().parent / "data" / "regions.json"
-REGIONS_FILE_SHOWN: Final = REGIONS_FILE.relative_to(Path(__file__).resolve().parents[2]).as_posix()
+REGIONS_FILE_SHOWN: Final = repo_relative(REGIONS_FILE)
 _DATA: Final = json.loads(REGIONS_FILE.read_text())
 READ_ON: Final[str] = _DATA["read_on"]
 KNOWN_REGIONS: Final[frozenset[str]] = frozenset(_DATA["regions"])
