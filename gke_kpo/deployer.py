@@ -58,11 +58,37 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+class DeployerInputError(Exception):
+    """A stack file or a standard input the command cannot use; the message says which and how to fix it."""
+
+
 def _stack_settings(stack: str) -> Settings:
     # Imported here: --apis and --missing-apis must not need PyYAML.
     from gke_kpo.config.parse import settings_of_stack
+    from gke_kpo.config.problems import ConfigError
+    from gke_kpo.config.stack_file import StackFileError, shown
+    from gke_kpo.repo import stack_file
 
-    return settings_of_stack(stack)
+    try:
+        return settings_of_stack(stack)
+    except StackFileError as error:
+        raise DeployerInputError(str(error)) from None
+    except ConfigError as error:
+        raise DeployerInputError(f"{shown(stack_file(stack))}: {error}") from None
+
+
+def iam_policy(text: str) -> dict[str, Any]:
+    try:
+        policy = json.loads(text)
+    except json.JSONDecodeError:
+        policy = None
+    bindings = policy.get("bindings", []) if isinstance(policy, dict) else None
+    if not isinstance(bindings, list) or not all(isinstance(binding, dict) for binding in bindings):
+        raise DeployerInputError(
+            "standard input is not a project IAM policy in JSON: pipe in "
+            "`gcloud projects get-iam-policy <project> --format=json`"
+        )
+    return dict(policy)
 
 
 def node_account(settings: Settings) -> str:
@@ -208,7 +234,16 @@ def gpu_quota_lines(settings: Settings) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Exit 2 for a stack file or input it cannot use (as ``make plan``), with one ``error:`` line."""
     arguments = _arguments(argv)
+    try:
+        return _answer(arguments)
+    except DeployerInputError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+
+
+def _answer(arguments: argparse.Namespace) -> int:
     if arguments.missing_apis:
         missing = missing_apis(sys.stdin.read().split())
         for name in missing:
@@ -219,7 +254,7 @@ def main(argv: list[str] | None = None) -> int:
         if not settings.cluster.deployer_member:
             print(f"error: stack {settings.stack} sets no gke-kpo:deployer_member to look up", file=sys.stderr)
             return 2
-        conditions = deployer_conditions(json.loads(sys.stdin.read()), settings.cluster.deployer_member)
+        conditions = deployer_conditions(iam_policy(sys.stdin.read()), settings.cluster.deployer_member)
         admits, lines = condition_admits(settings, conditions)
         for line in lines:
             print(line, file=sys.stdout if admits else sys.stderr)

@@ -8,6 +8,7 @@ validate every policy's properties against its JSON schema. The same file is wha
 
 from __future__ import annotations
 
+import difflib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,18 +53,45 @@ def level_name(level: int) -> str:
     return str(analyzer_pb2.EnforcementLevel.Name(level)).lower()
 
 
+def _nearest(word: str, choices: list[str]) -> str | None:
+    close = difflib.get_close_matches(word, choices, n=1)
+    return close[0] if close else None
+
+
+def _level_error(name: str, level: Any) -> PolicyConfigError:
+    nearest = _nearest(level, list(LEVELS)) if isinstance(level, str) else None
+    hint = f"did you mean {nearest!r}? " if nearest else ""
+    return PolicyConfigError(
+        f"{name}: {level!r} is not an enforcement level. Fix: {hint}use one of {', '.join(LEVELS)}"
+    )
+
+
 def _parse_entry(name: str, value: Any) -> PolicySetting | dict[str, Any]:
     """A file entry: a level string, or an object with an optional enforcementLevel."""
     if isinstance(value, str):
         if value not in LEVELS:
-            raise PolicyConfigError(f"{name}: {value!r} is not an enforcement level ({', '.join(LEVELS)})")
+            raise _level_error(name, value)
         return PolicySetting(value)
     if isinstance(value, dict):
         level = value.get("enforcementLevel")
         if level is not None and level not in LEVELS:
-            raise PolicyConfigError(f"{name}: {level!r} is not an enforcement level ({', '.join(LEVELS)})")
+            raise _level_error(name, level)
         return value
-    raise PolicyConfigError(f"{name}: must be a string or an object, got {value!r}")
+    raise PolicyConfigError(
+        f'{name}: must be a level or an object, got {value!r}. Fix: write "mandatory" (say), or '
+        '{"enforcementLevel": "mandatory", ...properties}'
+    )
+
+
+def _unknown_policies_error(pack: str, unknown: list[str], known: list[str]) -> PolicyConfigError:
+    def named(name: str) -> str:
+        nearest = _nearest(name, known)
+        return f"{name!r} (did you mean {nearest!r}?)" if nearest else repr(name)
+
+    return PolicyConfigError(
+        f"no such policies in pack {pack!r}: {', '.join(map(named, unknown))}. Fix: use the pack's names "
+        f"({', '.join(sorted(known))}) or {ALL!r}"
+    )
 
 
 def reconcile(info: analyzer_pb2.AnalyzerInfo, file_config: dict[str, Any]) -> dict[str, PolicySetting]:
@@ -82,7 +110,7 @@ def reconcile(info: analyzer_pb2.AnalyzerInfo, file_config: dict[str, Any]) -> d
     entries = {name: _parse_entry(name, value) for name, value in file_config.items()}
     unknown = sorted(set(entries) - set(result) - {ALL})
     if unknown:
-        raise PolicyConfigError(f"no such policies in pack {info.name!r}: {', '.join(unknown)}")
+        raise _unknown_policies_error(info.name, unknown, list(result))
     every = entries.get(ALL)
     if isinstance(every, PolicySetting):
         for setting in result.values():
@@ -105,16 +133,21 @@ def reconcile(info: analyzer_pb2.AnalyzerInfo, file_config: dict[str, Any]) -> d
 
 
 def load_stack_settings(stack: str, info: analyzer_pb2.AnalyzerInfo) -> dict[str, PolicySetting]:
+    """Errors name the file (``policies/config/<stack>.json``), as the stack file's errors do."""
     path = config_file(stack)
     if not path.is_file():
         return reconcile(info, {})
+    shown = path.relative_to(PACK_DIR.parent)
     try:
         file_config = json.loads(path.read_text())
     except json.JSONDecodeError as error:
-        raise PolicyConfigError(f"{path}: {error}") from error
+        raise PolicyConfigError(f"{shown}: not JSON: {error}") from error
     if not isinstance(file_config, dict):
-        raise PolicyConfigError(f"{path}: must be a JSON object of policy name -> level or settings")
-    return reconcile(info, file_config)
+        raise PolicyConfigError(f"{shown}: must be a JSON object of policy name -> level or settings")
+    try:
+        return reconcile(info, file_config)
+    except PolicyConfigError as error:
+        raise PolicyConfigError(f"{shown}: {error}") from error
 
 
 def configure_request(settings: dict[str, PolicySetting]) -> analyzer_pb2.ConfigureAnalyzerRequest:

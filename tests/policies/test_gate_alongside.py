@@ -86,7 +86,8 @@ def broken_policy_config() -> Iterator[str]:
 
 def test_a_bad_policy_config_is_raised_when_the_plan_is_judged(plan_for: PlanFor, broken_policy_config: str) -> None:
     plan = plan_for("dev")
-    with GateAlongside(broken_policy_config) as gate, pytest.raises(PolicyConfigError, match="not an enforcement"):
+    named = rf"^policies/config/{broken_policy_config}\.json: gke-hardening: 'strict' is not an enforcement level"
+    with GateAlongside(broken_policy_config) as gate, pytest.raises(PolicyConfigError, match=named):
         for resource in plan.resources:
             gate.see(resource)
         gate.judge(plan)

@@ -74,7 +74,14 @@ def test_missing_config_falls_back_to_the_pack_defaults(analyzer: AnalyzerSessio
     [
         ({"gpu-cost-guard": {"maxGpuNodes": "many"}}, "'many' is not of type 'integer'"),
         ({"gke-hardening": "strict"}, "not an enforcement level"),
+        ({"gke-hardening": "mandatry"}, "not an enforcement level. Fix: did you mean 'mandatory'"),
+        ({"gke-hardening": {"enforcementLevel": 1}}, "1 is not an enforcement level. Fix: use one of advisory"),
+        ({"gke-hardening": 3}, "must be a level or an object, got 3"),
         ({"no-such-policy": "mandatory"}, "no such policies"),
+        (
+            {"gke-hardning": "advisory"},
+            r"'gke-hardning' \(did you mean 'gke-hardening'\?\)\. Fix: use the pack's names",
+        ),
     ],
 )
 def test_invalid_config_is_rejected(analyzer: AnalyzerSession, file_config: dict[str, Any], error: str) -> None:

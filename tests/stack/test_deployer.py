@@ -12,8 +12,10 @@ import yaml
 
 from gke_kpo.cloud import deployer_roles as deployer
 from gke_kpo.config.parse import parse_settings, settings_of_stack
+from gke_kpo.config.problems import ConfigError, Problem
 from gke_kpo.config.values import as_cli_string
-from gke_kpo.deployer import condition_admits, deployer_conditions
+from gke_kpo.deployer import DeployerInputError, condition_admits, deployer_conditions, iam_policy
+from gke_kpo.deployer import main as deployer_main
 from gke_kpo.plan.condition_drift import condition_drift
 from gke_kpo.repo import REPO_ROOT
 from tests.stack.plan_run import plan_edited
@@ -219,3 +221,36 @@ def test_the_condition_drift_is_silent_without_a_baseline_or_when_roles_only_go(
     assert "roles/storage.objectViewer" in added[0]
     kept = condition_drift([both[1]], [both[0]], "golden")
     assert "roles/storage.objectViewer" in kept[3] and "narrow it after the update" in kept[4]
+
+
+STACK_COMMANDS = ("--roles-for", "--project-of", "--condition-for", "--condition-admits", "--node-account-of")
+
+
+@pytest.mark.parametrize("command", [*STACK_COMMANDS, "--gpu-quota-for"])
+def test_a_missing_stack_is_one_error_line_and_exit_2(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert deployer_main([command, "no-such-stack"]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith("error: no stack file Pulumi.no-such-stack.yaml") and "make stack NAME=" in error
+    assert "Traceback" not in error
+
+
+def test_a_stack_with_a_config_problem_names_the_file_and_the_fix(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def refused(stack: str) -> None:
+        raise ConfigError([Problem("regoin", "unknown key", "did you mean gke-kpo:region?")])
+
+    monkeypatch.setattr("gke_kpo.config.parse.settings_of_stack", refused)
+    assert deployer_main(["--node-account-of", "dev"]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith("error: Pulumi.dev.yaml: ") and "gke-kpo:regoin: unknown key. Fix: did you mean" in error
+
+
+@pytest.mark.parametrize("text", ["", "not json", "[]", '{"bindings": 3}', '{"bindings": ["x"]}'])
+def test_an_iam_policy_on_stdin_that_is_not_one_is_refused_with_the_command_to_pipe(text: str) -> None:
+    with pytest.raises(DeployerInputError, match="gcloud projects get-iam-policy <project> --format=json"):
+        iam_policy(text)
+
+
+def test_an_iam_policy_without_bindings_is_one_that_grants_nothing() -> None:
+    assert deployer_conditions(iam_policy('{"etag": "BwX="}'), DEPLOYER) == []
