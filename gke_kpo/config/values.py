@@ -80,8 +80,8 @@ TYPE_FIXES = {"integer": "write a whole number, e.g. 10", "boolean": "write true
 
 
 def yaml_fix(declared: str) -> str:
-    examples = {"string": 'quote it, e.g. "8"', "integer": "write it unquoted, e.g. 10",
-                "boolean": "write true or false, unquoted", "array": "write a YAML list"}  # fmt: skip
+    examples = {"integer": "write it unquoted, e.g. 10", "boolean": "write true or false, unquoted",
+                "array": "write a YAML list"}  # fmt: skip
     return examples[declared]
 
 
@@ -89,12 +89,30 @@ def wrong_type(value: Any, declared: str) -> tuple[str, str]:
     """(message, fix) for a value of another YAML type; an empty ``key:`` is YAML null, not a wrongly typed value."""
     if value is None:
         return "is empty (YAML null)", "give it a value, or delete the line"
+    if declared == "string":
+        return _not_a_string(value)
     if declared == "integer" and isinstance(value, float):
         return f"{value!r} is not a whole number", f"write a whole number, e.g. {math.ceil(value)}"
     if declared == "integer" and isinstance(value, str) and value.strip().lstrip("-").isdigit():
         return f"{value!r} is a quoted string", f"write it unquoted: {value.strip()}"
     fix = "write a YAML mapping" if declared == "object" else yaml_fix(declared)
     return f"{value!r} is not a YAML {declared}", fix
+
+
+def _not_a_string(value: Any) -> tuple[str, str]:
+    """YAML reads an unquoted number, yes/no/on/off/true/false, [..] or {..} as something else than text."""
+    if isinstance(value, bool):
+        return (
+            f"is read as the boolean {str(value).lower()}, not a string (YAML reads unquoted yes, no, on, off, true "
+            "and false so)",
+            "quote the value you meant",
+        )
+    if isinstance(value, int | float):
+        return f"{value} is a number, not a string", f'quote it: "{value}"'
+    if isinstance(value, list) and len(value) == 1 and isinstance(value[0], str):
+        return f"{value!r} is a list, not a string", f"write the value without brackets: {value[0]}"
+    kind = "a list" if isinstance(value, list) else "a mapping" if isinstance(value, dict) else type(value).__name__
+    return f"{value!r} is {kind}, not a string", "write one value, quoted if in doubt"
 
 
 def as_cli_string(value: Any) -> str:

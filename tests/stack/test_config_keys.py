@@ -43,3 +43,17 @@ def test_parse_all_reports_stray_keys_with_the_values_problems() -> None:
         parse_all({"gke_kpo:zone": "a", "gke-kpo:zone": "b"}, refuse)
     assert caught.value.keys == ["zone"]
     assert parse_all({"gke-kpo:zone": "b", "gcp:zone": "c"}, lambda keys: keys) == {"zone": "b"}
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (12345, 'gke-kpo:zone: 12345 is a number, not a string. Fix: quote it: "12345"'),
+        (["us-central1-a"], "is a list, not a string. Fix: write the value without brackets: us-central1-a"),
+        (False, "is read as the boolean false, not a string (YAML reads unquoted yes, no, on, off, true and false so)"),
+        ({"a": 1}, "is a mapping, not a string. Fix: write one value"),
+    ],
+)
+def test_a_string_key_holding_another_yaml_type_shows_the_value_to_quote(value: object, expected: str) -> None:
+    (problem,) = stack_file_problems({"gke-kpo:zone": value})
+    assert expected in str(problem) and '"8"' not in str(problem)
