@@ -148,10 +148,12 @@ def _attached_problem(accelerator: Accelerator, machine_type: str, count: int) -
     fixed = accelerator.attached.get(machine_type)
     choices = ", ".join(f"{name} ({gpus})" for name, gpus in accelerator.attached.items())
     if fixed is None:
+        close = difflib.get_close_matches(machine_type, list(accelerator.attached), n=1)
+        guess = f"did you mean {close[0]}? " if close else ""
         return GpuProblem(
             "machine_type",
             f"{machine_type!r} cannot carry {accelerator.name}{_carrier_note(machine_type)}",
-            f"use a machine type that comes with {accelerator.name} (its GPU count in brackets): {choices}",
+            f"{guess}use a machine type that comes with {accelerator.name} (its GPU count in brackets): {choices}",
         )
     if count != fixed:
         for_count = [name for name, gpus in accelerator.attached.items() if gpus == count]

@@ -168,7 +168,7 @@ def _defaults(fields: dict[str, Any]) -> dict[str, Any]:
 
 def _read_pool(read: ConfigReader, name: str, set_fields: set[str], place: _Place) -> GpuPoolSettings:
     count = read.number("count", 0)
-    minimum, maximum = _bounds(read)
+    minimum, maximum = read.bounds("min_nodes", "max_nodes", 0, 1)
     accelerator = read.text("accelerator", _unless_empty(names.resource_name_problem))
     machine_type = read.text("machine_type", _unless_empty(names.resource_name_problem))
     driver = read.choice("driver_version", GPU_DRIVER_VERSIONS)
@@ -203,14 +203,6 @@ def _read_pool(read: ConfigReader, name: str, set_fields: set[str], place: _Plac
     )
 
 
-def _bounds(read: ConfigReader) -> tuple[int, int]:
-    minimum, maximum = read.number("min_nodes", 0), read.number("max_nodes", 1)
-    if maximum < minimum:
-        upper, lower = read.path("max_nodes"), read.path("min_nodes")
-        read.fail("max_nodes", f"{maximum} is below {lower} {minimum}", f"set {upper} >= {lower}")
-    return minimum, maximum
-
-
 def _zones(read: ConfigReader, region: str) -> tuple[str, ...]:
     zones = read.strings("node_locations")
     for zone in zones:
@@ -232,6 +224,8 @@ def _check_zones_offer(read: ConfigReader, accelerator: str, zones: tuple[str, .
         reason = f"{accelerator} is offered in no zone of {place.region} {listed}"
         read.fail("accelerator", reason, f"use a region that offers it ({regions}) or another accelerator")
         return
+    if not zones and place.zone and names.zone_problem(place.zone, place.region):
+        return  # the cluster's zone is refused on its own key: the pool's zone follows it, and that fix is there
     placed = zones or ((place.zone,) if place.zone else ())
     missing = [zone for zone in placed if zone not in offering]
     fix = f"set {read.path('node_locations')} to zones that offer it: {json.dumps(list(offering))}"

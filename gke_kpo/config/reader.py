@@ -40,6 +40,15 @@ class ConfigReader:
             self.fail(key, f"must be at least {minimum}, got {value}", f"set a value >= {minimum}")
         return value
 
+    def bounds(self, min_key: str, max_key: str, min_floor: int, max_floor: int) -> tuple[int, int]:
+        """A (minimum, maximum) pair; their order is checked only when neither is refused on its own (one problem
+        per mistake)."""
+        minimum, maximum = self.number(min_key, min_floor), self.number(max_key, max_floor)
+        if maximum < minimum and not (self.has_problem(min_key) or self.has_problem(max_key)):
+            upper, lower = self.path(max_key), self.path(min_key)
+            self.fail(max_key, f"{maximum} is below {lower} {minimum}", f"set {upper} >= {lower}")
+        return minimum, maximum
+
     def flag(self, key: str) -> bool:
         return bool(self.values.get(key, False))
 

@@ -197,20 +197,8 @@ def _check_authorized_networks(read: ConfigReader, authorized: tuple[str, ...], 
         )
 
 
-def _pool_bounds(read: ConfigReader, prefix: str, floor: int) -> tuple[int, int]:
-    minimum = read.number(f"{prefix}_min_nodes", floor)
-    maximum = read.number(f"{prefix}_max_nodes", 1)
-    if maximum < minimum:
-        read.fail(
-            f"{prefix}_max_nodes",
-            f"{maximum} is below {prefix}_min_nodes {minimum}",
-            f"set {prefix}_max_nodes >= {prefix}_min_nodes",
-        )
-    return minimum, maximum
-
-
 def _system_pool(read: ConfigReader) -> SystemPoolSettings:
-    minimum, maximum = _pool_bounds(read, "system", 1)
+    minimum, maximum = read.bounds("system_min_nodes", "system_max_nodes", 1, 1)
     _check_room_for_initial_nodes(read, maximum)
     return SystemPoolSettings(
         machine_type=read.text("system_machine_type", names.resource_name_problem),

@@ -155,11 +155,16 @@ def field_names(fields: tuple[TenantField, ...]) -> list[str]:
     return [field.name for field in fields]
 
 
+def closest_field(name: str, fields: tuple[TenantField, ...]) -> str | None:
+    close = difflib.get_close_matches(name, field_names(fields), n=1)
+    return close[0] if close else None
+
+
 def nearest(name: str, fields: tuple[TenantField, ...]) -> str:
     """The fix for an unknown field: the closest valid one, or the list."""
-    close = difflib.get_close_matches(name, field_names(fields), n=1)
+    close = closest_field(name, fields)
     if close:
-        return f"did you mean {close[0]}? (valid fields: {', '.join(field_names(fields))})"
+        return f"did you mean {close}? (valid fields: {', '.join(field_names(fields))})"
     return f"use one of {', '.join(field_names(fields))}"
 
 

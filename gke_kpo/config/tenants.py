@@ -32,6 +32,7 @@ from gke_kpo.config.tenant_fields import (
     TASK_SERVICE_ACCOUNT_FIELDS,
     TENANT_FIELDS,
     TenantField,
+    closest_field,
     nearest,
 )
 from gke_kpo.config.values import has_declared_type, wrong_type
@@ -47,6 +48,9 @@ class TenantInput:
 
     name: str
     fields: dict[str, Any]
+    identity_unsure: bool = False
+    """Its body was no object, or a refused field may be the user's identity_mode or airflow_service_account: what
+    the identity mode requires is then not asked for on top of that problem."""
 
     def path(self, field: str) -> str:
         return f"{TENANTS_KEY}.{self.name}.{field}"
@@ -66,23 +70,31 @@ def read_tenant_inputs(raw: str | None, problems: list[Problem]) -> list[TenantI
     return [_tenant_input(str(name), body, problems) for name, body in declared.items()]
 
 
+IDENTITY_FIELDS = ("identity_mode", "airflow_service_account")
+
+
 def _tenant_input(name: str, body: Any, problems: list[Problem]) -> TenantInput:
+    path = f"{TENANTS_KEY}.{name}"
     reason = names.dns1123_label_problem(name)
     if reason:
-        problems.append(Problem(f"{TENANTS_KEY}.{name}", reason, "name the tenant with a DNS-1123 label, e.g. ml-dev"))
+        problems.append(Problem(path, reason, "name the tenant with a DNS-1123 label, e.g. ml-dev"))
     if body is None:
         body = {}
-    if not isinstance(body, dict):
-        problems.append(Problem(f"{TENANTS_KEY}.{name}", f"must be an object, got {body!r}", EXAMPLE))
+    identity_unsure = not isinstance(body, dict)
+    if identity_unsure:
+        problems.append(Problem(path, f"must be an object, got {body!r}", EXAMPLE))
         body = {}
-    tenant = TenantInput(name, {})
+    fields = {}
     for field, value in body.items():
         spec = next((f for f in TENANT_FIELDS if f.name == field), None)
         if spec is None:
-            problems.append(Problem(tenant.path(field), "is not a tenant field", nearest(field, TENANT_FIELDS)))
-        elif _typed(spec, value, tenant.path(field), problems):
-            tenant.fields[field] = value
-    return tenant
+            problems.append(Problem(f"{path}.{field}", "is not a tenant field", nearest(field, TENANT_FIELDS)))
+        elif _typed(spec, value, f"{path}.{field}", problems):
+            fields[field] = value
+            continue
+        meant = closest_field(field, TENANT_FIELDS) if spec is None else field
+        identity_unsure |= meant in IDENTITY_FIELDS
+    return TenantInput(name, fields, identity_unsure)
 
 
 def _typed(spec: TenantField, value: Any, path: str, problems: list[Problem]) -> bool:
@@ -207,7 +219,7 @@ def _identity(read: ConfigReader, tenant: TenantInput, project: str) -> Identity
                 "remove airflow_service_account, or set identity_mode to astro",
             )
         email = names.service_account_email(federated.account_id if federated else gsa_name, project)
-    elif not email:
+    elif not email and not tenant.identity_unsure:
         problem = Problem(
             tenant.path("airflow_service_account"),
             "is required with identity_mode astro",

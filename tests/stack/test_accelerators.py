@@ -76,3 +76,8 @@ def test_n1_vcpus(machine_type: str, vcpus: int | None) -> None:
                                                   ("e2-standard-4", False)])  # fmt: skip
 def test_gpu_machine_families_come_from_the_table(machine_type: str, gpu: bool) -> None:
     assert accelerators.is_gpu_machine_type(machine_type) is gpu
+
+
+def test_a_misspelt_carrier_machine_type_is_answered_with_the_nearest_one() -> None:
+    problem = accelerators.pairing_problem("nvidia-l4", "g2-standrd-8", 1)
+    assert problem is not None and problem.fix.startswith("did you mean g2-standard-8? ")

@@ -202,3 +202,21 @@ def test_the_deployer_grants_cover_every_pool_kind(pools_plan: Plan, tmp_path: P
     """The compute class is a custom resource (container.thirdPartyObjects.*), the pools node pools."""
     settings = settings_of("dev", {}, dev_file_with_pools(POOLS, tmp_path))
     assert_covered(settings, pools_plan)
+
+
+def test_bounds_are_compared_only_when_each_is_valid_on_its_own() -> None:
+    def problems(pools: dict[str, Any] | None, **stack: str) -> list[str]:
+        with pytest.raises(ConfigError) as caught:
+            settings_for(pools, **stack)
+        return [str(problem) for problem in caught.value.problems if "nodes" in problem.key]
+
+    assert problems({"t4": {**T4, "max_nodes": -1}}) == [
+        "gke-kpo:gpu_pools.t4.max_nodes: must be at least 1, got -1. Fix: set a value >= 1"
+    ]
+    assert problems({"t4": {**T4, "min_nodes": 3, "max_nodes": 2}}) == [
+        "gke-kpo:gpu_pools.t4.max_nodes: 2 is below gpu_pools.t4.min_nodes 3. "
+        "Fix: set gpu_pools.t4.max_nodes >= gpu_pools.t4.min_nodes"
+    ]
+    assert problems({"t4": T4}, system_max_nodes="0") == [
+        "gke-kpo:system_max_nodes: must be at least 1, got 0. Fix: set a value >= 1"
+    ]

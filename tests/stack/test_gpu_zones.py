@@ -119,3 +119,8 @@ def test_the_legacy_keys_name_their_own_key() -> None:
         parse_settings(raw, "test")
     keys = {problem.key for problem in caught.value.problems}
     assert "gpu_node_locations" in keys
+
+
+def test_a_mistyped_cluster_zone_is_one_problem_not_also_the_pools_zone() -> None:
+    problems = _problems(_pool("nvidia-l4"), region="us-central1", zone="us-centrl1-a")
+    assert list(problems) == ["zone"]

@@ -207,3 +207,21 @@ def test_the_task_service_account_may_not_be_the_namespace_default_one() -> None
 def test_an_empty_tenant_field_says_it_is_empty_not_to_quote_it(field: str) -> None:
     error = problems_for({"a1": astro("a1", **{field: None})})
     assert error.keys == [f"tenants.a1.{field}"] and "is empty" in str(error) and "quote" not in str(error)
+
+
+@pytest.mark.parametrize(
+    ("body", "the_one_problem"),
+    [
+        ({"identty_mode": "gke"}, "tenants.etl.identty_mode"),
+        ("gke", "tenants.etl"),
+        ({"airflow_service_account": 5}, "tenants.etl.airflow_service_account"),
+    ],
+)
+def test_a_refused_identity_field_is_one_problem_not_also_a_missing_e_mail(body: Any, the_one_problem: str) -> None:
+    problems = problems_for({"etl": body}).problems
+    assert [problem.key for problem in problems] == [the_one_problem]
+
+
+def test_a_tenant_with_another_typo_is_still_told_it_lacks_its_e_mail() -> None:
+    problems = problems_for({"etl": {"xcom_psh": True}}).problems
+    assert [problem.key for problem in problems] == ["tenants.etl.xcom_psh", "tenants.etl.airflow_service_account"]
