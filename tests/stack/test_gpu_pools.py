@@ -22,7 +22,7 @@ from tests.stack.test_deployer_coverage import assert_covered, settings_of
 PROJECT = "acme-data-dev"
 ASTRO = {"airflow_service_account": f"astro-ml@{PROJECT}.iam.gserviceaccount.com", "quota_gpus": 1}
 BASE = {"project": PROJECT, "zone": "us-central1-a", "control_plane_access": "dns"}
-T4 = {"accelerator": "nvidia-tesla-t4", "machine_type": "n1-standard-4"}
+T4: dict[str, Any] = {"accelerator": "nvidia-tesla-t4", "machine_type": "n1-standard-4"}
 POOLS: dict[str, Any] = {
     "t4-spot": {**T4, "capacity": "spot", "fallback": "t4", "max_nodes": 2},
     "t4": {**T4, "max_nodes": 1},
