@@ -207,7 +207,7 @@ def test_the_deployer_grants_cover_every_pool_kind(pools_plan: Plan, tmp_path: P
 def test_bounds_are_compared_only_when_each_is_valid_on_its_own() -> None:
     def problems(pools: dict[str, Any] | None, **stack: str) -> list[str]:
         with pytest.raises(ConfigError) as caught:
-            settings_for(pools, **stack)
+            settings_for(pools, None, **stack)
         return [str(problem) for problem in caught.value.problems if "nodes" in problem.key]
 
     assert problems({"t4": {**T4, "max_nodes": -1}}) == [
