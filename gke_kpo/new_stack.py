@@ -27,7 +27,10 @@ def create_stack(name: str, root: Path = REPO_ROOT, policy: bool = False) -> lis
     files = stack_files(name, root, policy)
     existing = [path for path in files if path.exists()]
     if existing:
-        raise StackExistsError(", ".join(str(path.relative_to(root)) for path in existing))
+        shown = ", ".join(str(path.relative_to(root)) for path in existing)
+        policy_only = all(path.suffix == ".json" for path in existing)
+        fix = "drop POLICY=1 to keep it, or delete it first" if policy_only else "pick another NAME or edit it"
+        raise StackExistsError(f"{shown} already exists; nothing was written ({fix})")
     for path, text in files.items():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
@@ -66,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     except StackExistsError as exists:
-        print(f"error: {exists} already exists; nothing was written (pick another NAME or edit it)", file=sys.stderr)
+        print(f"error: {exists}", file=sys.stderr)
         return 2
     for path in created:
         print(f"created {path.relative_to(REPO_ROOT)}")

@@ -25,13 +25,17 @@ class Consumer:
         return f"{self.name} ({self.network.value}, {self.network_key}) -> {self.path.value}: {self.reach.value}"
 
 
+TENANT_AIRFLOW = "Airflow of tenant "
+"""How a tenant's Airflow is named as a consumer (followed by the tenant's name)."""
+
+
 def consumers(settings: Settings) -> list[Consumer]:
     """Each tenant's Airflow, the CI runner and the Kubernetes provider, with the path the stack makes them use."""
     endpoints = settings.cluster.endpoints
     deployer = settings.cluster.deployer_network
     located = [
         *(
-            (f"Airflow of tenant {t.name}", t.airflow_network, f"tenants.{t.name}.{AIRFLOW_NETWORK_FIELD}")
+            (f"{TENANT_AIRFLOW}{t.name}", t.airflow_network, f"tenants.{t.name}.{AIRFLOW_NETWORK_FIELD}")
             for t in settings.tenants
         ),
         ("CI runner (pulumi preview/up workflows)", deployer, DEPLOYER_NETWORK_KEY),

@@ -82,7 +82,10 @@ def _warn_placeholders(path: Path) -> None:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="make plan", description=__doc__, epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter
+        prog="python -m gke_kpo.plan",
+        description=__doc__,
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     # nargs="?": `make plan STACK=` passes a bare --stack, answered with the list of stacks, not an argparse dump.
     parser.add_argument("--stack", nargs="?", const="", default="", help="stack name: Pulumi.<stack>.yaml")

@@ -166,7 +166,7 @@ class Report:
                 metric = gpu_quota.regional_metric(str(gpu.get("type")), preemptible)
                 region = gpu_quota.region_of(str(inputs.get("location", "")))
                 gpus = int(gpu.get("count") or 0) * size.most
-                lines.append(_clip(f"GPU quota needed: {metric} >= {gpus} in {region}; check: {command}"))
+                lines += wrap(f"GPU quota needed: {metric} >= {gpus} in {region}; check: {command}")
         return lines
 
     def _gpu_cost(self) -> list[str]:
@@ -182,10 +182,10 @@ class Report:
             return []
         header = f"GPU cost (estimate, {gpu_catalog.read_on()} list prices):"
         if len(costs) == 1:
-            return [_clip(f"{header} {costs[0].line()}")]
+            return wrap(f"{header} {costs[0].line()}")
         idle, ceiling = gpu_cost.stack_idle(costs), gpu_cost.stack_ceiling(costs)
         total = "unknown" if idle is None or ceiling is None else f"idle {idle:.2f}, at most {ceiling:.2f} USD/h"
-        return [f"{header} all GPU pools {total}", *(_clip(f"  {cost.line()}") for cost in costs)]
+        return [f"{header} all GPU pools {total}", *(line for cost in costs for line in wrap(f"  {cost.line()}"))]
 
     def _diff_summary(self) -> str:
         count = sum(1 for r in self.plan.resources if r.custom)
@@ -210,7 +210,7 @@ class Report:
         failures = len(result.mandatory_failures)
         lines = [
             f"Policies {outcome}: {failures} mandatory violation(s), {len(result.verdicts) - failures} other note(s)",
-            _clip(f"  pack {result.pack}, levels {counts}: {result.config}"),
+            *wrap(f"  pack {result.pack}, levels {counts}: {result.config}"),
         ]
         ordered = sorted(result.verdicts, key=lambda v: (v.level != MANDATORY, v.policy, v.resource))
         mandatory = [v for v in ordered if v.level == MANDATORY]
@@ -302,6 +302,12 @@ def line_width() -> int:
     """On a terminal its width; piped or captured output (CI logs, files) keeps the default, whatever COLUMNS a
     parent shell left in the environment."""
     return max(NARROWEST, shutil.get_terminal_size().columns) if sys.stdout.isatty() else DEFAULT_WIDTH
+
+
+def wrap(line: str) -> list[str]:
+    """A line that says what to do is wrapped, never cut: its continuation indented under its start."""
+    indent = " " * (len(line) - len(line.lstrip()) + 4)
+    return textwrap.wrap(line, line_width(), subsequent_indent=indent, break_long_words=False, break_on_hyphens=False)
 
 
 def _clip(line: str) -> str:

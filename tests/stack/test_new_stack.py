@@ -13,6 +13,7 @@ import pytest
 
 from gke_kpo.config.template import tenant_name
 from gke_kpo.contract.outputs import TENANTS
+from gke_kpo.new_stack import StackExistsError, create_stack
 from gke_kpo.repo import REPO_ROOT
 from tests.stacks import free_stack_name
 
@@ -150,7 +151,16 @@ def test_make_stack_never_overwrites(repo: Path) -> None:
 
     assert result.returncode != 0
     assert "Pulumi.dev.yaml" in result.stderr and "policies/config/dev.json" in result.stderr
+    assert "(pick another NAME or edit it)" in result.stderr
     assert (repo / "Pulumi.dev.yaml").read_bytes() == before
+
+
+def test_a_stack_file_deleted_but_its_policy_config_kept_is_told_to_drop_policy(tmp_path: Path) -> None:
+    (tmp_path / "policies" / "config").mkdir(parents=True)
+    (tmp_path / "policies" / "config" / "carol.json").write_text("{}")
+    with pytest.raises(StackExistsError, match=r"carol\.json already exists; nothing was written \(drop POLICY=1"):
+        create_stack("carol", tmp_path, policy=True)
+    assert create_stack("carol", tmp_path) == [tmp_path / "Pulumi.carol.yaml"]
 
 
 @pytest.mark.parametrize("args", [[], ["NAME=my.stack"], ["NAME=-x"]])

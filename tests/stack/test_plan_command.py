@@ -20,6 +20,7 @@ from gke_kpo.cloud.replacement import CLUSTER, KUBERNETES_PROVIDER, NODE_POOL, R
 from gke_kpo.config.gpu_cost import pool_costs
 from gke_kpo.contract.outputs import GPU, OUTPUT_NAMES, TASK_SERVICE_ACCOUNT, TENANTS
 from gke_kpo.plan.inventory import golden_path
+from gke_kpo.plan.report import DEFAULT_WIDTH, wrap
 from gke_kpo.plan.summary import short_type
 from gke_kpo.preview.capture import ProgramError, run_program
 from gke_kpo.repo import REPO_ROOT, known_stacks
@@ -202,8 +203,10 @@ def test_a_mandatory_policy_violation_exits_1_and_is_listed_first(tmp_path: Path
     result = run_plan("--stack", "scratch", "--stack-file", str(stack_file), "--build-dir", str(tmp_path))
     assert result.returncode == 1, result.stdout + result.stderr
     policies = result.stdout[result.stdout.index("Policies FAILED") :].splitlines()
-    assert policies[2].startswith("  mandatory gke-hardening @ kpo-dev")
-    assert "deletion protection" in "\n".join(policies[3:5])
+    entries = [index for index, line in enumerate(policies) if line.startswith("  ") and line[2] != " "]
+    first = entries[1]  # after the pack's line, whose continuation (if wrapped) is indented further
+    assert policies[entries[0]].startswith("  pack ") and policies[first].startswith("  mandatory gke-hardening @")
+    assert "deletion protection" in "\n".join(policies[first + 1 : first + 3])
     assert (tmp_path / "scratch" / "policies.txt").read_text().count("[mandatory]") >= 1
 
 
@@ -261,3 +264,11 @@ def test_the_printout_fits_the_terminal_width(columns: int, tmp_path: Path) -> N
     rows = [line for line in printed.splitlines() if re.match(r"^\s+(?:[~+-]+\s+)?(?:gcp|k8s):", line)]
     assert rows and all(len(line) <= columns for line in rows)
     assert any(line.endswith("...") for line in rows) == (columns == 100), "wider terminals show whole details"
+
+
+def test_a_line_that_says_what_to_do_is_wrapped_not_cut() -> None:
+    command = "python -m gke_kpo.deployer --gpu-quota-for a-stack-with-a-long-name-of-forty-letters"
+    line = f"GPU quota needed: PREEMPTIBLE_NVIDIA_T4_GPUS >= 1 in us-central1; check: {command}"
+    wrapped = wrap(line)
+    assert len(wrapped) == 2 and all(len(part) <= DEFAULT_WIDTH for part in wrapped)
+    assert wrapped[1].startswith("    ") and " ".join(part.strip() for part in wrapped) == line

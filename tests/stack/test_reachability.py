@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -11,9 +12,10 @@ import yaml
 from gke_kpo.cloud.control_plane import ControlPlaneAccess, Endpoints, Network, Reach, reach
 from gke_kpo.cloud.control_plane import Path as ApiPath
 from gke_kpo.cloud.permissions import SEED_PERMISSIONS, AccessModel, custom_role_permissions
-from gke_kpo.config.parse import parse_settings
+from gke_kpo.config.parse import parse_settings, settings_of_stack
 from gke_kpo.config.problems import ConfigError
 from gke_kpo.config.reachability import consumers
+from gke_kpo.plan.access import access_lines
 from gke_kpo.preview.mock_cloud import mock_ca_certificate
 from gke_kpo.render.artifacts import connection_extra, kubeconfig_file
 from gke_kpo.render.validate import OutputsError, parse_outputs
@@ -177,3 +179,12 @@ def test_the_rendered_kubeconfig_and_connection_take_the_stacks_path(access: str
             }
         else:
             assert cluster["cluster"] == {"server": f"https://{dns}"}, "no pinned CA, no IP on the DNS path"
+
+
+def test_the_access_verdict_names_many_tenants_airflow_once_each() -> None:
+    lines = access_lines(settings_of_stack("dev"))
+    assert (
+        "  Airflow of tenants ml-dev, etl-dev, ext-dev [airflow_network: internet] -> DNS endpoint: reaches it" in lines
+    )
+    one = access_lines(dataclasses.replace(settings_of_stack("dev"), tenants=settings_of_stack("dev").tenants[:1]))
+    assert any(line.startswith("  Airflow of tenant ml-dev [airflow_network") for line in one)
