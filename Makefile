@@ -12,7 +12,7 @@ POLICY_CONFIG = policies/config/$(STACK).json
 # Without a config file the pack's own (strictest) default levels apply, in make plan and the CLI alike.
 POLICY_CONFIG_FLAG = $(if $(wildcard $(POLICY_CONFIG)),--policy-pack-config $(POLICY_CONFIG))
 
-.PHONY: help venv plan render stack preview up test lint golden benchmark cli-check stack-check
+.PHONY: help venv plan render stack preview up test lint golden benchmark cli-check stack-check render-check
 
 ## List the public targets and their options (TARGET=<target>: that one only).
 help:
@@ -52,16 +52,17 @@ plan: stack-check $(LEAN_READY)
 ## Astro project is refused: say TENANT). Render records what it wrote (.gke-kpo/manifest.json): its files are
 ## updated freely, its part of requirements.txt/airflow_settings.yaml merged keeping every line of yours, and a file
 ## you edited is kept, or, when this render differs from it, a conflict: nothing is written and the diff printed.
+## It records the tenant too: another tenant's render into that folder is refused.
 ## Usage: make render OUTPUTS=<outputs.json> OUT=<dir> [TENANT=<name> (that tenant only, into OUT)] [CONN_ID=<id>]
 ##   [BESIDE=1 (conflicts: new version next to yours as <file>.gke-kpo-new)]
 ##   [FORCE=1 (conflicts: replace yours, kept as <file>.gke-kpo-backup)]
+##   [SWITCH_TENANT=1 (a folder rendered for another tenant: switch it to this one)]
 ##   [CHECK=1 (write nothing; exit 1 on drift)] [MOCK=1 (make plan's mock outputs into an Astro project, marked)]
 ##   [DEFERRABLE=0 (no triggerer)] [KEEP_FAILED_PODS=1]
 ##   [GPU_STARTUP_TIMEOUT=<seconds>] (README, "Airflow artifacts", "Long GPU tasks")
-render: $(LEAN_READY)
-	@test -n "$(OUTPUTS)" -a -n "$(OUT)" || { $(MAKE) --no-print-directory help TARGET=render >&2; exit 2; }
+render: render-check $(LEAN_READY)
 	@$(PY) -m gke_kpo.render --outputs "$(OUTPUTS)" --out "$(OUT)" $(if $(TENANT),--tenant "$(TENANT)") $(if $(CONN_ID),--conn-id "$(CONN_ID)") \
-		$(if $(FORCE),--force) $(if $(BESIDE),--beside) $(if $(CHECK),--check) $(if $(filter 1,$(MOCK)),--allow-mock) $(if $(filter 0,$(DEFERRABLE)),--no-deferrable) $(if $(filter 1,$(KEEP_FAILED_PODS)),--keep-failed-pods) \
+		$(if $(FORCE),--force) $(if $(BESIDE),--beside) $(if $(CHECK),--check) $(if $(filter 1,$(SWITCH_TENANT)),--switch-tenant) $(if $(filter 1,$(MOCK)),--allow-mock) $(if $(filter 0,$(DEFERRABLE)),--no-deferrable) $(if $(filter 1,$(KEEP_FAILED_PODS)),--keep-failed-pods) \
 		$(if $(GPU_STARTUP_TIMEOUT),--gpu-startup-timeout "$(GPU_STARTUP_TIMEOUT)")
 
 ## Start your own stack: make stack NAME=<name> [POLICY=1] writes Pulumi.<name>.yaml from a commented template
@@ -75,6 +76,13 @@ space := $(subst ,, )
 # `make plan STACK=` would otherwise reach argparse (or the CLI) with an empty name.
 stack-check:
 	@test -n "$(STACK)" || { echo "error: no stack given: run \`make $(MAKECMDGOALS) STACK=<stack>\`; existing stacks: $(subst $(space),$(comma) ,$(sort $(patsubst Pulumi.%.yaml,%,$(wildcard Pulumi.*.yaml))))" >&2; exit 2; }
+
+# `make render` needs OUTPUTS and OUT (the Python command requires both too): say which is missing, then the usage,
+# before building any venv.
+render-check:
+	@$(if $(OUTPUTS),,echo "error: OUTPUTS is required: the stack outputs file, written by \`pulumi stack output --json --show-secrets > outputs.json\` (make plan's mock ones: build/<stack>/outputs.json)" >&2;) \
+	$(if $(OUT),,echo "error: OUT is required: the folder to write into (created if missing); with TENANT=<name>, that tenant's Astro project" >&2;) \
+	$(if $(and $(OUTPUTS),$(OUT)),true,$(MAKE) --no-print-directory help TARGET=render >&2; exit 2)
 
 # Real Pulumi runs need the CLI and the GKE auth plugin; say so before building any venv.
 cli-check:

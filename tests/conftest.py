@@ -21,6 +21,7 @@ XDIST_GROUPS = {
     "tests/render/test_pod_checkov.py": "tool-venvs",
     "tests/policies/test_fence_connectivity.py": "tool-venvs",
     "tests/render/test_render_safety.py": "make-venv",
+    "tests/render/test_render_out.py": "make-venv",
     "tests/stack/test_new_stack.py": "make-venv",
     "tests/stack/test_plan_command.py::test_make_plan_dev_fits_a_screen_and_lists_every_resource": "make-venv",
 }

@@ -14,10 +14,11 @@ from gke_kpo.render import DEFAULT_CONN_ID, DagOptions, OutputsError, render_fil
 from gke_kpo.render.astro import is_astro_project
 from gke_kpo.render.dockerfile import runtime_note, runtime_problem
 from gke_kpo.render.long_tasks import GPU_STARTUP_TIMEOUT_SECONDS
-from gke_kpo.render.manifest import MANIFEST_PATH
+from gke_kpo.render.manifest import MANIFEST_PATH, rendered_for
 from gke_kpo.render.mock_marks import is_mock_endpoint, mock_what
+from gke_kpo.render.obstacles import Obstacle, Problem
 from gke_kpo.render.outputs_file import GOOD_OUTPUTS_COMMAND, OutputsFileError, load_outputs
-from gke_kpo.render.place import Resolution, place_projects
+from gke_kpo.render.place import Project, Resolution, TenantSwitch, place_projects
 from gke_kpo.render.validate import UnknownTenantError, check_conn_id
 
 EXAMPLES = """\
@@ -29,6 +30,7 @@ examples:
   make render OUTPUTS=outputs.json OUT=~/astro BESIDE=1              # conflicts: new versions next to yours
   make render OUTPUTS=outputs.json OUT=~/astro FORCE=1               # conflicts: replace yours, keeping a backup
   make render OUTPUTS=outputs.json OUT=~/astro DEFERRABLE=0          # a deployment without a triggerer
+  make render OUTPUTS=outputs.json OUT=~/ml TENANT=ml2 SWITCH_TENANT=1 # ~/ml, rendered for tenant ml: switch it to ml2
   python -m gke_kpo.render --outputs build/dev/outputs.json --out /tmp/mock --conn-id remote_gke
 
 what happens to each file (one line per file is always printed; .gke-kpo/manifest.json records what render wrote):
@@ -43,7 +45,9 @@ what happens to each file (one line per file is always printed; .gke-kpo/manifes
   beside / replaced       a conflict with --beside (yours kept, <file>.gke-kpo-new written next to it) or --force
                           (yours backed up to <file>.gke-kpo-backup, then replaced)
 exit codes: 0 done (or nothing to change), 1 a conflict refused or --check found changes, 2 bad outputs, --conn-id,
-  --tenant, an Astro project as --out without --tenant, an unsupported FROM (Airflow), mock outputs into your project
+  --tenant, an Astro project as --out without --tenant, an unsupported FROM (Airflow), mock outputs into your project,
+  a file (or no write permission) where --out or a file of it must be, a folder rendered for another tenant
+  (.gke-kpo/manifest.json records it) without --switch-tenant
 """
 
 
@@ -96,6 +100,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     mode.add_argument("--check", action="store_true", help="write nothing; exit 1 if any file would change")
     parser.add_argument(
+        "--switch-tenant",
+        action="store_true",
+        help="a folder rendered for another tenant: render this one into it anyway, switching it (make: "
+        "SWITCH_TENANT=1); without it, that is refused",
+    )
+    parser.add_argument(
         "--deferrable",
         action=argparse.BooleanOptionalAction,
         default=DagOptions.deferrable,
@@ -122,11 +132,11 @@ def _dag_options(args: argparse.Namespace) -> DagOptions:
     )
 
 
-def _runtimes_fit(projects: dict[Path, dict[str, str]]) -> bool:
+def _runtimes_fit(projects: list[Project]) -> bool:
     """Each existing Dockerfile's FROM runs an Airflow the rendered files support (say so when it cannot be read)."""
     fit = True
-    for root in projects:
-        path = root / "Dockerfile"
+    for project in projects:
+        path = project.root / "Dockerfile"
         if not path.is_file():
             continue
         text = path.read_text(encoding="utf-8", errors="replace")
@@ -142,8 +152,8 @@ def _started_by_render(root: Path) -> bool:
     return not (root / ".astro").is_dir() and (root / MANIFEST_PATH).is_file()
 
 
-def _render(args: argparse.Namespace) -> dict[Path, dict[str, str]] | None:
-    """``{project folder: {path inside it: text}}``, or None after printing why not."""
+def _render(args: argparse.Namespace) -> list[Project] | None:
+    """Each tenant's folder and files, or None after printing why not."""
     try:
         check_conn_id(args.conn_id)
     except OutputsError as error:
@@ -177,15 +187,19 @@ def _render(args: argparse.Namespace) -> dict[Path, dict[str, str]] | None:
             file=sys.stderr,
         )
         return None
-    projects: dict[Path, dict[str, str]] = {}
+    by_tenant: dict[str, dict[str, str]] = {}
     for path, text in files.items():
         tenant, relative = path.split("/", 1)
-        # With --tenant, <out> is that tenant's folder: no <out>/<tenant>/ inside it.
-        projects.setdefault(args.out if args.tenant else args.out / tenant, {})[relative] = text
+        by_tenant.setdefault(tenant, {})[relative] = text
+    # With --tenant, <out> is that tenant's folder: no <out>/<tenant>/ inside it.
+    projects = [
+        Project(args.out if args.tenant else args.out / tenant, rendered_for(outputs, tenant), tenant_files)
+        for tenant, tenant_files in by_tenant.items()
+    ]
     if not _runtimes_fit(projects):
         return None
     # A project of the user's: made by `astro dev init` (.astro/), or one render did not start (no manifest).
-    real = [root for root in projects if is_astro_project(root) and not _started_by_render(root)]
+    real = [p.root for p in projects if is_astro_project(p.root) and not _started_by_render(p.root)]
     if is_mock_endpoint(endpoint) and real and not args.allow_mock:
         print(
             f"error: refusing to put MOCK connections into the Astro project {', '.join(map(str, real))}: render "
@@ -213,13 +227,61 @@ def _mock_what(outputs: dict[str, Any]) -> str:
     return mock_what(host, ca_pinned=not dns)
 
 
+def _obstacle_error(obstacle: Obstacle, out: Path) -> str:
+    if obstacle.path == out:
+        where = f"--out (make: OUT) {out}"
+    elif obstacle.path in out.parents:
+        where = f"--out (make: OUT) {out}: {obstacle.path}"
+    else:
+        where = str(obstacle.path)
+    fix = "make it writable for you" if obstacle.problem is Problem.NOT_WRITABLE else "move it away"
+    return (
+        f"error: {where} {obstacle.problem.value}; {fix}, or point OUT at another folder (render creates a missing "
+        "one). Nothing was written."
+    )
+
+
+def _other_tenant_error(switch: TenantSwitch) -> str:
+    recorded, wanted = switch.recorded.tenant, switch.wanted.tenant
+    return (
+        f"error: {switch.root} was rendered for {switch.recorded}, not for {wanted} (its {MANIFEST_PATH} records the "
+        f"tenant): its connection and DAG would silently switch to {wanted}'s namespace. Nothing was written. Render "
+        f"{recorded} there (TENANT={recorded}), {wanted} into a folder of its own (another OUT), or add "
+        f"SWITCH_TENANT=1 (--switch-tenant) to switch this folder to {wanted}."
+    )
+
+
+def _stopped_by(error: OSError) -> str:
+    """A failure no check before could foresee (a full disk, a file changed meanwhile): where, and that a rerun
+    picks up, since the manifests are written last."""
+    where = f"{error.filename}: " if error.filename else ""
+    return (
+        f"error: {where}{error.strerror or error}; render stopped there. Fix that and render again: files it "
+        "wrote before show as `unchanged` then."
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    projects = _render(args)
-    if projects is None:
-        return 2
     resolution = Resolution.FORCE if args.force else Resolution.BESIDE if args.beside else Resolution.REFUSE
-    outcome = place_projects(projects, resolution=resolution, dry_run=args.check)
+    try:
+        projects = _render(args)
+        if projects is None:
+            return 2
+        outcome = place_projects(projects, resolution=resolution, dry_run=args.check, switch_tenant=args.switch_tenant)
+    except OSError as error:
+        print(_stopped_by(error), file=sys.stderr)
+        return 2
+    errors = [_obstacle_error(obstacle, args.out) for obstacle in outcome.blocked]
+    errors += [_other_tenant_error(switch) for switch in outcome.other_tenant]
+    if errors:
+        print("\n".join(errors), file=sys.stderr)
+        return 2
+    for switch in outcome.switched:
+        print(
+            f"note: {switch.root}: switched from tenant {switch.recorded.tenant} to {switch.wanted.tenant}",
+            file=sys.stderr,
+        )
     print("\n".join(outcome.lines))
     if outcome.refused:
         print("".join(outcome.diffs), end="", file=sys.stderr)

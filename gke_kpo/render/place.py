@@ -10,6 +10,11 @@ A conflict refuses the whole render, for every folder at once, with a diff of th
 a half-applied render (a new DAG next to an old connection) would be worse than none. ``beside`` writes the new
 version next to it (``<file>.gke-kpo-new``) and keeps the user's; ``force`` replaces it, keeping a backup
 (``<file>.gke-kpo-backup``). Every file gets one report line either way.
+
+Nothing is written either when a folder was rendered for another tenant (unless ``switch_tenant``) or when
+something is in the way of a file render would write (obstacles.py). The manifests are written last: should a write
+fail all the same (a full disk), each manifest still holds the base of what was there before, so the files written
+so far count as this render's next time (``unchanged``) and none of the old ones as the user's.
 """
 
 from __future__ import annotations
@@ -20,7 +25,8 @@ from enum import Enum
 from pathlib import Path
 
 from gke_kpo.render.files import write_files
-from gke_kpo.render.manifest import MANIFEST_PATH, digest, manifest_text, read_manifest
+from gke_kpo.render.manifest import MANIFEST_PATH, Manifest, RenderedFor, digest, manifest_text, read_manifest
+from gke_kpo.render.obstacles import Obstacle, obstacles
 from gke_kpo.render.parts import part_of
 
 NEW_SUFFIX = ".gke-kpo-new"
@@ -43,6 +49,25 @@ class Resolution(Enum):
     REFUSE = "refuse"
     BESIDE = "beside"
     FORCE = "force"
+
+
+@dataclass(frozen=True)
+class Project:
+    """One folder's rendered files and whom they are for."""
+
+    root: Path
+    rendered_for: RenderedFor
+    files: dict[str, str]
+    """``{path inside root: text}``"""
+
+
+@dataclass(frozen=True)
+class TenantSwitch:
+    """A folder rendered for one tenant that this render is for another."""
+
+    root: Path
+    recorded: RenderedFor
+    wanted: RenderedFor
 
 
 @dataclass(frozen=True)
@@ -81,6 +106,12 @@ class Outcome:
     """Some file would be written or is in conflict (before this call wrote anything): the drift ``--check`` reports."""
     diffs: list[str]
     """One unified diff per conflict: the user's file against this render."""
+    other_tenant: list[TenantSwitch]
+    """Folders rendered for another tenant, without ``switch_tenant``: nothing was written."""
+    switched: list[TenantSwitch]
+    """Folders switched to this render's tenant (``switch_tenant``)."""
+    blocked: list[Obstacle]
+    """What is in the way of a file this render would write: nothing was written."""
 
 
 def _read(path: Path) -> str | None:
@@ -112,9 +143,8 @@ def _placement(root: Path, relative: str, rendered: str, base: str | None) -> Pl
     return Placement(root, relative, status, merged, digest(ours), theirs, note)
 
 
-def placements(files: dict[str, str], root: Path) -> list[Placement]:
-    base = read_manifest(root)
-    return [_placement(root, relative, text, base.get(relative)) for relative, text in sorted(files.items())]
+def placements(files: dict[str, str], root: Path, base: Manifest) -> list[Placement]:
+    return [_placement(root, relative, text, base.files.get(relative)) for relative, text in sorted(files.items())]
 
 
 _VERBS = {
@@ -137,16 +167,24 @@ def _free(path: Path) -> Path:
     return candidate
 
 
-def _resolve(placement: Placement, resolution: Resolution, column: int) -> tuple[str, dict[str, str]]:
-    """The report verb and note of a conflict, and the files its resolution writes (relative to its root)."""
-    if column != 2 or resolution is Resolution.REFUSE:
-        return "conflict", {}
+def _written(placement: Placement, resolution: Resolution) -> dict[str, str]:
+    """What placing it writes when the render goes through, relative to its root."""
+    if placement.status in (Status.UNCHANGED, Status.KEPT):
+        return {}
+    if placement.status is not Status.CONFLICT:
+        return {placement.relative: placement.text}
+    if resolution is Resolution.REFUSE:
+        return {}
     if resolution is Resolution.BESIDE:
-        beside = placement.relative + NEW_SUFFIX
-        return "beside", {beside: placement.text}
+        return {placement.relative + NEW_SUFFIX: placement.text}
     backup = _free(placement.path.with_name(placement.path.name + BACKUP_SUFFIX))
-    relative_backup = str(backup.relative_to(placement.root))
-    return "replaced", {relative_backup: placement.theirs or "", placement.relative: placement.text}
+    return {str(backup.relative_to(placement.root)): placement.theirs or "", placement.relative: placement.text}
+
+
+def _verb(placement: Placement, resolution: Resolution, column: int) -> str:
+    if placement.status is not Status.CONFLICT:
+        return _VERBS[placement.status][column]
+    return _CONFLICT_VERBS[resolution] if column == 2 else "conflict"
 
 
 def _line(verb: str, placement: Placement, written: dict[str, str]) -> str:
@@ -158,38 +196,73 @@ def _line(verb: str, placement: Placement, written: dict[str, str]) -> str:
     return f"{verb:<13}{placement.path}{note}"
 
 
+def _manifest_changes(projects: list[Project], bases: list[Manifest], planned: list[Placement]) -> dict[Path, str]:
+    """``{root: new manifest text}`` of each folder whose manifest this render changes."""
+    changes = {}
+    for project, base in zip(projects, bases, strict=True):
+        recorded = {p.relative: p.recorded for p in planned if p.root == project.root and p.recorded}
+        text = manifest_text(base.files | recorded, project.rendered_for)
+        path = project.root / MANIFEST_PATH
+        if not path.is_file() or path.read_text(encoding="utf-8", errors="replace") != text:
+            changes[project.root] = text
+    return changes
+
+
 def place_projects(
-    projects: dict[Path, dict[str, str]],
+    projects: list[Project],
+    *,
+    resolution: Resolution = Resolution.REFUSE,
+    dry_run: bool = False,
+    switch_tenant: bool = False,
+) -> Outcome:
+    """Place each folder's files; all folders or none."""
+    bases = [read_manifest(project.root) for project in projects]
+    switches = [
+        TenantSwitch(project.root, base.rendered_for, project.rendered_for)
+        for project, base in zip(projects, bases, strict=True)
+        if base.rendered_for and base.rendered_for.tenant != project.rendered_for.tenant
+    ]
+    other_tenant = [] if switch_tenant else switches
+    planned = [
+        placement
+        for project, base in zip(projects, bases, strict=True)
+        for placement in placements(project.files, project.root, base)
+    ]
+    conflicts = [p for p in planned if p.status is Status.CONFLICT]
+    refused = bool(conflicts) and resolution is Resolution.REFUSE and not dry_run
+    column = 0 if dry_run else 1 if refused else 2
+    writes = [(placement, _written(placement, resolution)) for placement in planned]
+    manifests = _manifest_changes(projects, bases, planned)
+    targets = [placement.root / relative for placement, written in writes for relative in written]
+    blocked = obstacles([*targets, *(root / MANIFEST_PATH for root in manifests)])
+    lines = [_line(_verb(p, resolution, column), p, written if column == 2 else {}) for p, written in writes]
+    if column == 2 and not other_tenant and not blocked:
+        by_root: dict[Path, dict[str, str]] = {project.root: {} for project in projects}
+        for placement, written in writes:
+            by_root[placement.root] |= written
+        for root, files in by_root.items():
+            write_files(files, root)
+        for root, text in manifests.items():
+            write_files({MANIFEST_PATH: text}, root)
+    pending = any(p.status not in (Status.UNCHANGED, Status.KEPT) for p in planned)
+    return Outcome(
+        lines,
+        refused,
+        pending,
+        diffs=[p.diff() for p in conflicts],
+        other_tenant=other_tenant,
+        switched=switches if switch_tenant else [],
+        blocked=blocked,
+    )
+
+
+def place_files(
+    files: dict[str, str],
+    out_dir: str | Path,
+    rendered_for: RenderedFor,
     *,
     resolution: Resolution = Resolution.REFUSE,
     dry_run: bool = False,
 ) -> Outcome:
-    """Place each folder's files (``{root: {relative path: text}}``); all folders or none."""
-    planned = [placement for root, files in projects.items() for placement in placements(files, root)]
-    conflicts = [p for p in planned if p.status is Status.CONFLICT]
-    refused = bool(conflicts) and resolution is Resolution.REFUSE and not dry_run
-    column = 0 if dry_run else 1 if refused else 2
-    lines: list[str] = []
-    writes: dict[Path, dict[str, str]] = {root: {} for root in projects}
-    for placement in planned:
-        if placement.status is Status.CONFLICT:
-            verb, written = _resolve(placement, resolution, column)
-        else:
-            verb = _VERBS[placement.status][column]
-            changed = placement.status not in (Status.UNCHANGED, Status.KEPT)
-            written = {placement.relative: placement.text} if changed else {}
-        lines.append(_line(verb, placement, written))
-        writes[placement.root] |= written
-    if column == 2:
-        for root in projects:
-            recorded = {p.relative: p.recorded for p in planned if p.root == root and p.recorded}
-            write_files(writes[root] | {MANIFEST_PATH: manifest_text(read_manifest(root) | recorded)}, root)
-    pending = any(p.status not in (Status.UNCHANGED, Status.KEPT) for p in planned)
-    return Outcome(lines, refused, pending, [p.diff() for p in conflicts])
-
-
-def place_files(
-    files: dict[str, str], out_dir: str | Path, *, resolution: Resolution = Resolution.REFUSE, dry_run: bool = False
-) -> Outcome:
     """One folder's files."""
-    return place_projects({Path(out_dir): files}, resolution=resolution, dry_run=dry_run)
+    return place_projects([Project(Path(out_dir), rendered_for, files)], resolution=resolution, dry_run=dry_run)

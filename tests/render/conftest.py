@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -114,6 +119,27 @@ def gpu_tasks_expected(outputs: dict[str, Any]) -> dict[str, dict[str, Any]]:
         return {"run_on_gpu": legacy}
     pools = outputs[names.GPU_POOLS]
     return {f"run_on_gpu_{name.replace('-', '_')}": pools[name] for name in tenant[names.TENANT_GPU_POOLS]}
+
+
+@contextmanager
+def unwritable(path: Path) -> Iterator[None]:
+    """Nobody may write ``path`` meanwhile: its mode for a user; for root, whom modes do not stop, the immutable flag
+    (``chattr +i``; the test is skipped where that is not allowed)."""
+    if os.geteuid() != 0:
+        mode = path.stat().st_mode
+        path.chmod(mode & ~0o222)
+        try:
+            yield
+        finally:
+            path.chmod(mode)
+        return
+    chattr = shutil.which("chattr")
+    if not chattr or subprocess.run([chattr, "+i", str(path)], capture_output=True, check=False).returncode:
+        pytest.skip("this machine does not let root make a path immutable (chattr +i)")
+    try:
+        yield
+    finally:
+        subprocess.run([chattr, "-i", str(path)], check=True)
 
 
 OUTPUT_CASES = ["gpu_xcom", "plain", "pools"]

@@ -14,7 +14,7 @@ import yaml
 
 from gke_kpo.contract import outputs as names
 from gke_kpo.render import OutputsError, pins, place_files, render_files, write_files
-from gke_kpo.render.manifest import MANIFEST_PATH
+from gke_kpo.render.manifest import MANIFEST_PATH, rendered_for
 
 from .conftest import GPU_XCOM_OUTPUTS_FILE, TENANT, one_tenant_files, tenant_of
 
@@ -90,7 +90,7 @@ def test_cli_reports_bad_outputs_naming_the_key(tmp_path: Path) -> None:
 def test_written_files_are_then_unchanged(tmp_path: Path, any_outputs: dict[str, Any]) -> None:
     files = render_files(any_outputs)
     write_files(files, tmp_path)
-    assert not place_files(files, tmp_path, dry_run=True).pending
+    assert not place_files(files, tmp_path, rendered_for(any_outputs, TENANT), dry_run=True).pending
 
 
 @pytest.mark.parametrize(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 from pathlib import Path
 
@@ -116,3 +117,20 @@ def test_other_folders_are_no_astro_project(tmp_path: Path, marker: dict[str, st
 
     assert _render(GPU_XCOM_OUTPUTS_FILE, tmp_path) == 0
     assert (tmp_path / TENANT / "dags" / "remote_kpo.py").is_file()
+
+
+def test_a_write_no_check_foresaw_failing_is_one_line_too(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def disk_full(files: dict[str, str], root: Path) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", str(root / min(files)))
+
+    monkeypatch.setattr("gke_kpo.render.place.write_files", disk_full)
+
+    assert _render(GPU_XCOM_OUTPUTS_FILE, tmp_path, "--tenant", TENANT) == 2
+
+    error = capsys.readouterr().err
+    assert error == (
+        f"error: {tmp_path / '.dockerignore'}: No space left on device; render stopped there. Fix that and render "
+        "again: files it wrote before show as `unchanged` then.\n"
+    )

@@ -16,7 +16,7 @@ import yaml
 from gke_kpo.contract import outputs as names
 from gke_kpo.preview.mock_cloud import MOCK_ENDPOINT
 from gke_kpo.render import place_files, render_files
-from gke_kpo.render.manifest import MANIFEST_PATH, digest
+from gke_kpo.render.manifest import MANIFEST_PATH, digest, rendered_for
 from gke_kpo.render.mock_marks import is_mock_endpoint
 from gke_kpo.repo import REPO_ROOT
 
@@ -204,7 +204,7 @@ def test_placement_is_agnostic_of_the_folder_layout(tmp_path: Path) -> None:
     (tmp_path / "team-b").mkdir()
     (tmp_path / "team-b" / "requirements.txt").write_text("numpy==2.1.0\n")
 
-    outcome = place_files(per_tenant, tmp_path)
+    outcome = place_files(per_tenant, tmp_path, rendered_for(json.loads(GPU_XCOM_OUTPUTS_FILE.read_text()), TENANT))
 
     assert not outcome.refused
     assert (tmp_path / "team-b" / "requirements.txt").read_text().startswith("numpy==2.1.0\n")

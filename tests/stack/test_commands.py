@@ -14,7 +14,7 @@ from gke_kpo.plan.inventory import GOLDEN_DIR
 from gke_kpo.repo import REPO_ROOT, known_stacks
 from tests.stacks import free_stack_name
 
-INTERNAL_TARGETS = {"cli-check", "stack-check"}
+INTERNAL_TARGETS = {"cli-check", "render-check", "stack-check"}
 """Phony targets that are steps of others, not commands; every other one must be in `make help`."""
 
 
