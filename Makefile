@@ -62,7 +62,7 @@ plan: stack-check $(LEAN_READY)
 ##   [GPU_STARTUP_TIMEOUT=<seconds>] (README, "Airflow artifacts", "Long GPU tasks")
 render: render-check $(LEAN_READY)
 	@$(PY) -m gke_kpo.render --outputs "$(OUTPUTS)" --out "$(OUT)" $(if $(TENANT),--tenant "$(TENANT)") $(if $(CONN_ID),--conn-id "$(CONN_ID)") \
-		$(if $(FORCE),--force) $(if $(BESIDE),--beside) $(if $(CHECK),--check) $(if $(filter 1,$(SWITCH_TENANT)),--switch-tenant) $(if $(filter 1,$(MOCK)),--allow-mock) $(if $(filter 0,$(DEFERRABLE)),--no-deferrable) $(if $(filter 1,$(KEEP_FAILED_PODS)),--keep-failed-pods) \
+		$(if $(filter 1,$(FORCE)),--force) $(if $(filter 1,$(BESIDE)),--beside) $(if $(filter 1,$(CHECK)),--check) $(if $(filter 1,$(SWITCH_TENANT)),--switch-tenant) $(if $(filter 1,$(MOCK)),--allow-mock) $(if $(filter 0,$(DEFERRABLE)),--no-deferrable) $(if $(filter 1,$(KEEP_FAILED_PODS)),--keep-failed-pods) \
 		$(if $(GPU_STARTUP_TIMEOUT),--gpu-startup-timeout "$(GPU_STARTUP_TIMEOUT)")
 
 ## Start your own stack: make stack NAME=<name> [POLICY=1] writes Pulumi.<name>.yaml from a commented template

@@ -194,3 +194,15 @@ def test_a_missing_variable_is_named_before_the_usage(variables: list[str], miss
     lines = result.stderr.splitlines()
     assert [line.split(":")[1].strip() for line in lines[: len(missing)]] == [f"{name} is required" for name in missing]
     assert lines[len(missing)] == "make render" and "Usage: make render OUTPUTS=" in result.stderr
+
+
+@pytest.mark.parametrize("option", ["FORCE", "BESIDE", "CHECK", "SWITCH_TENANT", "MOCK", "KEEP_FAILED_PODS"])
+def test_a_switch_is_on_only_for_1_so_0_never_forces(option: str) -> None:
+    def command(value: str) -> str:
+        result = _make_render("-n", "OUTPUTS=o.json", "OUT=out", f"{option}={value}")
+        assert result.returncode == 0, result.stderr
+        joined = result.stdout.replace("\\\n", " ")  # the recipe's continued lines, as the shell reads them
+        return next(line for line in joined.splitlines() if "-m gke_kpo.render" in line)
+
+    flag = {"MOCK": "--allow-mock"}.get(option, "--" + option.lower().replace("_", "-"))
+    assert flag in command("1") and flag not in command("0") and flag not in command("yes")
