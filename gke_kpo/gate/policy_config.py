@@ -23,6 +23,7 @@ from gke_kpo.gate.launch import PACK_DIR
 CONFIG_DIR: Final = PACK_DIR / "config"
 LEVELS: Final = ("advisory", "mandatory", "remediate", "disabled")
 ALL: Final = "all"
+LEVEL_KEY: Final = "enforcementLevel"
 
 
 class PolicyConfigError(ValueError):
@@ -58,44 +59,55 @@ def _nearest(word: str, choices: list[str]) -> str | None:
     return close[0] if close else None
 
 
-def _level_error(name: str, level: Any) -> PolicyConfigError:
+def _level_problem(name: str, level: Any) -> str:
     nearest = _nearest(level, list(LEVELS)) if isinstance(level, str) else None
     hint = f"did you mean {nearest!r}? " if nearest else ""
-    return PolicyConfigError(
-        f"{name}: {level!r} is not an enforcement level. Fix: {hint}use one of {', '.join(LEVELS)}"
-    )
+    return f"{name}: {level!r} is not an enforcement level. Fix: {hint}use one of {', '.join(LEVELS)}"
 
 
-def _parse_entry(name: str, value: Any) -> PolicySetting | dict[str, Any]:
-    """A file entry: a level string, or an object with an optional enforcementLevel."""
+def _name_problem(pack: str, name: str, known: list[str]) -> str:
+    nearest = _nearest(name, known)
+    hint = f"did you mean {nearest!r}? " if nearest else ""
+    names = ", ".join(sorted(known))
+    return f"{name}: no such policy in pack {pack!r}. Fix: {hint}use the pack's names ({names}) or {ALL!r}"
+
+
+def _option_problems(name: str, entry: dict[str, Any], options: list[str]) -> list[str]:
+    """Options the policy does not declare would be ignored: a misspelt limit would silently not apply."""
+    unknown = [key for key in entry if key != LEVEL_KEY and key not in options]
+    problems = []
+    for key in unknown:
+        nearest = _nearest(key, options)
+        hint = f"did you mean {nearest!r}? " if nearest else ""
+        takes = f"its options: {', '.join(options)}" if options else "it takes only enforcementLevel"
+        problems.append(f"{name}: {key!r} is not an option of the policy. Fix: {hint}{takes}")
+    return problems
+
+
+def _entry_problems(pack: str, name: str, value: Any, schemas: dict[str, dict[str, Any]]) -> list[str]:
+    """Every problem of one file entry: its policy name, its shape, its level, its option names."""
+    known = list(schemas)
+    problems = [] if name in schemas or name == ALL else [_name_problem(pack, name, known)]
     if isinstance(value, str):
-        if value not in LEVELS:
-            raise _level_error(name, value)
-        return PolicySetting(value)
-    if isinstance(value, dict):
-        level = value.get("enforcementLevel")
-        if level is not None and level not in LEVELS:
-            raise _level_error(name, level)
-        return value
-    raise PolicyConfigError(
-        f'{name}: must be a level or an object, got {value!r}. Fix: write "mandatory" (say), or '
-        '{"enforcementLevel": "mandatory", ...properties}'
-    )
-
-
-def _unknown_policies_error(pack: str, unknown: list[str], known: list[str]) -> PolicyConfigError:
-    def named(name: str) -> str:
-        nearest = _nearest(name, known)
-        return f"{name!r} (did you mean {nearest!r}?)" if nearest else repr(name)
-
-    return PolicyConfigError(
-        f"no such policies in pack {pack!r}: {', '.join(map(named, unknown))}. Fix: use the pack's names "
-        f"({', '.join(sorted(known))}) or {ALL!r}"
-    )
+        return problems + ([] if value in LEVELS else [_level_problem(name, value)])
+    if not isinstance(value, dict):
+        shape = f'{name}: must be a level or an object, got {value!r}. Fix: write "mandatory" (say), or '
+        return [*problems, shape + '{"enforcementLevel": "mandatory", ...options}']
+    level = value.get(LEVEL_KEY)
+    if level is not None and level not in LEVELS:
+        problems.append(_level_problem(name, level))
+    if name in schemas or name == ALL:
+        options = list(schemas[name].get("properties", {})) if name in schemas else []
+        problems += _option_problems(name, value, options)
+    return problems
 
 
 def reconcile(info: analyzer_pb2.AnalyzerInfo, file_config: dict[str, Any]) -> dict[str, PolicySetting]:
+    """Every problem of the file at once (PolicyConfigError), or each policy's level and options."""
     schemas = {policy.name: json_format.MessageToDict(policy.configSchema) for policy in info.policies}
+    problems = [p for name, value in file_config.items() for p in _entry_problems(info.name, name, value, schemas)]
+    if problems:
+        raise PolicyConfigError(_joined(problems))
     result = {
         policy.name: PolicySetting(
             level_name(policy.enforcementLevel),
@@ -107,29 +119,37 @@ def reconcile(info: analyzer_pb2.AnalyzerInfo, file_config: dict[str, Any]) -> d
         )
         for policy in info.policies
     }
-    entries = {name: _parse_entry(name, value) for name, value in file_config.items()}
-    unknown = sorted(set(entries) - set(result) - {ALL})
-    if unknown:
-        raise _unknown_policies_error(info.name, unknown, list(result))
-    every = entries.get(ALL)
-    if isinstance(every, PolicySetting):
+    every = file_config.get(ALL)
+    every_level = every if isinstance(every, str) else (every or {}).get(LEVEL_KEY)
+    if every_level:
         for setting in result.values():
-            setting.level = every.level
-    for name, entry in entries.items():
+            setting.level = every_level
+    for name, entry in file_config.items():
         if name == ALL:
             continue
-        if isinstance(entry, PolicySetting):
-            result[name].level = entry.level
+        if isinstance(entry, str):
+            result[name].level = entry
         else:
-            result[name].level = entry.get("enforcementLevel", result[name].level)
-            result[name].properties.update({k: v for k, v in entry.items() if k != "enforcementLevel"})
-    for name, setting in result.items():
-        schema = {"type": "object", **schemas[name]}
-        try:
-            jsonschema.validate(setting.properties, schema)
-        except jsonschema.ValidationError as error:
-            raise PolicyConfigError(f"policy {name!r}: {error.message}") from error
+            result[name].level = entry.get(LEVEL_KEY, result[name].level)
+            result[name].properties.update({k: v for k, v in entry.items() if k != LEVEL_KEY})
+    invalid = [_schema_problem(name, setting, schemas[name]) for name, setting in result.items()]
+    if any(invalid):
+        raise PolicyConfigError(_joined([problem for problem in invalid if problem]))
     return result
+
+
+def _schema_problem(name: str, setting: PolicySetting, schema: dict[str, Any]) -> str | None:
+    try:
+        jsonschema.validate(setting.properties, {"type": "object", **schema})
+    except jsonschema.ValidationError as error:
+        return f"policy {name!r}: {error.message}"
+    return None
+
+
+def _joined(problems: list[str]) -> str:
+    if len(problems) == 1:
+        return problems[0]
+    return f"{len(problems)} problems:\n" + "\n".join(f"  - {problem}" for problem in problems)
 
 
 def load_stack_settings(stack: str, info: analyzer_pb2.AnalyzerInfo) -> dict[str, PolicySetting]:
@@ -138,10 +158,14 @@ def load_stack_settings(stack: str, info: analyzer_pb2.AnalyzerInfo) -> dict[str
     if not path.is_file():
         return reconcile(info, {})
     shown = path.relative_to(PACK_DIR.parent)
+    text = path.read_text()
+    if not text.strip():
+        raise PolicyConfigError(f"{shown}: is empty. Fix: write {{}} for the pack's default levels, or delete it")
     try:
-        file_config = json.loads(path.read_text())
+        file_config = json.loads(text)
     except json.JSONDecodeError as error:
-        raise PolicyConfigError(f"{shown}: not JSON: {error}") from error
+        where = f"line {error.lineno} column {error.colno}"
+        raise PolicyConfigError(f"{shown}: not JSON ({error.msg} at {where}). Fix: correct the JSON there") from error
     if not isinstance(file_config, dict):
         raise PolicyConfigError(f"{shown}: must be a JSON object of policy name -> level or settings")
     try:

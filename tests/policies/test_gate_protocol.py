@@ -77,16 +77,25 @@ def test_missing_config_falls_back_to_the_pack_defaults(analyzer: AnalyzerSessio
         ({"gke-hardening": "mandatry"}, "not an enforcement level. Fix: did you mean 'mandatory'"),
         ({"gke-hardening": {"enforcementLevel": 1}}, "1 is not an enforcement level. Fix: use one of advisory"),
         ({"gke-hardening": 3}, "must be a level or an object, got 3"),
-        ({"no-such-policy": "mandatory"}, "no such policies"),
-        (
-            {"gke-hardning": "advisory"},
-            r"'gke-hardning' \(did you mean 'gke-hardening'\?\)\. Fix: use the pack's names",
-        ),
+        ({"no-such-policy": "mandatory"}, "no-such-policy: no such policy in pack"),
+        ({"gke-hardning": "advisory"}, r"no such policy in pack 'gke-kpo'\. Fix: did you mean 'gke-hardening'\? use"),
+        ({"gpu-cost-guard": {"maxGpuNode": 2}}, r"'maxGpuNode' is not an option of the policy\. Fix: did you mean"),
+        ({"all": {"enforcementLevel": "advisory", "maxGpuNodes": 2}}, "it takes only enforcementLevel"),
     ],
 )
 def test_invalid_config_is_rejected(analyzer: AnalyzerSession, file_config: dict[str, Any], error: str) -> None:
     with pytest.raises(PolicyConfigError, match=error):
         reconcile(analyzer.info, file_config)
+
+
+def test_every_problem_of_the_file_is_reported_at_once(analyzer: AnalyzerSession) -> None:
+    file_config = {"no-broad-role": "mandatroy", "gke-hardening": {"enforcementLevel": "advisroy"}}
+    with pytest.raises(PolicyConfigError) as caught:
+        reconcile(analyzer.info, file_config)
+    lines = str(caught.value).splitlines()
+    assert lines[0] == "3 problems:" and len(lines) == 4
+    assert "did you mean 'no-broad-roles'" in lines[1] and "did you mean 'mandatory'" in lines[2]
+    assert "gke-hardening: 'advisroy' is not an enforcement level" in lines[3]
 
 
 def test_all_then_specific_levels(analyzer: AnalyzerSession) -> None:
