@@ -69,7 +69,7 @@ render: render-check $(LEAN_READY)
 ## (and policies/config/<name>.json with POLICY=1); never overwrites.
 stack:
 	@test -n "$(NAME)" || { echo "usage: make stack NAME=<name> [POLICY=1]"; exit 2; }
-	@$(PYTHON) -m gke_kpo.new_stack --name="$(NAME)" $(if $(POLICY),--policy)
+	@$(PYTHON) -m gke_kpo.new_stack --name="$(NAME)" $(if $(filter 1,$(POLICY)),--policy)
 
 comma := ,
 space := $(subst ,, )

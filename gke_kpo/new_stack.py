@@ -10,7 +10,7 @@ import re
 import sys
 from pathlib import Path
 
-from gke_kpo.config.template import stack_files
+from gke_kpo.config.template import policy_config_file, stack_files
 from gke_kpo.repo import REPO_ROOT
 
 # Pulumi allows periods too, but Pulumi.<name>.yaml must split back into its name on "." (make plan, tests).
@@ -30,17 +30,20 @@ def create_stack(name: str, root: Path = REPO_ROOT, policy: bool = False) -> lis
         shown = ", ".join(str(path.relative_to(root)) for path in existing)
         policy_only = all(path.suffix == ".json" for path in existing)
         fix = "drop POLICY=1 to keep it, or delete it first" if policy_only else "pick another NAME or edit it"
-        raise StackExistsError(f"{shown} already exists; nothing was written ({fix})")
+        verb = "exists" if len(existing) == 1 else "exist"
+        raise StackExistsError(f"{shown} already {verb}; nothing was written ({fix})")
     for path, text in files.items():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     return list(files)
 
 
-def next_steps(name: str, policy: bool) -> str:
+def next_steps(name: str, policy: bool, kept_policy: bool = False) -> str:
+    """``kept_policy``: the stack's policy config was there before (from an earlier stack of that name)."""
+    kept = " (already there, kept)" if kept_policy else ""
     relax = (
-        f"  - policies/config/{name}.json sets each policy's level (mandatory/advisory/disabled) and limits\n"
-        if policy
+        f"  - policies/config/{name}.json{kept} sets each policy's level (mandatory/advisory/disabled) and limits\n"
+        if policy or kept_policy
         else f"  - without policies/config/{name}.json the pack's strictest defaults apply; to relax a rule, copy "
         f"templates/policy-config.json to policies/config/{name}.json and edit it\n"
     )
@@ -63,6 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--name", required=True, help="the stack name (make: NAME=)")
     parser.add_argument("--policy", action="store_true", help="also write policies/config/<name>.json (POLICY=1)")
     args = parser.parse_args(argv)
+    kept_policy = not args.policy and policy_config_file(args.name, REPO_ROOT).is_file()
     try:
         created = create_stack(args.name, policy=args.policy)
     except ValueError as error:
@@ -73,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     for path in created:
         print(f"created {path.relative_to(REPO_ROOT)}")
-    print(next_steps(args.name, args.policy))
+    print(next_steps(args.name, args.policy, kept_policy))
     return 0
 
 

@@ -27,10 +27,15 @@ def tenant_name(stack: str) -> str:
     return re.sub(r"[^a-z0-9-]", "-", stack.lower())[:63].strip("-") or "airflow"
 
 
+def policy_config_file(name: str, root: Path) -> Path:
+    """Where the policy gate and the CLI's --policy-pack-config read the stack's policy levels (Makefile)."""
+    return root / "policies" / "config" / f"{name}.json"
+
+
 def stack_files(name: str, root: Path, policy: bool) -> dict[Path, str]:
     """The files to create, with their text."""
     template = Template((TEMPLATES / "Pulumi.stack.yaml").read_text())
     files = {stack_file(name, root): template.substitute(name=name, tenant=tenant_name(name))}
     if policy:
-        files[root / "policies" / "config" / f"{name}.json"] = (TEMPLATES / "policy-config.json").read_text()
+        files[policy_config_file(name, root)] = (TEMPLATES / "policy-config.json").read_text()
     return files

@@ -18,9 +18,9 @@ import jsonschema  # type: ignore[import-untyped]
 from google.protobuf import json_format, struct_pb2  # type: ignore[import-untyped]
 from pulumi.runtime.proto import analyzer_pb2
 
+from gke_kpo.config.template import policy_config_file
 from gke_kpo.gate.launch import PACK_DIR
 
-CONFIG_DIR: Final = PACK_DIR / "config"
 LEVELS: Final = ("advisory", "mandatory", "remediate", "disabled")
 ALL: Final = "all"
 LEVEL_KEY: Final = "enforcementLevel"
@@ -37,7 +37,7 @@ class PolicySetting:
 
 
 def config_file(stack: str) -> Path:
-    return CONFIG_DIR / f"{stack}.json"
+    return policy_config_file(stack, PACK_DIR.parent)
 
 
 def config_source(stack: str) -> str:

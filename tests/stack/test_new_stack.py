@@ -13,7 +13,7 @@ import pytest
 
 from gke_kpo.config.template import tenant_name
 from gke_kpo.contract.outputs import TENANTS
-from gke_kpo.new_stack import StackExistsError, create_stack
+from gke_kpo.new_stack import StackExistsError, create_stack, next_steps
 from gke_kpo.repo import REPO_ROOT
 from tests.stacks import free_stack_name
 
@@ -212,3 +212,15 @@ def test_a_limit_set_in_the_policy_config_is_named_there(repo: Path) -> None:
 @pytest.mark.parametrize(("stack", "tenant"), [("staging", "staging"), ("My_Stack", "my-stack"), ("__", "airflow")])
 def test_the_template_tenant_is_a_dns_label_named_after_the_stack(stack: str, tenant: str) -> None:
     assert tenant_name(stack) == tenant
+
+
+def test_a_kept_policy_config_is_named_in_the_next_steps_not_offered_to_copy() -> None:
+    steps = next_steps("carol", policy=False, kept_policy=True)
+    assert "policies/config/carol.json (already there, kept) sets each policy's level" in steps
+    assert "copy templates/policy-config.json" not in steps
+
+
+def test_make_stack_policy_0_writes_no_policy_config(repo: Path) -> None:
+    result = _make(repo, "stack", "NAME=zero-policy", "POLICY=0")
+    assert result.returncode == 0, result.stderr
+    assert (repo / "Pulumi.zero-policy.yaml").is_file() and not (repo / "policies/config/zero-policy.json").exists()
