@@ -88,6 +88,12 @@ def zones_offering(accelerator: str, region: str) -> tuple[str, ...]:
     return tuple(_gpus().get(accelerator, {}).get(region, {}).get("zones", ()))
 
 
+def zones_listed(region: str) -> tuple[str, ...]:
+    """Every zone of ``region`` the catalog lists for any GPU: real zones, though not necessarily all of them."""
+    zones = {zone for regions in _gpus().values() for zone in regions.get(region, {}).get("zones", ())}
+    return tuple(sorted(zones))
+
+
 def regions_offering(accelerator: str) -> tuple[str, ...]:
     return tuple(sorted(_gpus().get(accelerator, {})))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from gke_kpo.cloud import gpu_catalog
 from gke_kpo.cloud.federation import project_number_fix
 from gke_kpo.cloud.permissions import AccessModel
 from gke_kpo.cloud.regions import unknown_region
@@ -171,13 +172,31 @@ def cross_check(
     unreachable = reachability_check(settings, problems)
     egress = egress_stays_outside_the_cluster(settings.tenants, settings.network, problems)
     quota_keys = _quota_gpus_keys(inputs, set_keys)
-    return [*_region_unknown(settings.region), *gpu_quotas(settings, quota_keys, problems), *unreachable, *egress]
+    return [
+        *_region_unknown(settings.region),
+        *_zone_unlisted(settings.zone, settings.region),
+        *gpu_quotas(settings, quota_keys, problems),
+        *unreachable,
+        *egress,
+    ]
 
 
 def _region_unknown(region: str) -> list[str]:
     """A warning, not an error: a region newer than the dated list is real."""
     unknown = unknown_region(region)
     return [f"gke-kpo:region: {unknown}; if it is newer than that list, carry on"] if unknown else []
+
+
+def _zone_unlisted(zone: str, region: str) -> list[str]:
+    """A warning, not an error: the dated GPU catalog lists the zones that offer GPUs, which need not be all."""
+    listed = gpu_catalog.zones_listed(region)
+    if not zone or not listed or zone in listed:
+        return []
+    return [
+        f"gke-kpo:zone: {zone} is none of the zones the GPU catalog ({gpu_catalog.GPU_FILE_SHOWN}, "
+        f"{gpu_catalog.read_on()}) lists for {region}: {', '.join(listed)}; check it for a typo (GKE refuses a zone "
+        "that does not exist)"
+    ]
 
 
 def _quota_gpus_keys(inputs: list[TenantInput], set_keys: set[str]) -> dict[str, str | None]:

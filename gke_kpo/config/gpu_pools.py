@@ -229,7 +229,13 @@ def _check_zones_offer(read: ConfigReader, accelerator: str, zones: tuple[str, .
     placed = zones or ((place.zone,) if place.zone else ())
     missing = [zone for zone in placed if zone not in offering]
     fix = f"set {read.path('node_locations')} to zones that offer it: {json.dumps(list(offering))}"
-    if missing:
+    if missing and not zones and place.zone not in gpu_catalog.zones_listed(place.region):
+        reason = (
+            f"is unset, so the pool goes to the cluster's zone {place.zone}, which the GPU catalog lists for no GPU "
+            f"at all {listed}, so gke-kpo:zone may be mistyped"
+        )
+        read.fail("node_locations", reason, f"correct gke-kpo:zone, or {fix}")
+    elif missing:
         what = "lists" if zones else "is unset, so the pool goes to the cluster's zone"
         read.fail("node_locations", f"{what} {', '.join(missing)}, where {accelerator} is not offered {listed}", fix)
     elif not placed and len(offering) < REGIONAL_DEFAULT_ZONES:
