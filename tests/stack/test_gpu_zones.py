@@ -129,5 +129,5 @@ def test_a_mistyped_cluster_zone_is_one_problem_not_also_the_pools_zone() -> Non
 def test_a_cluster_zone_no_gpu_is_listed_in_points_the_pool_error_at_the_zone_key() -> None:
     problems = _problems(_pool("nvidia-l4"), region="us-central1", zone="us-central1-z")
     assert (
-        "so gke-kpo:zone may be mistyped. Fix: correct gke-kpo:zone, or set" in problems["gpu_pools.gpu.node_locations"]
+        "so gke-kpo:zone may be mistyped Fix: correct gke-kpo:zone, or set" in problems["gpu_pools.gpu.node_locations"]
     )
