@@ -6,6 +6,7 @@ Each stage reads only what the stage before it produced and records its problems
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -13,7 +14,7 @@ from typing import Any, TypeVar
 
 from gke_kpo.config.cross_checks import cross_check
 from gke_kpo.config.gpu_pool_fields import GPU_POOLS_KEY
-from gke_kpo.config.problems import ConfigError
+from gke_kpo.config.problems import ConfigError, Problem
 from gke_kpo.config.settings import Settings
 from gke_kpo.config.stack import stack_settings
 from gke_kpo.config.stack_file import existing_stack_file, read_config
@@ -71,9 +72,16 @@ def validate(config: dict[str, Any], stack: str) -> None:
         engine_settings(usable_config(config), stack)
     except ConfigError as error:
         reported = {problem.key for problem in problems}
-        problems += [problem for problem in error.problems if problem.key not in reported]
+        problems += [problem for problem in error.problems if not _follows_from(problem, reported)]
     if problems:
         raise ConfigError(problems)
+
+
+def _follows_from(problem: Problem, refused_keys: set[str]) -> bool:
+    """The program checked the file without the keys the CLI refuses (their defaults apply): a problem on such a key,
+    or one that tells to set it, follows from that refusal and would mislead (one problem per mistake)."""
+    told = f"{problem.message} {problem.fix}"
+    return problem.key in refused_keys or any(re.search(rf"\b{re.escape(key)}\b", told) for key in refused_keys)
 
 
 def stack_config(stack: str, path: Path | None = None) -> dict[str, str]:

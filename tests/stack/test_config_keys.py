@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from gke_kpo import yaml_text
 from gke_kpo.config.keys import nearest_key
-from gke_kpo.config.parse import parse_all
+from gke_kpo.config.parse import parse_all, validate
 from gke_kpo.config.problems import ConfigError
 from gke_kpo.config.values import namespace_problems, stack_file_problems
+from gke_kpo.repo import REPO_ROOT
 
 
 @pytest.mark.parametrize("key", ["gke_kpo:zone", "gkekpo:zone", "GKE-KPO:zone", "gke-kop:zone"])
@@ -57,3 +59,10 @@ def test_parse_all_reports_stray_keys_with_the_values_problems() -> None:
 def test_a_string_key_holding_another_yaml_type_shows_the_value_to_quote(value: object, expected: str) -> None:
     (problem,) = stack_file_problems({"gke-kpo:zone": value})
     assert expected in str(problem) and '"8"' not in str(problem)
+
+
+def test_a_key_the_cli_refuses_does_not_also_bring_the_problems_of_its_default() -> None:
+    dev = yaml_text.safe_load((REPO_ROOT / "Pulumi.dev.yaml").read_text())["config"]
+    with pytest.raises(ConfigError) as caught:
+        validate({**dev, "gke-kpo:control_plane_access": False}, "dev")
+    assert [problem.key for problem in caught.value.problems] == ["control_plane_access"]
