@@ -82,13 +82,19 @@ def iam_policy(text: str) -> dict[str, Any]:
         policy = json.loads(text)
     except json.JSONDecodeError:
         policy = None
-    bindings = policy.get("bindings", []) if isinstance(policy, dict) else None
-    if not isinstance(bindings, list) or not all(isinstance(binding, dict) for binding in bindings):
+    bindings = policy.get("bindings") if isinstance(policy, dict) else None
+    if not isinstance(bindings, list) or not bindings or not all(map(_is_binding, bindings)):
         raise DeployerInputError(
             "standard input is not a project IAM policy in JSON: pipe in "
             "`gcloud projects get-iam-policy <project> --format=json`"
         )
     return dict(policy)
+
+
+def _is_binding(binding: Any) -> bool:
+    return (
+        isinstance(binding, dict) and isinstance(binding.get("role"), str) and isinstance(binding.get("members"), list)
+    )
 
 
 def node_account(settings: Settings) -> str:
@@ -206,13 +212,18 @@ def condition_admits(settings: Settings, conditions: list[str]) -> tuple[bool, l
     for condition in conditions:
         parsed = roles_in_condition(condition)
         if parsed is None:
-            return False, [f"cannot read the deployer's projectIamAdmin condition {condition!r}", new_condition]
+            return False, [
+                f"error: cannot read the deployer's projectIamAdmin condition {condition!r} (this check reads only "
+                "a modifiedGrantsByRole hasOnly list): check by hand that it admits the stack's roles, or a project "
+                "IAM admin replaces it with:",
+                new_condition,
+            ]
         admitted |= parsed
     missing = [role for role in roles if role not in admitted]
     if not missing:
         return True, []
     return False, [
-        f"the deployer's projectIamAdmin condition does not admit {', '.join(missing)}: `pulumi up` would be "
+        f"error: the deployer's projectIamAdmin condition does not admit {', '.join(missing)}: `pulumi up` would be "
         "refused when granting them. A project IAM admin must update the condition first, to:",
         new_condition,
     ]
@@ -252,7 +263,11 @@ def _answer(arguments: argparse.Namespace) -> int:
     if arguments.condition_admits:
         settings = _stack_settings(arguments.condition_admits)
         if not settings.cluster.deployer_member:
-            print(f"error: stack {settings.stack} sets no gke-kpo:deployer_member to look up", file=sys.stderr)
+            print(
+                f"error: stack {settings.stack} sets no gke-kpo:deployer_member to look up. Fix: set it in "
+                f"Pulumi.{settings.stack}.yaml to the identity that runs `pulumi up` (README, Deployer permissions)",
+                file=sys.stderr,
+            )
             return 2
         conditions = deployer_conditions(iam_policy(sys.stdin.read()), settings.cluster.deployer_member)
         admits, lines = condition_admits(settings, conditions)

@@ -246,11 +246,23 @@ def test_a_stack_with_a_config_problem_names_the_file_and_the_fix(
     assert error.startswith("error: Pulumi.dev.yaml: ") and "gke-kpo:regoin: unknown key. Fix: did you mean" in error
 
 
-@pytest.mark.parametrize("text", ["", "not json", "[]", '{"bindings": 3}', '{"bindings": ["x"]}'])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "not json",
+        "[]",
+        "{}",
+        '{"bindings": 3}',
+        '{"bindings": ["x"]}',
+        '{"bindings": [{"role": 5, "members": []}]}',
+    ],
+)
 def test_an_iam_policy_on_stdin_that_is_not_one_is_refused_with_the_command_to_pipe(text: str) -> None:
     with pytest.raises(DeployerInputError, match="gcloud projects get-iam-policy <project> --format=json"):
         iam_policy(text)
 
 
-def test_an_iam_policy_without_bindings_is_one_that_grants_nothing() -> None:
-    assert deployer_conditions(iam_policy('{"etag": "BwX="}'), DEPLOYER) == []
+def test_an_iam_policy_with_bindings_is_read() -> None:
+    text = json.dumps({"bindings": [{"role": "roles/owner", "members": [DEPLOYER]}], "etag": "BwX="})
+    assert deployer_conditions(iam_policy(text), DEPLOYER) == []
