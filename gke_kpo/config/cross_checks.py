@@ -9,7 +9,7 @@ from gke_kpo.cloud.regions import unknown_region
 from gke_kpo.config.egress import egress_stays_outside_the_cluster
 from gke_kpo.config.gpu_cost import gpu_cost_ceiling
 from gke_kpo.config.ip_ranges import ranges_hold_the_nodes
-from gke_kpo.config.problems import Problem
+from gke_kpo.config.problems import Problem, listed
 from gke_kpo.config.reachability import reachability_check
 from gke_kpo.config.settings import GpuPoolSettings, IdentityMode, Settings, TenantSettings
 from gke_kpo.config.tenants import TenantInput
@@ -125,7 +125,7 @@ def _oversubscription(settings: Settings) -> list[str]:
     total = sum(tenant.namespace.quota_gpus for tenant in sharing)
     if not settings.gpu_pools or total <= capacity:
         return []
-    shares = ", ".join(f"{t.name} {t.namespace.quota_gpus}" for t in sharing)
+    shares = listed([f"{t.name} {t.namespace.quota_gpus}" for t in sharing])
     return [
         f"tenant GPU quotas add up to {total} ({shares}) but {_pools_of(settings)} can hold "
         f"at most {capacity}: tenants will wait for each other's GPUs (fine for a shared pool; raise "

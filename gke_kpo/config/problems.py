@@ -5,6 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 CONFIG_NAMESPACE = "gke-kpo"
+NAMED_AT_MOST = 8
+"""How many tenants a message or report line names before it counts the rest (a hundred names are no message)."""
+
+
+def listed(names: list[str], most: int = NAMED_AT_MOST) -> str:
+    """``a, b, c`` or, past ``most``, ``a, b, ... and 92 more``."""
+    if len(names) <= most:
+        return ", ".join(names)
+    return f"{', '.join(names[:most])} and {len(names) - most} more"
 
 
 @dataclass(frozen=True)

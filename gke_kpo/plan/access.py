@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from gke_kpo.config.problems import listed
 from gke_kpo.config.reachability import TENANT_AIRFLOW, Consumer, consumers
 from gke_kpo.config.settings import Settings
 
@@ -26,5 +27,5 @@ def _who(names: list[str]) -> str:
     tenants = [name.removeprefix(TENANT_AIRFLOW) for name in names if name.startswith(TENANT_AIRFLOW)]
     if len(tenants) > 1:
         others = [name for name in names if not name.startswith(TENANT_AIRFLOW)]
-        names = [f"{TENANT_AIRFLOW.rstrip()}s {', '.join(tenants)}", *others]
+        names = [f"{TENANT_AIRFLOW.rstrip()}s {listed(tenants)}", *others]
     return ", ".join(names)

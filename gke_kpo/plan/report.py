@@ -14,6 +14,7 @@ from typing import Any, TextIO
 from gke_kpo.cloud import gpu_capacity, gpu_catalog, gpu_cost, gpu_quota
 from gke_kpo.cloud.control_plane import ControlPlaneAccess
 from gke_kpo.cloud.replacement import NODE_POOL
+from gke_kpo.config.problems import listed
 from gke_kpo.config.stack_file import shown
 from gke_kpo.contract import outputs as names
 from gke_kpo.gate import GateResult
@@ -340,7 +341,7 @@ def _pointers(build: Path, airflow_files: list[str], outputs: dict[str, Any]) ->
     return [
         f"Airflow files in {shown(airflow)}/<tenant>/ are derived from MOCK outputs ({_mock_api_server(outputs)}):",
         "  for a real cluster render them from `pulumi stack output` with `make render`.",
-        *(_clip(f"  {', '.join(tenants)}: {', '.join(files)}") for tenants, files in _files_by_tenant(airflow_files)),
+        *(_clip(f"  {listed(tenants)}: {', '.join(files)}") for tenants, files in _files_by_tenant(airflow_files)),
         f"Full inventory: {shown(build / 'plan.yaml')}   outputs (MOCK): {shown(build / 'outputs.json')}",
     ]
 

@@ -13,7 +13,7 @@ from gke_kpo.cloud.control_plane import ControlPlaneAccess, Endpoints, Network, 
 from gke_kpo.cloud.control_plane import Path as ApiPath
 from gke_kpo.cloud.permissions import SEED_PERMISSIONS, AccessModel, custom_role_permissions
 from gke_kpo.config.parse import parse_settings, settings_of_stack
-from gke_kpo.config.problems import ConfigError
+from gke_kpo.config.problems import ConfigError, listed
 from gke_kpo.config.reachability import consumers
 from gke_kpo.plan.access import access_lines
 from gke_kpo.preview.mock_cloud import mock_ca_certificate
@@ -188,3 +188,17 @@ def test_the_access_verdict_names_many_tenants_airflow_once_each() -> None:
     )
     one = access_lines(dataclasses.replace(settings_of_stack("dev"), tenants=settings_of_stack("dev").tenants[:1]))
     assert any(line.startswith("  Airflow of tenant ml-dev [airflow_network") for line in one)
+
+
+def test_a_hundred_tenants_are_named_a_few_and_counted() -> None:
+    dev = settings_of_stack("dev")
+    many = dataclasses.replace(
+        dev, tenants=tuple(dataclasses.replace(dev.tenants[0], name=f"t{i:02d}") for i in range(30))
+    )
+    (line,) = [line for line in access_lines(many) if "[airflow_network" in line]
+    assert "Airflow of tenants t00, t01, t02, t03, t04, t05, t06, t07 and 22 more [airflow_network" in line
+
+
+def test_listed_names_all_up_to_the_limit_then_counts() -> None:
+    assert listed(["a", "b"], most=2) == "a, b"
+    assert listed(["a", "b", "c"], most=2) == "a, b and 1 more"
