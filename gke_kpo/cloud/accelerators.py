@@ -69,8 +69,18 @@ ACCELERATORS: tuple[Accelerator, ...] = (
 BY_NAME: Mapping[str, Accelerator] = MappingProxyType({accelerator.name: accelerator for accelerator in ACCELERATORS})
 
 _N1_VCPUS = re.compile(
-    r"^n1-(?:(?:standard|highmem|highcpu)-(?P<vcpus>[0-9]+)|custom-(?P<custom>[0-9]+)-[0-9]+(?:-ext)?)$"
+    r"^n1-(?:(?P<kind>standard|highmem|highcpu)-(?P<vcpus>[0-9]+)|custom-(?P<custom>[0-9]+)-[0-9]+(?:-ext)?)$"
 )
+N1_SIZES: Mapping[str, tuple[int, ...]] = MappingProxyType(
+    {
+        "standard": (1, 2, 4, 8, 16, 32, 64, 96),
+        "highmem": (2, 4, 8, 16, 32, 64, 96),
+        "highcpu": (2, 4, 8, 16, 32, 64, 96),
+    }
+)
+"""N1's predefined machine types: vCPU counts per kind (Compute Engine, "General-purpose machine family", N1 machine
+types, https://cloud.google.com/compute/docs/general-purpose-machines#n1_machines); custom ones are n1-custom-..."""
+N1_PREDEFINED: tuple[str, ...] = tuple(f"n1-{kind}-{vcpus}" for kind, sizes in N1_SIZES.items() for vcpus in sizes)
 
 
 def machine_family(machine_type: str) -> str:
@@ -91,7 +101,7 @@ def is_gpu_machine_type(machine_type: str) -> bool:
 def n1_vcpus(machine_type: str) -> int | None:
     """vCPUs of an N1 machine type (predefined or custom), or None for any other machine type."""
     match = _N1_VCPUS.match(machine_type)
-    if not match:
+    if not match or (match.group("kind") and machine_type not in N1_PREDEFINED):
         return None
     return int(match.group("vcpus") or match.group("custom"))
 
@@ -169,6 +179,15 @@ def _attached_problem(accelerator: Accelerator, machine_type: str, count: int) -
 def _n1_problem(accelerator: Accelerator, machine_type: str, count: int) -> GpuProblem | None:
     vcpus = n1_vcpus(machine_type)
     counts = ", ".join(str(allowed) for allowed in accelerator.n1_max_vcpus)
+    if vcpus is None and machine_family(machine_type) == "n1":
+        close = difflib.get_close_matches(machine_type, N1_PREDEFINED, n=1)
+        guess = f"did you mean {close[0]}? " if close else ""
+        return GpuProblem(
+            "machine_type",
+            f"{machine_type!r} is no N1 machine type",
+            f"{guess}use a predefined one (n1-standard-1 to -96, n1-highmem-2 to -96, n1-highcpu-2 to -96, in powers "
+            "of two and 96) or n1-custom-<vCPUs>-<MB>",
+        )
     if vcpus is None:
         return GpuProblem(
             "machine_type",

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from gke_kpo.cloud import accelerators
+from gke_kpo.cloud import accelerators, gpu_catalog
 from gke_kpo.cloud.accelerators import ACCELERATORS, pairing_problem
 
 ATTACHED = [(a.name, machine, count) for a in ACCELERATORS for machine, count in a.attached.items()]
@@ -81,3 +81,21 @@ def test_gpu_machine_families_come_from_the_table(machine_type: str, gpu: bool) 
 def test_a_misspelt_carrier_machine_type_is_answered_with_the_nearest_one() -> None:
     problem = accelerators.pairing_problem("nvidia-l4", "g2-standrd-8", 1)
     assert problem is not None and problem.fix.startswith("did you mean g2-standard-8? ")
+
+
+def test_every_n1_machine_type_the_price_catalog_lists_is_a_predefined_n1_type() -> None:
+    listed = {machine for machine, _region in gpu_catalog.machine_rows() if machine.startswith("n1-")}
+    assert listed and listed <= set(accelerators.N1_PREDEFINED)
+
+
+@pytest.mark.parametrize(
+    ("machine_type", "nearest"), [("n1-standard-7", "n1-standard-8"), ("n1-hghmem-8", "n1-highmem-8")]
+)
+def test_a_name_of_the_n1_series_that_is_no_n1_type_gets_the_nearest(machine_type: str, nearest: str) -> None:
+    problem = pairing_problem("nvidia-tesla-t4", machine_type, 1)
+    assert problem is not None and problem.message == f"{machine_type!r} is no N1 machine type"
+    assert problem.fix.startswith(f"did you mean {nearest}? ")
+
+
+def test_custom_n1_types_are_still_judged_by_their_vcpus() -> None:
+    assert pairing_problem("nvidia-tesla-t4", "n1-custom-4-16384", 1) is None
