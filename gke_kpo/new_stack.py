@@ -6,15 +6,11 @@ Standard library only: it runs with the system Python, before any venv exists.
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from pathlib import Path
 
 from gke_kpo.config.template import policy_config_file, stack_files
-from gke_kpo.repo import REPO_ROOT
-
-# Pulumi allows periods too, but Pulumi.<name>.yaml must split back into its name on "." (make plan, tests).
-_STACK_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$")
+from gke_kpo.repo import REPO_ROOT, stack_name_problem
 
 
 class StackExistsError(Exception):
@@ -22,8 +18,9 @@ class StackExistsError(Exception):
 
 
 def create_stack(name: str, root: Path = REPO_ROOT, policy: bool = False) -> list[Path]:
-    if not _STACK_NAME.match(name):
-        raise ValueError(f"stack name {name!r}: use letters, digits, '-' and '_' (no '.'), e.g. staging")
+    problem = stack_name_problem(name)
+    if problem:
+        raise ValueError(problem)
     files = stack_files(name, root, policy)
     existing = [path for path in files if path.exists()]
     if existing:

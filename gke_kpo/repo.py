@@ -5,6 +5,7 @@ Standard library only: `make stack` runs it with the system Python, before any v
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Final
 
@@ -22,6 +23,16 @@ _PREFIX, _SUFFIX = "Pulumi.", ".yaml"
 
 SHIPPED_STACKS: Final = ("dev", "prod")
 """The stacks the project ships: each has a reviewed golden inventory, and CI plans and previews each."""
+
+
+# Pulumi allows periods too, but Pulumi.<name>.yaml must split back into its name on "." (make plan, tests).
+_STACK_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$")
+
+
+def stack_name_problem(name: str) -> str | None:
+    if _STACK_NAME.match(name):
+        return None
+    return f"stack name {name!r}: use letters, digits, '-' and '_' (no '.'), e.g. staging"
 
 
 def stack_file(stack: str, root: Path = REPO_ROOT) -> Path:

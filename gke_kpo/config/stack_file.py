@@ -11,7 +11,7 @@ import yaml
 from gke_kpo import yaml_text
 from gke_kpo.config.problems import CONFIG_NAMESPACE
 from gke_kpo.config.template import is_placeholder
-from gke_kpo.repo import known_stacks, stack_file
+from gke_kpo.repo import known_stacks, stack_file, stack_name_problem
 
 EXAMPLE = f"config:\n  {CONFIG_NAMESPACE}:project: my-project-id"
 
@@ -39,6 +39,9 @@ def missing_stack_message(stack: str, path: Path, known: list[str]) -> str:
     missing = f"no stack file {shown(path)}; existing stacks: {existing}"
     if stack in known or path.name != stack_file(stack).name:
         return missing  # a --stack-file that is not there: nothing to create
+    problem = stack_name_problem(stack)
+    if problem:
+        return f"{missing}; {problem}"
     return f"{missing}. To create stack {stack}: make stack NAME={stack} (a commented {path.name} to edit)"
 
 

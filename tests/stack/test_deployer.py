@@ -266,3 +266,9 @@ def test_an_iam_policy_on_stdin_that_is_not_one_is_refused_with_the_command_to_p
 def test_an_iam_policy_with_bindings_is_read() -> None:
     text = json.dumps({"bindings": [{"role": "roles/owner", "members": [DEPLOYER]}], "etag": "BwX="})
     assert deployer_conditions(iam_policy(text), DEPLOYER) == []
+
+
+def test_a_path_given_as_stack_is_told_what_a_stack_name_is(capsys: pytest.CaptureFixture[str]) -> None:
+    assert deployer_main(["--roles-for", "../etc/passwd"]) == 2
+    error = capsys.readouterr().err
+    assert "stack name '../etc/passwd': use letters, digits" in error and "make stack NAME=" not in error
