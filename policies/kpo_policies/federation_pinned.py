@@ -13,10 +13,11 @@ from typing import Any, Final
 from pulumi_policy import EnforcementLevel, ResourceValidationPolicy, Severity
 
 from gke_kpo.cloud.deployer_roles import ACT_AS_ROLE
+from gke_kpo.cloud.project_grants import IMPERSONATION_ROLES
 
 from . import resource_types as types
 from .cel_subjects import SUBJECT_ATTRIBUTES, pinned_subjects
-from .iam import IMPERSONATION_ROLES, grants
+from .iam import grants
 from .policy_kit import resource_validation
 from .props import lookup, strings
 from .verdicts import Subject

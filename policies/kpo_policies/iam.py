@@ -8,16 +8,12 @@ from typing import Final
 
 from pulumi_policy.proxy import UnknownValueError
 
-from gke_kpo.cloud.deployer_roles import ACT_AS_ROLE
+from gke_kpo.cloud.project_grants import BASIC_ROLES, BROAD_GKE_ROLES
 
 from . import resource_types as types
 from .props import lookup, strings
 from .verdicts import Subject
 
-BASIC_ROLES: Final = frozenset({"roles/owner", "roles/editor", "roles/viewer"})
-BROAD_GKE_ROLES: Final = frozenset({"roles/container.admin", "roles/container.developer"})
-WORKLOAD_IDENTITY_USER: Final = "roles/iam.workloadIdentityUser"
-IMPERSONATION_ROLES: Final = frozenset({ACT_AS_ROLE, "roles/iam.serviceAccountTokenCreator", WORKLOAD_IDENTITY_USER})
 PREDEFINED_POD_ROLES: Final = BASIC_ROLES | BROAD_GKE_ROLES | {"roles/container.viewer"}
 """Predefined roles that carry container.pods.* (at least get/list)."""
 

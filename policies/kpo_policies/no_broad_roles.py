@@ -10,9 +10,10 @@ from pulumi_policy import EnforcementLevel, ResourceValidationPolicy, Severity
 
 from gke_kpo.cloud.deployer_roles import ACT_AS_ROLE, deployer_member_problem
 from gke_kpo.cloud.names import NODE_ACCOUNT_SUFFIX
+from gke_kpo.cloud.project_grants import IMPERSONATION_ROLES, WORKLOAD_IDENTITY_USER, forbidden_at_project
 
 from . import resource_types as types
-from .iam import BASIC_ROLES, BROAD_GKE_ROLES, IMPERSONATION_ROLES, WORKLOAD_IDENTITY_USER, grants
+from .iam import grants
 from .policy_kit import resource_validation
 from .props import lookup
 from .verdicts import Subject
@@ -28,38 +29,7 @@ FEDERATED_SUBJECT_MEMBER: Final = re.compile(
 )
 """One federated identity (Workload Identity Federation): a single subject of a pool, never a set."""
 
-FORBIDDEN_AT_PROJECT: Final = {
-    **{role: "a basic role reaches every service of the project" for role in BASIC_ROLES},
-    **{role: "it administers every cluster and every pod of the project" for role in BROAD_GKE_ROLES},
-    **{
-        role: "at project level it lets the member act as every service account of the project"
-        for role in IMPERSONATION_ROLES
-    },
-}
-
-
-ARTIFACT_REGISTRY_ROLE_PREFIX: Final = "roles/artifactregistry."
-ARTIFACT_REGISTRY_REASON: Final = (
-    "at project level it reaches every repository of the project; nodes read private images through grants on "
-    "each repository (artifact_registry_repositories)"
-)
-
 UNKNOWN_MEMBER: Final = "<member unknown until pulumi up>"
-
-
-def forbidden_at_project(role: str) -> str | None:
-    """Why ``role`` must not be granted at project level (to anyone: Airflow, nodes or a tenant's task identity)."""
-    if role.startswith(ARTIFACT_REGISTRY_ROLE_PREFIX):
-        return ARTIFACT_REGISTRY_REASON
-    reason = FORBIDDEN_AT_PROJECT.get(role)
-    if reason is not None:
-        return reason
-    if role.startswith(("roles/iam.", "roles/resourcemanager.")):
-        # Resource Manager roles edit the project's (or folder's) IAM policy itself: projectIamAdmin, folderAdmin...
-        return "IAM roles at project level manage identities, grant access or mint tokens"
-    if role.startswith("roles/") and role.rsplit(".", 1)[-1].lower().endswith("admin"):
-        return "an admin role administers a whole service (and often its IAM policy) across the project"
-    return None
 
 
 def _project_grant(subject: Subject, _config: Mapping[str, Any]) -> Iterator[str]:

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from gke_kpo.cloud.project_grants import forbidden_at_project
 from gke_kpo.config.parse import parse_settings
 from gke_kpo.config.problems import ConfigError
 from gke_kpo.config.settings import IdentityMode, Settings
@@ -225,3 +226,11 @@ def test_a_refused_identity_field_is_one_problem_not_also_a_missing_e_mail(body:
 def test_a_tenant_with_another_typo_is_still_told_it_lacks_its_e_mail() -> None:
     problems = problems_for({"etl": {"xcom_psh": True}}).problems
     assert [problem.key for problem in problems] == ["tenants.etl.xcom_psh", "tenants.etl.airflow_service_account"]
+
+
+@pytest.mark.parametrize("role", ["roles/storage.admin", "roles/owner", "roles/iam.serviceAccountUser"])
+def test_a_task_role_the_pack_would_refuse_is_refused_on_its_key(role: str) -> None:
+    error = problems_for({"a1": astro("a1", task_service_account={"roles": [role]})})
+    (problem,) = [problem for problem in error.problems if problem.key == "tenants.a1.task_service_account.roles"]
+    assert problem.message.startswith(f"grants {role} at project level, which the no-broad-roles policy refuses: ")
+    assert str(forbidden_at_project(role)) in problem.message
