@@ -115,7 +115,12 @@ FEDERATION_FIELDS: Final = (
 )
 
 TASK_SERVICE_ACCOUNT_FIELDS: Final = (
-    TenantField("roles", "array", "(required, non-empty)", "Project roles granted to the task Google SA."),
+    TenantField(
+        "roles",
+        "array",
+        "(required, non-empty)",
+        "Project roles granted to the task Google SA; basic, admin and IAM roles are refused (no-broad-roles).",
+    ),
     TenantField("kubernetes_service_account", "string", "`kpo-task`", "The KSA in the namespace the pods run as."),
     TenantField("account_id", "string", "`task-<tenant>`", "Account id of the task Google SA."),
 )
