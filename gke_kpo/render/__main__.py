@@ -277,9 +277,10 @@ def main(argv: list[str] | None = None) -> int:
     if errors:
         print("\n".join(errors), file=sys.stderr)
         return 2
+    switched = "would switch" if args.check else "switched"
     for switch in outcome.switched:
         print(
-            f"note: {switch.root}: switched from tenant {switch.recorded.tenant} to {switch.wanted.tenant}",
+            f"note: {switch.root}: {switched} from tenant {switch.recorded.tenant} to {switch.wanted.tenant}",
             file=sys.stderr,
         )
     print("\n".join(outcome.lines))

@@ -139,6 +139,17 @@ def test_another_tenant_into_a_rendered_folder_is_refused_until_asked_to_switch(
     # FORCE settles conflicts over files; it does not switch a folder's tenant.
     assert "Error 2" in _make_render(f"OUTPUTS={outputs}", f"OUT={project}", f"TENANT={OTHER}", "FORCE=1").stderr
     assert _tree(project) == before
+    # CHECK=1 and a refused render switch nothing, and say so.
+    checked = _make_render(f"OUTPUTS={outputs}", f"OUT={project}", f"TENANT={OTHER}", "SWITCH_TENANT=1", "CHECK=1")
+    assert "Error 1" in checked.stderr
+    assert f"note: {project}: would switch from tenant {TENANT} to {OTHER}" in checked.stderr
+    dag = project / "dags" / "remote_kpo.py"
+    dag.write_text(dag.read_text() + "# mine\n")
+    edited = _tree(project)
+    refused_by_edit = _make_render(f"OUTPUTS={outputs}", f"OUT={project}", f"TENANT={OTHER}", "SWITCH_TENANT=1")
+    assert "Error 1" in refused_by_edit.stderr and "switched from" not in refused_by_edit.stderr
+    assert _tree(project) == edited
+    dag.write_bytes(before["dags/remote_kpo.py"])
 
     switched = _make_render(f"OUTPUTS={outputs}", f"OUT={project}", f"TENANT={OTHER}", "SWITCH_TENANT=1")
 

@@ -73,6 +73,20 @@ def test_switch_tenant_renders_it_and_records_the_new_tenant(tmp_path: Path) -> 
     assert 'CONN_ID = "other"' in (tmp_path / "dags" / "remote_kpo.py").read_text()
 
 
+def test_a_switch_is_reported_as_would_be_under_dry_run_and_not_at_all_when_refused(tmp_path: Path) -> None:
+    place_projects([_project(tmp_path)])
+    (tmp_path / "dags" / "remote_kpo.py").write_text("# mine\n")
+    before = _tree(tmp_path)
+    other = _project(tmp_path, OTHER, conn_id="other")
+
+    dry = place_projects([other], switch_tenant=True, dry_run=True)
+    refused = place_projects([other], switch_tenant=True)
+
+    assert [switch.wanted for switch in dry.switched] == [other.rendered_for]
+    assert refused.refused and refused.switched == []
+    assert _tree(tmp_path) == before
+
+
 def test_the_same_tenant_of_another_cluster_is_no_switch(tmp_path: Path) -> None:
     """A re-created cluster (say a new cluster_name) keeps its tenants: their folders follow it."""
     place_projects([_project(tmp_path)])
