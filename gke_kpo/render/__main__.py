@@ -46,7 +46,7 @@ what happens to each file (one line per file is always printed; .gke-kpo/manifes
                           (yours backed up to <file>.gke-kpo-backup, then replaced)
 exit codes: 0 done (or nothing to change), 1 a conflict refused or --check found changes, 2 bad outputs, --conn-id,
   --tenant, an Astro project as --out without --tenant, an unsupported FROM (Airflow), mock outputs into your project,
-  a file (or no write permission) where --out or a file of it must be, a folder rendered for another tenant
+  a file, a dangling symlink (or no write permission) where --out or a file of it must be, a folder rendered for another tenant
   (.gke-kpo/manifest.json records it) without --switch-tenant
 """
 
@@ -234,10 +234,13 @@ def _obstacle_error(obstacle: Obstacle, out: Path) -> str:
         where = f"--out (make: OUT) {out}: {obstacle.path}"
     else:
         where = str(obstacle.path)
-    fix = "make it writable for you" if obstacle.problem is Problem.NOT_WRITABLE else "move it away"
+    fix = {
+        Problem.NOT_WRITABLE: "make it writable for you",
+        Problem.DANGLING_LINK: "create the folder it points to or remove the link",
+    }.get(obstacle.problem, "move it away")
     return (
-        f"error: {where} {obstacle.problem.value}; {fix}, or point OUT at another folder (render creates a missing "
-        "one). Nothing was written."
+        f"error: {where} {obstacle.what}; {fix}, or point OUT at another folder (render creates a missing one). "
+        "Nothing was written."
     )
 
 

@@ -82,6 +82,21 @@ def test_out_that_is_a_file_is_refused_naming_it(tmp_path: Path, tenant: list[st
     assert _tree(tmp_path) == {"outputs-copy.json": b"{}\n"}
 
 
+def test_out_that_is_a_dangling_symlink_says_where_it_points(tmp_path: Path) -> None:
+    out = tmp_path / "astro"
+    out.symlink_to("/nonexistent/dir")
+
+    result = _make_render(f"OUTPUTS={GPU_XCOM_OUTPUTS_FILE}", f"OUT={out}", f"TENANT={TENANT}")
+
+    assert "Error 2" in result.stderr and result.stdout == ""
+    assert _errors(result) == [
+        f"error: --out (make: OUT) {out} is a symlink to /nonexistent/dir, which does not exist; create the folder it "
+        "points to or remove the link, or point OUT at another folder (render creates a missing one). Nothing was "
+        "written."
+    ]
+    assert [path.name for path in tmp_path.iterdir()] == ["astro"]
+
+
 @pytest.mark.parametrize("check", [[], ["--check"]], ids=["render", "check"])
 def test_out_below_a_file_is_refused_naming_that_file(tmp_path: Path, check: list[str]) -> None:
     (tmp_path / "notes").write_text("mine\n")
