@@ -48,8 +48,8 @@ plan: stack-check $(LEAN_READY)
 	$(PY) -m gke_kpo.plan --stack $(STACK)
 
 ## Airflow files from `pulumi stack output --json --show-secrets > outputs.json`. With TENANT=<name>, OUT is that
-## tenant's folder (its Astro project, say); without, one folder per tenant: <OUT>/<tenant>/ (an OUT that is an
-## Astro project is refused: say TENANT). Render records what it wrote (.gke-kpo/manifest.json): its files are
+## tenant's folder (its Astro project, say); without, one folder per tenant: <OUT>/<tenant>/ (an OUT that is one
+## tenant's folder is refused: say TENANT; so is TENANT into the OUT of every tenant). Render records what it wrote (.gke-kpo/manifest.json): its files are
 ## updated freely, its part of requirements.txt/airflow_settings.yaml merged keeping every line of yours, and a file
 ## you edited is kept, or, when this render differs from it, a conflict: nothing is written and the diff printed.
 ## It records the tenant too: another tenant's render into that folder is refused.

@@ -4,6 +4,7 @@ OUT: one `error:` line naming what is wrong and the fix, exit 2, no traceback, n
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -190,6 +191,43 @@ def test_without_tenant_each_folder_records_its_tenant_and_a_mixed_up_one_stops_
     [error] = _errors(result)
     assert error.startswith(f"error: {out / OTHER} was rendered for tenant {TENANT} ")
     assert _tree(out) == before
+
+
+def test_one_tenant_into_the_folder_of_every_tenant_is_refused_naming_its_folder(tmp_path: Path) -> None:
+    outputs = _two_tenant_outputs(tmp_path)
+    out = tmp_path / "all"
+    assert _make_render(f"OUTPUTS={outputs}", f"OUT={out}").returncode == 0
+    before = _tree(out)
+
+    result = _make_render(f"OUTPUTS={outputs}", f"OUT={out}", f"TENANT={OTHER}")
+
+    assert "Error 2" in result.stderr and result.stdout == ""
+    assert _errors(result) == [
+        f"error: --out (make: OUT) {out} holds one folder per tenant from a render of every tenant; did you mean "
+        f"OUT={out / OTHER}? (Or leave TENANT out to render every tenant there.) Nothing was written."
+    ]
+    assert _tree(out) == before
+    assert _make_render(f"OUTPUTS={outputs}", f"OUT={out / OTHER}", f"TENANT={OTHER}").returncode == 0
+
+
+@pytest.mark.parametrize("base", [None, "my-registry/airflow:3.3"], ids=["astro project", "own base image"])
+def test_every_tenant_into_one_tenants_folder_is_refused_naming_its_tenant(tmp_path: Path, base: str | None) -> None:
+    outputs = _two_tenant_outputs(tmp_path)
+    project = tmp_path / "project"
+    assert _make_render(f"OUTPUTS={outputs}", f"OUT={project}", f"TENANT={OTHER}").returncode == 0
+    if base:  # no longer an Astro project by its FROM: the manifest still says whose folder it is
+        dockerfile = project / "Dockerfile"
+        dockerfile.write_text(re.sub("^FROM .*$", f"FROM {base}", dockerfile.read_text(), flags=re.MULTILINE))
+    before = _tree(project)
+
+    result = _make_render(f"OUTPUTS={outputs}", f"OUT={project}")
+
+    assert "Error 2" in result.stderr and result.stdout == ""
+    [error] = _errors(result)
+    what = "a folder" if base else "an Astro project"
+    assert error.startswith(f"error: --out (make: OUT) {project} is {what} rendered for tenant {OTHER} ")
+    assert error.endswith(f"Render that tenant there: make render OUTPUTS={outputs} OUT={project} TENANT={OTHER}")
+    assert _tree(project) == before
 
 
 def test_a_folder_rendered_before_tenants_were_recorded_records_it_now(tmp_path: Path) -> None:

@@ -13,7 +13,14 @@ import pytest
 
 from gke_kpo.contract import outputs as names
 from gke_kpo.render.files import write_files
-from gke_kpo.render.manifest import MANIFEST_PATH, Manifest, RenderedFor, read_manifest, rendered_for
+from gke_kpo.render.manifest import (
+    MANIFEST_PATH,
+    Manifest,
+    RenderedFor,
+    read_manifest,
+    rendered_for,
+    tenant_folders,
+)
 from gke_kpo.render.obstacles import Obstacle, Problem
 from gke_kpo.render.place import Project, TenantSwitch, place_projects
 
@@ -109,6 +116,14 @@ def test_a_manifest_from_before_tenants_were_recorded_takes_the_tenant_from_now_
 
     assert outcome.other_tenant == [] and outcome.switched == []
     assert read_manifest(tmp_path).rendered_for == rendered_for(load_gpu_xcom_outputs(), OTHER)
+
+
+def test_tenant_folders_are_the_ones_a_render_of_every_tenant_left(tmp_path: Path) -> None:
+    place_projects([_project(tmp_path / TENANT), _project(tmp_path / "copy-of-b", OTHER)])
+    (tmp_path / "notes").mkdir()
+
+    assert tenant_folders(tmp_path, [TENANT, OTHER, "absent"]) == [TENANT]
+    assert tenant_folders(tmp_path / TENANT, [TENANT, OTHER]) == []
 
 
 def test_an_unchanged_render_rewrites_not_even_the_manifest(tmp_path: Path) -> None:
