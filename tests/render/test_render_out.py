@@ -261,7 +261,7 @@ def test_a_missing_variable_is_named_before_the_usage(variables: list[str], miss
 
 
 @pytest.mark.parametrize("option", ["FORCE", "BESIDE", "CHECK", "SWITCH_TENANT", "MOCK", "KEEP_FAILED_PODS"])
-def test_a_switch_is_on_only_for_1_so_0_never_forces(option: str) -> None:
+def test_a_switch_is_on_for_1_off_for_0_and_refuses_anything_else(option: str) -> None:
     def command(value: str) -> str:
         result = _make_render("-n", "OUTPUTS=o.json", "OUT=out", f"{option}={value}")
         assert result.returncode == 0, result.stderr
@@ -269,4 +269,18 @@ def test_a_switch_is_on_only_for_1_so_0_never_forces(option: str) -> None:
         return next(line for line in joined.splitlines() if "-m gke_kpo.render" in line)
 
     flag = {"MOCK": "--allow-mock"}.get(option, "--" + option.lower().replace("_", "-"))
-    assert flag in command("1") and flag not in command("0") and flag not in command("yes")
+    assert flag in command("1") and flag not in command("0")
+    # Before any venv is built or the command runs (it would print to stdout and fail on o.json).
+    for value in ("yes", "it's"):
+        refused = _make_render("OUTPUTS=o.json", "OUT=out", f"{option}={value}")
+        assert "Error 2" in refused.stderr and refused.stdout == ""
+        assert _errors(refused) == [f"error: {option} takes 1 (on) or 0 (off), got '{value}'"]
+
+
+@pytest.mark.parametrize("on", [["FORCE", "BESIDE"], ["BESIDE", "CHECK"], ["FORCE", "BESIDE", "CHECK"]])
+def test_force_beside_and_check_exclude_each_other_in_makes_names(on: list[str]) -> None:
+    result = _make_render("OUTPUTS=o.json", "OUT=out", *(f"{name}=1" for name in on))
+
+    assert "Error 2" in result.stderr and result.stdout == ""
+    together = ", ".join(f"{name}=1" for name in on[:-1]) + f" and {on[-1]}=1"
+    assert _errors(result) == [f"error: {together} exclude each other: pick one"]
