@@ -4,8 +4,8 @@
 Each file render means to write needs every folder above it to be a folder or missing (render creates it; a symlink
 to a folder counts as one, a dangling symlink is in the way), itself to be a file or missing, and write permission
 where it lands: on the file it replaces, or on the deepest folder that exists (where the new file or folder is
-created). ``os.access`` asks the kernel, so it also answers for a read-only
-file system and for an immutable file or folder (``chattr +i``), even for root.
+created). ``os.access`` asks the kernel, so it also answers for a read-only file system and for an immutable file or
+folder (``chattr +i``), even for root.
 """
 
 from __future__ import annotations
