@@ -48,11 +48,12 @@ plan: stack-check $(LEAN_READY)
 	$(PY) -m gke_kpo.plan --stack $(STACK)
 
 ## Airflow files from `pulumi stack output --json --show-secrets > outputs.json`. With TENANT=<name>, OUT is that
-## tenant's folder (its Astro project, say); without, one folder per tenant: <OUT>/<tenant>/ (an OUT that is an
-## Astro project is refused: say TENANT). Render records what it wrote (.gke-kpo/manifest.json): its files are
-## updated freely, its part of requirements.txt/airflow_settings.yaml merged keeping every line of yours, and a file
-## you edited is kept, or, when this render differs from it, a conflict: nothing is written and the diff printed.
-## It records the tenant too: another tenant's render into that folder is refused.
+## tenant's folder (its Astro project, say); without, one folder per tenant: <OUT>/<tenant>/ (an OUT that is one
+## tenant's folder is refused: say TENANT; so is TENANT into the OUT of every tenant). Render records what it wrote
+## (.gke-kpo/manifest.json): its files are updated freely, its part of requirements.txt/airflow_settings.yaml merged
+## keeping every line of yours, and a file you edited is kept, or, when this render differs from it, a conflict:
+## nothing is written and the diff printed. It records the tenant too: another tenant's render into that folder is
+## refused.
 ## Usage: make render OUTPUTS=<outputs.json> OUT=<dir> [TENANT=<name> (that tenant only, into OUT)] [CONN_ID=<id>]
 ##   [BESIDE=1 (conflicts: new version next to yours as <file>.gke-kpo-new)]
 ##   [FORCE=1 (conflicts: replace yours, kept as <file>.gke-kpo-backup)]
@@ -60,6 +61,8 @@ plan: stack-check $(LEAN_READY)
 ##   [CHECK=1 (write nothing; exit 1 on drift)] [MOCK=1 (make plan's mock outputs into an Astro project, marked)]
 ##   [DEFERRABLE=0 (no triggerer)] [KEEP_FAILED_PODS=1]
 ##   [GPU_STARTUP_TIMEOUT=<seconds>] (README, "Airflow artifacts", "Long GPU tasks")
+## FORCE, BESIDE, CHECK, SWITCH_TENANT, MOCK and KEEP_FAILED_PODS take 1 (on) or 0 (off); FORCE, BESIDE and CHECK
+## exclude each other.
 render: render-check $(LEAN_READY)
 	@$(PY) -m gke_kpo.render --outputs "$(OUTPUTS)" --out "$(OUT)" $(if $(TENANT),--tenant "$(TENANT)") $(if $(CONN_ID),--conn-id "$(CONN_ID)") \
 		$(if $(filter 1,$(FORCE)),--force) $(if $(filter 1,$(BESIDE)),--beside) $(if $(filter 1,$(CHECK)),--check) $(if $(filter 1,$(SWITCH_TENANT)),--switch-tenant) $(if $(filter 1,$(MOCK)),--allow-mock) $(if $(filter 0,$(DEFERRABLE)),--no-deferrable) $(if $(filter 1,$(KEEP_FAILED_PODS)),--keep-failed-pods) \
@@ -77,12 +80,26 @@ space := $(subst ,, )
 stack-check:
 	@test -n "$(STACK)" || { echo "error: no stack given: run \`make $(MAKECMDGOALS) STACK=<stack>\`; existing stacks: $(subst $(space),$(comma) ,$(sort $(patsubst Pulumi.%.yaml,%,$(wildcard Pulumi.*.yaml))))" >&2; exit 2; }
 
-# `make render` needs OUTPUTS and OUT (the Python command requires both too): say which is missing, then the usage,
-# before building any venv.
+# make render's switches are on for 1 only; any other value but 0 (FORCE=yes, FORCE=true) would be silently off.
+RENDER_SWITCHES := FORCE BESIDE CHECK SWITCH_TENANT MOCK KEEP_FAILED_PODS
+bad_switches = $(strip $(foreach v,$(RENDER_SWITCHES),$(if $(filter-out 0 1,$($(v)))$(word 2,$($(v))),$(v))))
+# The render command takes one of them at most (argparse would say so in its option names, not in make's).
+exclusive_on = $(strip $(foreach v,FORCE BESIDE CHECK,$(if $(filter 1,$($(v))),$(v)=1)))
+# "A and B", "A, B and C".
+and_list = $(subst $(space),$(comma) ,$(filter-out $(lastword $(1)),$(1))) and $(lastword $(1))
+# A value in single quotes for the shell, whatever quotes it holds.
+shell_quote = '$(subst ','\'',$(1))'
+missing_render_input = $(if $(and $(OUTPUTS),$(OUT)),,missing)
+
+# `make render` needs OUTPUTS and OUT (the Python command requires both too) and switches that are 1 or 0: say what
+# is wrong (the usage too when something is missing) before building any venv.
 render-check:
-	@$(if $(OUTPUTS),,echo "error: OUTPUTS is required: the stack outputs file, written by \`pulumi stack output --json --show-secrets > outputs.json\` (make plan's mock ones: build/<stack>/outputs.json)" >&2;) \
+	@$(foreach v,$(bad_switches),echo $(call shell_quote,error: $(v) takes 1 (on) or 0 (off)$(comma) got '$($(v))') >&2;) \
+	$(if $(word 2,$(exclusive_on)),echo "error: $(call and_list,$(exclusive_on)) exclude each other: pick one" >&2;) \
+	$(if $(OUTPUTS),,echo "error: OUTPUTS is required: the stack outputs file, written by \`pulumi stack output --json --show-secrets > outputs.json\` (make plan's mock ones: build/<stack>/outputs.json)" >&2;) \
 	$(if $(OUT),,echo "error: OUT is required: the folder to write into (created if missing); with TENANT=<name>, that tenant's Astro project" >&2;) \
-	$(if $(and $(OUTPUTS),$(OUT)),true,$(MAKE) --no-print-directory help TARGET=render >&2; exit 2)
+	$(if $(missing_render_input),$(MAKE) --no-print-directory help TARGET=render >&2;) \
+	$(if $(bad_switches)$(word 2,$(exclusive_on))$(missing_render_input),exit 2,true)
 
 # Real Pulumi runs need the CLI and the GKE auth plugin; say so before building any venv.
 cli-check:

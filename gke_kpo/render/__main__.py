@@ -14,7 +14,7 @@ from gke_kpo.render import DEFAULT_CONN_ID, DagOptions, OutputsError, render_fil
 from gke_kpo.render.astro import is_astro_project
 from gke_kpo.render.dockerfile import runtime_note, runtime_problem
 from gke_kpo.render.long_tasks import GPU_STARTUP_TIMEOUT_SECONDS
-from gke_kpo.render.manifest import MANIFEST_PATH, rendered_for
+from gke_kpo.render.manifest import MANIFEST_PATH, read_manifest, rendered_for, tenant_folders
 from gke_kpo.render.mock_marks import is_mock_endpoint, mock_what
 from gke_kpo.render.obstacles import Obstacle, Problem
 from gke_kpo.render.outputs_file import GOOD_OUTPUTS_COMMAND, OutputsFileError, load_outputs
@@ -45,8 +45,9 @@ what happens to each file (one line per file is always printed; .gke-kpo/manifes
   beside / replaced       a conflict with --beside (yours kept, <file>.gke-kpo-new written next to it) or --force
                           (yours backed up to <file>.gke-kpo-backup, then replaced)
 exit codes: 0 done (or nothing to change), 1 a conflict refused or --check found changes, 2 bad outputs, --conn-id,
-  --tenant, an Astro project as --out without --tenant, an unsupported FROM (Airflow), mock outputs into your project,
-  a file (or no write permission) where --out or a file of it must be, a folder rendered for another tenant
+  --tenant, one tenant's folder (an Astro project) as --out without --tenant, the folder of a render of every tenant
+  as --out with --tenant, an unsupported FROM (Airflow), mock outputs into your project, a file or a dangling symlink
+  (or no write permission) where --out or a file of it must be, a folder rendered for another tenant
   (.gke-kpo/manifest.json records it) without --switch-tenant
 """
 
@@ -152,6 +153,37 @@ def _started_by_render(root: Path) -> bool:
     return not (root / ".astro").is_dir() and (root / MANIFEST_PATH).is_file()
 
 
+def _one_tenant_out(args: argparse.Namespace, tenants: list[str]) -> str | None:
+    """Without --tenant: an OUT that is one tenant's folder, which would get a folder per tenant inside it."""
+    recorded = read_manifest(args.out).rendered_for
+    astro = is_astro_project(args.out)
+    if not (recorded or astro):
+        return None
+    what = "an Astro project" if astro else "a folder"
+    if recorded:
+        what += f" rendered for tenant {recorded.tenant} (its {MANIFEST_PATH} records it)"
+    fix = (
+        f"Render that tenant there: make render OUTPUTS={args.outputs} OUT={args.out} TENANT={recorded.tenant}"
+        if recorded
+        else f"Name the tenant this project is for: make render OUTPUTS={args.outputs} OUT={args.out} "
+        f"TENANT=<{' | '.join(tenants)}>"
+    )
+    return (
+        f"error: --out (make: OUT) {args.out} is {what}: without --tenant each tenant gets a folder of its own "
+        f"inside it. {fix}"
+    )
+
+
+def _every_tenant_out(args: argparse.Namespace, tenants: list[str]) -> str | None:
+    """With --tenant: an OUT a render of every tenant made, whose tenant folders that tenant's files would mix with."""
+    if not tenant_folders(args.out, tenants):
+        return None
+    return (
+        f"error: --out (make: OUT) {args.out} holds one folder per tenant from a render of every tenant; did you mean "
+        f"OUT={args.out / args.tenant}? (Or leave TENANT out to render every tenant there.) Nothing was written."
+    )
+
+
 def _render(args: argparse.Namespace) -> list[Project] | None:
     """Each tenant's folder and files, or None after printing why not."""
     try:
@@ -178,14 +210,9 @@ def _render(args: argparse.Namespace) -> list[Project] | None:
             f"file is marked MOCK and none can reach a cluster. Real files come from `{GOOD_OUTPUTS_COMMAND}`.",
             file=sys.stderr,
         )
-    if args.tenant is None and is_astro_project(args.out):
-        tenants = sorted({path.split("/", 1)[0] for path in files})
-        print(
-            f"error: --out (make: OUT) {args.out} is an Astro project: without --tenant each tenant gets a folder of "
-            f"its own inside it. Name the tenant this project is for: make render OUTPUTS={args.outputs} "
-            f"OUT={args.out} TENANT=<{' | '.join(tenants)}>",
-            file=sys.stderr,
-        )
+    tenants = sorted(outputs[names.TENANTS])
+    if mixed := _one_tenant_out(args, tenants) if args.tenant is None else _every_tenant_out(args, tenants):
+        print(mixed, file=sys.stderr)
         return None
     by_tenant: dict[str, dict[str, str]] = {}
     for path, text in files.items():
@@ -234,10 +261,13 @@ def _obstacle_error(obstacle: Obstacle, out: Path) -> str:
         where = f"--out (make: OUT) {out}: {obstacle.path}"
     else:
         where = str(obstacle.path)
-    fix = "make it writable for you" if obstacle.problem is Problem.NOT_WRITABLE else "move it away"
+    fix = {
+        Problem.NOT_WRITABLE: "make it writable for you",
+        Problem.DANGLING_LINK: "create the folder it points to or remove the link",
+    }.get(obstacle.problem, "move it away")
     return (
-        f"error: {where} {obstacle.problem.value}; {fix}, or point OUT at another folder (render creates a missing "
-        "one). Nothing was written."
+        f"error: {where} {obstacle.what}; {fix}, or point OUT at another folder (render creates a missing one). "
+        "Nothing was written."
     )
 
 
@@ -277,9 +307,10 @@ def main(argv: list[str] | None = None) -> int:
     if errors:
         print("\n".join(errors), file=sys.stderr)
         return 2
+    switched = "would switch" if args.check else "switched"
     for switch in outcome.switched:
         print(
-            f"note: {switch.root}: switched from tenant {switch.recorded.tenant} to {switch.wanted.tenant}",
+            f"note: {switch.root}: {switched} from tenant {switch.recorded.tenant} to {switch.wanted.tenant}",
             file=sys.stderr,
         )
     print("\n".join(outcome.lines))

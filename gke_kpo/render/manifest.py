@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -83,6 +84,16 @@ def read_manifest(root: Path) -> Manifest:
     tenant, cluster = loaded.get("tenant"), loaded.get("cluster")
     recorded = RenderedFor(tenant, cluster if isinstance(cluster, str) else "") if isinstance(tenant, str) else None
     return Manifest(hashes, recorded)
+
+
+def tenant_folders(root: Path, tenants: Iterable[str]) -> list[str]:
+    """The ``tenants`` with a folder of their own in ``root`` rendered for them: what a render of every tenant into
+    ``root`` leaves there, so ``root`` is no one tenant's folder."""
+    return [
+        tenant
+        for tenant in tenants
+        if (recorded := read_manifest(root / tenant).rendered_for) and recorded.tenant == tenant
+    ]
 
 
 def manifest_text(files: dict[str, str], recorded: RenderedFor) -> str:

@@ -1,10 +1,11 @@
 """What would stop render from writing its files, found before it writes any: a render that stopped half-way
 (a new DAG next to an old connection) would be worse than none.
 
-Each file render means to write needs every folder above it to be a folder or missing (render creates it), itself to
-be a file or missing, and write permission where it lands: on the file it replaces, or on the deepest folder that
-exists (where the new file or folder is created). ``os.access`` asks the kernel, so it also answers for a read-only
-file system and for an immutable file or folder (``chattr +i``), even for root.
+Each file render means to write needs every folder above it to be a folder or missing (render creates it; a symlink
+to a folder counts as one, a dangling symlink is in the way), itself to be a file or missing, and write permission
+where it lands: on the file it replaces, or on the deepest folder that exists (where the new file or folder is
+created). ``os.access`` asks the kernel, so it also answers for a read-only file system and for an immutable file or
+folder (``chattr +i``), even for root.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 
 class Problem(Enum):
     FILE_IN_THE_WAY = "is a file, not a folder"
+    DANGLING_LINK = "is a symlink to {link}, which does not exist"
     FOLDER_IN_THE_WAY = "is a folder, not a file"
     NOT_WRITABLE = "cannot be written (no write permission, or a read-only file system)"
 
@@ -27,6 +29,13 @@ class Obstacle:
     path: Path
     """What is in the way: a folder above a target, the target itself, or the folder it would be created in."""
     problem: Problem
+    link: str = ""
+    """Where a dangling symlink points, as written in it (read when found: the message needs no second look)."""
+
+    @property
+    def what(self) -> str:
+        """The problem, said of ``path``."""
+        return self.problem.value.format(link=self.link)
 
 
 def _writable(path: Path) -> bool:
@@ -41,7 +50,9 @@ def obstacle(target: Path) -> Obstacle | None:
         if folder.is_dir():
             deepest = folder
             continue
-        if folder.exists() or folder.is_symlink():  # a dangling link too: mkdir cannot replace it
+        if folder.is_symlink() and not folder.exists():  # mkdir cannot replace it, and "a file" would puzzle
+            return Obstacle(folder, Problem.DANGLING_LINK, os.readlink(folder))
+        if folder.exists():
             return Obstacle(folder, Problem.FILE_IN_THE_WAY)
         return None if _writable(deepest) else Obstacle(deepest, Problem.NOT_WRITABLE)
     if target.is_dir():

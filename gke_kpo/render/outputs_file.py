@@ -45,6 +45,12 @@ def load_outputs(path: Path) -> dict[str, Any]:
         data = path.read_bytes()
     except FileNotFoundError:
         raise _fail(path, "no such file") from None
+    except IsADirectoryError:
+        # Not a bad file to write again: the variable names the wrong thing (often the folder the file is in).
+        raise OutputsFileError(
+            f"--outputs (make: OUTPUTS) {path} is a folder, not the outputs file; point it at the file "
+            f"`{GOOD_OUTPUTS_COMMAND}` writes"
+        ) from None
     except OSError as error:
         raise _fail(path, f"cannot be read ({error.strerror})") from None
     if not data.strip():

@@ -109,7 +109,8 @@ class Outcome:
     other_tenant: list[TenantSwitch]
     """Folders rendered for another tenant, without ``switch_tenant``: nothing was written."""
     switched: list[TenantSwitch]
-    """Folders switched to this render's tenant (``switch_tenant``)."""
+    """Folders switched to this render's tenant (``switch_tenant``), or under ``dry_run`` that would be; none when
+    refused, since a refused render leaves every manifest as it was."""
     blocked: list[Obstacle]
     """What is in the way of a file this render would write: nothing was written."""
 
@@ -251,7 +252,7 @@ def place_projects(
         pending,
         diffs=[p.diff() for p in conflicts],
         other_tenant=other_tenant,
-        switched=switches if switch_tenant else [],
+        switched=switches if switch_tenant and not refused else [],
         blocked=blocked,
     )
 

@@ -37,9 +37,19 @@ def test_a_file_above_the_output_folder(tmp_path: Path) -> None:
     )
 
 
-def test_a_dangling_link_where_a_folder_must_be(tmp_path: Path) -> None:
-    (tmp_path / "dags").symlink_to(tmp_path / "gone")
-    assert obstacle(tmp_path / "dags" / "remote_kpo.py") == Obstacle(tmp_path / "dags", Problem.FILE_IN_THE_WAY)
+def test_a_dangling_link_where_a_folder_must_be_says_where_it_points(tmp_path: Path) -> None:
+    (tmp_path / "dags").symlink_to("../gone")
+
+    found = obstacle(tmp_path / "dags" / "remote_kpo.py")
+
+    assert found == Obstacle(tmp_path / "dags", Problem.DANGLING_LINK, "../gone")
+    assert found.what == "is a symlink to ../gone, which does not exist"
+
+
+def test_a_link_to_a_folder_is_that_folder(tmp_path: Path) -> None:
+    (tmp_path / "real").mkdir()
+    (tmp_path / "out").symlink_to(tmp_path / "real")
+    assert obstacle(tmp_path / "out" / "dags" / "remote_kpo.py") is None
 
 
 def test_a_folder_where_a_file_must_be(tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ OUT: one `error:` line naming what is wrong and the fix, exit 2, no traceback, n
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -82,6 +83,21 @@ def test_out_that_is_a_file_is_refused_naming_it(tmp_path: Path, tenant: list[st
     assert _tree(tmp_path) == {"outputs-copy.json": b"{}\n"}
 
 
+def test_out_that_is_a_dangling_symlink_says_where_it_points(tmp_path: Path) -> None:
+    out = tmp_path / "astro"
+    out.symlink_to("/nonexistent/dir")
+
+    result = _make_render(f"OUTPUTS={GPU_XCOM_OUTPUTS_FILE}", f"OUT={out}", f"TENANT={TENANT}")
+
+    assert "Error 2" in result.stderr and result.stdout == ""
+    assert _errors(result) == [
+        f"error: --out (make: OUT) {out} is a symlink to /nonexistent/dir, which does not exist; create the folder it "
+        "points to or remove the link, or point OUT at another folder (render creates a missing one). Nothing was "
+        "written."
+    ]
+    assert [path.name for path in tmp_path.iterdir()] == ["astro"]
+
+
 @pytest.mark.parametrize("check", [[], ["--check"]], ids=["render", "check"])
 def test_out_below_a_file_is_refused_naming_that_file(tmp_path: Path, check: list[str]) -> None:
     (tmp_path / "notes").write_text("mine\n")
@@ -139,6 +155,17 @@ def test_another_tenant_into_a_rendered_folder_is_refused_until_asked_to_switch(
     # FORCE settles conflicts over files; it does not switch a folder's tenant.
     assert "Error 2" in _make_render(f"OUTPUTS={outputs}", f"OUT={project}", f"TENANT={OTHER}", "FORCE=1").stderr
     assert _tree(project) == before
+    # CHECK=1 and a refused render switch nothing, and say so.
+    checked = _make_render(f"OUTPUTS={outputs}", f"OUT={project}", f"TENANT={OTHER}", "SWITCH_TENANT=1", "CHECK=1")
+    assert "Error 1" in checked.stderr
+    assert f"note: {project}: would switch from tenant {TENANT} to {OTHER}" in checked.stderr
+    dag = project / "dags" / "remote_kpo.py"
+    dag.write_text(dag.read_text() + "# mine\n")
+    edited = _tree(project)
+    refused_by_edit = _make_render(f"OUTPUTS={outputs}", f"OUT={project}", f"TENANT={OTHER}", "SWITCH_TENANT=1")
+    assert "Error 1" in refused_by_edit.stderr and "switched from" not in refused_by_edit.stderr
+    assert _tree(project) == edited
+    dag.write_bytes(before["dags/remote_kpo.py"])
 
     switched = _make_render(f"OUTPUTS={outputs}", f"OUT={project}", f"TENANT={OTHER}", "SWITCH_TENANT=1")
 
@@ -164,6 +191,43 @@ def test_without_tenant_each_folder_records_its_tenant_and_a_mixed_up_one_stops_
     [error] = _errors(result)
     assert error.startswith(f"error: {out / OTHER} was rendered for tenant {TENANT} ")
     assert _tree(out) == before
+
+
+def test_one_tenant_into_the_folder_of_every_tenant_is_refused_naming_its_folder(tmp_path: Path) -> None:
+    outputs = _two_tenant_outputs(tmp_path)
+    out = tmp_path / "all"
+    assert _make_render(f"OUTPUTS={outputs}", f"OUT={out}").returncode == 0
+    before = _tree(out)
+
+    result = _make_render(f"OUTPUTS={outputs}", f"OUT={out}", f"TENANT={OTHER}")
+
+    assert "Error 2" in result.stderr and result.stdout == ""
+    assert _errors(result) == [
+        f"error: --out (make: OUT) {out} holds one folder per tenant from a render of every tenant; did you mean "
+        f"OUT={out / OTHER}? (Or leave TENANT out to render every tenant there.) Nothing was written."
+    ]
+    assert _tree(out) == before
+    assert _make_render(f"OUTPUTS={outputs}", f"OUT={out / OTHER}", f"TENANT={OTHER}").returncode == 0
+
+
+@pytest.mark.parametrize("base", [None, "my-registry/airflow:3.3"], ids=["astro project", "own base image"])
+def test_every_tenant_into_one_tenants_folder_is_refused_naming_its_tenant(tmp_path: Path, base: str | None) -> None:
+    outputs = _two_tenant_outputs(tmp_path)
+    project = tmp_path / "project"
+    assert _make_render(f"OUTPUTS={outputs}", f"OUT={project}", f"TENANT={OTHER}").returncode == 0
+    if base:  # no longer an Astro project by its FROM: the manifest still says whose folder it is
+        dockerfile = project / "Dockerfile"
+        dockerfile.write_text(re.sub("^FROM .*$", f"FROM {base}", dockerfile.read_text(), flags=re.MULTILINE))
+    before = _tree(project)
+
+    result = _make_render(f"OUTPUTS={outputs}", f"OUT={project}")
+
+    assert "Error 2" in result.stderr and result.stdout == ""
+    [error] = _errors(result)
+    what = "a folder" if base else "an Astro project"
+    assert error.startswith(f"error: --out (make: OUT) {project} is {what} rendered for tenant {OTHER} ")
+    assert error.endswith(f"Render that tenant there: make render OUTPUTS={outputs} OUT={project} TENANT={OTHER}")
+    assert _tree(project) == before
 
 
 def test_a_folder_rendered_before_tenants_were_recorded_records_it_now(tmp_path: Path) -> None:
@@ -197,7 +261,7 @@ def test_a_missing_variable_is_named_before_the_usage(variables: list[str], miss
 
 
 @pytest.mark.parametrize("option", ["FORCE", "BESIDE", "CHECK", "SWITCH_TENANT", "MOCK", "KEEP_FAILED_PODS"])
-def test_a_switch_is_on_only_for_1_so_0_never_forces(option: str) -> None:
+def test_a_switch_is_on_for_1_off_for_0_and_refuses_anything_else(option: str) -> None:
     def command(value: str) -> str:
         result = _make_render("-n", "OUTPUTS=o.json", "OUT=out", f"{option}={value}")
         assert result.returncode == 0, result.stderr
@@ -205,4 +269,18 @@ def test_a_switch_is_on_only_for_1_so_0_never_forces(option: str) -> None:
         return next(line for line in joined.splitlines() if "-m gke_kpo.render" in line)
 
     flag = {"MOCK": "--allow-mock"}.get(option, "--" + option.lower().replace("_", "-"))
-    assert flag in command("1") and flag not in command("0") and flag not in command("yes")
+    assert flag in command("1") and flag not in command("0")
+    # Before any venv is built or the command runs (it would print to stdout and fail on o.json).
+    for value in ("yes", "it's"):
+        refused = _make_render("OUTPUTS=o.json", "OUT=out", f"{option}={value}")
+        assert "Error 2" in refused.stderr and refused.stdout == ""
+        assert _errors(refused) == [f"error: {option} takes 1 (on) or 0 (off), got '{value}'"]
+
+
+@pytest.mark.parametrize("on", [["FORCE", "BESIDE"], ["BESIDE", "CHECK"], ["FORCE", "BESIDE", "CHECK"]])
+def test_force_beside_and_check_exclude_each_other_in_makes_names(on: list[str]) -> None:
+    result = _make_render("OUTPUTS=o.json", "OUT=out", *(f"{name}=1" for name in on))
+
+    assert "Error 2" in result.stderr and result.stdout == ""
+    together = ", ".join(f"{name}=1" for name in on[:-1]) + f" and {on[-1]}=1"
+    assert _errors(result) == [f"error: {together} exclude each other: pick one"]

@@ -65,6 +65,18 @@ def test_a_missing_outputs_file_is_one_line_too(tmp_path: Path, capsys: pytest.C
     assert capsys.readouterr().err == expected
 
 
+def test_a_folder_as_outputs_file_is_named_as_the_wrong_variable(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _render(tmp_path, tmp_path / "out") == 2
+    expected = (
+        f"error: --outputs (make: OUTPUTS) {tmp_path} is a folder, not the outputs file; point it at the file "
+        f"`{GOOD_OUTPUTS_COMMAND}` writes\n"
+    )
+    assert capsys.readouterr().err == expected
+    assert not (tmp_path / "out").exists()
+
+
 def test_with_tenant_out_is_the_tenants_own_folder(tmp_path: Path) -> None:
     project = tmp_path / "my-astro-project"
 

@@ -13,7 +13,14 @@ import pytest
 
 from gke_kpo.contract import outputs as names
 from gke_kpo.render.files import write_files
-from gke_kpo.render.manifest import MANIFEST_PATH, Manifest, RenderedFor, read_manifest, rendered_for
+from gke_kpo.render.manifest import (
+    MANIFEST_PATH,
+    Manifest,
+    RenderedFor,
+    read_manifest,
+    rendered_for,
+    tenant_folders,
+)
 from gke_kpo.render.obstacles import Obstacle, Problem
 from gke_kpo.render.place import Project, TenantSwitch, place_projects
 
@@ -73,6 +80,20 @@ def test_switch_tenant_renders_it_and_records_the_new_tenant(tmp_path: Path) -> 
     assert 'CONN_ID = "other"' in (tmp_path / "dags" / "remote_kpo.py").read_text()
 
 
+def test_a_switch_is_reported_as_would_be_under_dry_run_and_not_at_all_when_refused(tmp_path: Path) -> None:
+    place_projects([_project(tmp_path)])
+    (tmp_path / "dags" / "remote_kpo.py").write_text("# mine\n")
+    before = _tree(tmp_path)
+    other = _project(tmp_path, OTHER, conn_id="other")
+
+    dry = place_projects([other], switch_tenant=True, dry_run=True)
+    refused = place_projects([other], switch_tenant=True)
+
+    assert [switch.wanted for switch in dry.switched] == [other.rendered_for]
+    assert refused.refused and refused.switched == []
+    assert _tree(tmp_path) == before
+
+
 def test_the_same_tenant_of_another_cluster_is_no_switch(tmp_path: Path) -> None:
     """A re-created cluster (say a new cluster_name) keeps its tenants: their folders follow it."""
     place_projects([_project(tmp_path)])
@@ -95,6 +116,14 @@ def test_a_manifest_from_before_tenants_were_recorded_takes_the_tenant_from_now_
 
     assert outcome.other_tenant == [] and outcome.switched == []
     assert read_manifest(tmp_path).rendered_for == rendered_for(load_gpu_xcom_outputs(), OTHER)
+
+
+def test_tenant_folders_are_the_ones_a_render_of_every_tenant_left(tmp_path: Path) -> None:
+    place_projects([_project(tmp_path / TENANT), _project(tmp_path / "copy-of-b", OTHER)])
+    (tmp_path / "notes").mkdir()
+
+    assert tenant_folders(tmp_path, [TENANT, OTHER, "absent"]) == [TENANT]
+    assert tenant_folders(tmp_path / TENANT, [TENANT, OTHER]) == []
 
 
 def test_an_unchanged_render_rewrites_not_even_the_manifest(tmp_path: Path) -> None:
