@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from gke_kpo.config.cross_checks import cross_check
 from gke_kpo.config.gpu_pool_fields import GPU_POOLS_KEY
-from gke_kpo.config.problems import ConfigError, Problem
+from gke_kpo.config.problems import CONFIG_NAMESPACE, ConfigError, Problem
 from gke_kpo.config.settings import Settings
 from gke_kpo.config.stack import stack_settings
 from gke_kpo.config.stack_file import existing_stack_file, read_config
@@ -79,9 +79,12 @@ def validate(config: dict[str, Any], stack: str) -> None:
 
 def _follows_from(problem: Problem, refused_keys: set[str]) -> bool:
     """The program checked the file without the keys the CLI refuses (their defaults apply): a problem on such a key,
-    or one that tells to set it, follows from that refusal and would mislead (one problem per mistake)."""
+    or one that tells to set it (``key: value``, ``gke-kpo:key``), follows from that refusal and would mislead (one
+    problem per mistake). A key's name as a plain word (``project`` in "at project level") is not a reference."""
     told = f"{problem.message} {problem.fix}"
-    return problem.key in refused_keys or any(re.search(rf"\b{re.escape(key)}\b", told) for key in refused_keys)
+    return problem.key in refused_keys or any(
+        re.search(rf"(?<![\w.-]){re.escape(key)}:|{CONFIG_NAMESPACE}:{re.escape(key)}\b", told) for key in refused_keys
+    )
 
 
 def stack_config(stack: str, path: Path | None = None) -> dict[str, str]:

@@ -66,3 +66,17 @@ def test_a_key_the_cli_refuses_does_not_also_bring_the_problems_of_its_default()
     with pytest.raises(ConfigError) as caught:
         validate({**dev, "gke-kpo:control_plane_access": False}, "dev")
     assert [problem.key for problem in caught.value.problems] == ["control_plane_access"]
+
+
+def test_a_refused_key_named_as_a_plain_word_does_not_hide_another_problem() -> None:
+    dev = yaml_text.safe_load((REPO_ROOT / "Pulumi.dev.yaml").read_text())["config"]
+    tenants = {
+        "ml": {
+            "airflow_service_account": "a@p.iam.gserviceaccount.com",
+            "task_service_account": {"roles": ["roles/owner"]},
+        }
+    }
+    with pytest.raises(ConfigError) as caught:
+        validate({**dev, "gke-kpo:project": 5, "gke-kpo:tenants": tenants}, "dev")
+    keys = [problem.key for problem in caught.value.problems]
+    assert keys[0] == "project" and "tenants.ml.task_service_account.roles" in keys
