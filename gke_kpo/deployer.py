@@ -92,9 +92,11 @@ def iam_policy(text: str) -> dict[str, Any]:
 
 
 def _is_binding(binding: Any) -> bool:
-    return (
-        isinstance(binding, dict) and isinstance(binding.get("role"), str) and isinstance(binding.get("members"), list)
-    )
+    if not isinstance(binding, dict):
+        return False
+    condition = binding.get("condition", {})
+    readable = isinstance(condition, dict) and isinstance(condition.get("expression", ""), str)
+    return isinstance(binding.get("role"), str) and isinstance(binding.get("members"), list) and readable
 
 
 def node_account(settings: Settings) -> str:

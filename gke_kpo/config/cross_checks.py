@@ -5,6 +5,7 @@ from __future__ import annotations
 from gke_kpo.cloud import gpu_catalog
 from gke_kpo.cloud.federation import project_number_fix
 from gke_kpo.cloud.permissions import AccessModel
+from gke_kpo.cloud.project_grants import forbidden_at_project
 from gke_kpo.cloud.regions import unknown_region
 from gke_kpo.config.egress import egress_stays_outside_the_cluster
 from gke_kpo.config.gpu_cost import gpu_cost_ceiling
@@ -175,6 +176,7 @@ def cross_check(
     return [
         *_region_unknown(settings.region),
         *_zone_unlisted(settings.zone, settings.region),
+        *_broad_task_roles(settings.tenants),
         *gpu_quotas(settings, quota_keys, problems),
         *unreachable,
         *egress,
@@ -187,15 +189,28 @@ def _region_unknown(region: str) -> list[str]:
     return [f"gke-kpo:region: {unknown}; if it is newer than that list, carry on"] if unknown else []
 
 
+def _broad_task_roles(tenants: tuple[TenantSettings, ...]) -> list[str]:
+    """A warning on the key the user wrote: whether the pack's no-broad-roles refuses or only notes the grant is the
+    stack's policy config (its level), which the verdicts then say."""
+    return [
+        f"gke-kpo:tenants.{tenant.name}.task_service_account.roles: grants {role} at project level, which the "
+        f"no-broad-roles policy flags ({reason}); grant the narrow roles the tasks use instead"
+        for tenant in tenants
+        if tenant.task_service_account
+        for role in tenant.task_service_account.roles
+        if (reason := forbidden_at_project(role))
+    ]
+
+
 def _zone_unlisted(zone: str, region: str) -> list[str]:
-    """A warning, not an error: the dated GPU catalog lists the zones that offer GPUs, which need not be all."""
+    """A warning, not an error: the dated GPU catalog lists the zones that offer GPUs, which need not be all zones."""
     listed = gpu_catalog.zones_listed(region)
     if not zone or not listed or zone in listed:
         return []
     return [
-        f"gke-kpo:zone: {zone} is none of the zones the GPU catalog ({gpu_catalog.GPU_FILE_SHOWN}, "
-        f"{gpu_catalog.read_on()}) lists for {region}: {', '.join(listed)}; check it for a typo (GKE refuses a zone "
-        "that does not exist)"
+        f"gke-kpo:zone: no GPU of the catalog ({gpu_catalog.GPU_FILE_SHOWN}, {gpu_catalog.read_on()}) is offered in "
+        f"{zone}, which it lists for {region}: {', '.join(listed)}; a GPU pool would need node_locations there. "
+        "Check the zone for a typo too (GKE refuses a zone that does not exist)"
     ]
 
 

@@ -11,7 +11,6 @@ from typing import Any, Final
 from gke_kpo.cloud import names
 from gke_kpo.cloud.control_plane import Network
 from gke_kpo.cloud.pod_network import Egress
-from gke_kpo.cloud.project_grants import forbidden_at_project
 from gke_kpo.config import federation
 from gke_kpo.config.egress import read_egress_cidrs
 from gke_kpo.config.keys import ConfigValue
@@ -314,12 +313,6 @@ def _task_roles(roles: Any, fail: Callable[[str, str, str], None]) -> tuple[str,
     for role in roles:
         if not role.startswith(ROLE_PREFIXES) or " " in role:
             fail("roles", f"{role!r} is not a role name", "write roles/<service>.<role> or projects/<p>/roles/<id>")
-        elif reason := forbidden_at_project(role):
-            fail(
-                "roles",
-                f"grants {role} at project level, which the no-broad-roles policy refuses: {reason}",
-                "grant the narrow roles the tasks use, e.g. roles/storage.objectViewer or roles/bigquery.dataViewer",
-            )
     return tuple(roles)
 
 

@@ -3,7 +3,8 @@
 Mirrors ``ReconcilePolicyPackConfig`` (pulumi sdk/go/common/resource/analyzer/config.go): start from
 each policy's default level and schema defaults, apply ``"all"``, then each policy's entry, then
 validate every policy's properties against its JSON schema. The same file is what
-``pulumi preview --policy-pack-config`` reads.
+``pulumi preview --policy-pack-config`` reads. Stricter than the CLI on purpose: an option a policy does not declare,
+and any option under ``"all"``, are refused here, where the CLI would ignore them (a misspelt limit).
 """
 
 from __future__ import annotations
@@ -93,9 +94,8 @@ def _entry_problems(pack: str, name: str, value: Any, schemas: dict[str, dict[st
     if not isinstance(value, dict):
         shape = f'{name}: must be a level or an object, got {value!r}. Fix: write "mandatory" (say), or '
         return [*problems, shape + '{"enforcementLevel": "mandatory", ...options}']
-    level = value.get(LEVEL_KEY)
-    if level is not None and level not in LEVELS:
-        problems.append(_level_problem(name, level))
+    if LEVEL_KEY in value and value[LEVEL_KEY] not in LEVELS:
+        problems.append(_level_problem(name, value[LEVEL_KEY]))
     if name in schemas or name == ALL:
         options = list(schemas[name].get("properties", {})) if name in schemas else []
         problems += _option_problems(name, value, options)

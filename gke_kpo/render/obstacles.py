@@ -55,6 +55,8 @@ def obstacle(target: Path) -> Obstacle | None:
         if folder.exists():
             return Obstacle(folder, Problem.FILE_IN_THE_WAY)
         return None if _writable(deepest) else Obstacle(deepest, Problem.NOT_WRITABLE)
+    if target.is_symlink() and not target.exists():  # writing would follow it into a folder that is not there
+        return Obstacle(target, Problem.DANGLING_LINK, os.readlink(target))
     if target.is_dir():
         return Obstacle(target, Problem.FOLDER_IN_THE_WAY)
     where = target if target.exists() else target.parent

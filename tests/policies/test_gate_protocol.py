@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import re
 import sys
 from typing import Any
 
@@ -11,7 +13,7 @@ from pulumi.runtime.proto import analyzer_pb2
 
 from gke_kpo.gate import AnalyzerSession, PolicyConfigError, run_gate
 from gke_kpo.gate.launch import PACK_DIR, pack_python
-from gke_kpo.gate.policy_config import level_name, reconcile
+from gke_kpo.gate.policy_config import config_file, level_name, load_stack_settings, reconcile
 from gke_kpo.preview.capture import Plan, PlannedResource
 from policies.kpo_policies import resource_types as t
 from policies.kpo_policies.pack import POLICIES
@@ -81,6 +83,7 @@ def test_missing_config_falls_back_to_the_pack_defaults(analyzer: AnalyzerSessio
         ({"gke-hardning": "advisory"}, r"no such policy in pack 'gke-kpo'\. Fix: did you mean 'gke-hardening'\? use"),
         ({"gpu-cost-guard": {"maxGpuNode": 2}}, r"'maxGpuNode' is not an option of the policy\. Fix: did you mean"),
         ({"all": {"enforcementLevel": "advisory", "maxGpuNodes": 2}}, "it takes only enforcementLevel"),
+        ({"gke-hardening": {"enforcementLevel": None}}, "None is not an enforcement level"),
     ],
 )
 def test_invalid_config_is_rejected(analyzer: AnalyzerSession, file_config: dict[str, Any], error: str) -> None:
@@ -120,3 +123,20 @@ def test_unknown_value_yields_violation_and_preview_note(analyzer: AnalyzerSessi
     notes = [v for v in hardening if v.is_preview_note]
     assert len(notes) == 1 and notes[0].level == "advisory" and ".workloadIdentityConfig" in notes[0].message
     assert all(v.resource == cluster.urn for v in hardening)
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [("", "is empty. Fix: write {}"), ('{"a": 1,}', "not JSON (Expecting property name enclosed in double quotes at")],
+)
+def test_an_empty_or_broken_policy_config_names_the_file_and_the_fix(
+    analyzer: AnalyzerSession, text: str, said: str
+) -> None:
+    stack = f"{free_stack_name()}-{os.getpid()}"
+    path = config_file(stack)
+    path.write_text(text)
+    try:
+        with pytest.raises(PolicyConfigError, match=re.escape(f"policies/config/{stack}.json: {said}")):
+            load_stack_settings(stack, analyzer.info)
+    finally:
+        path.unlink()

@@ -46,6 +46,14 @@ def test_a_dangling_link_where_a_folder_must_be_says_where_it_points(tmp_path: P
     assert found.what == "is a symlink to ../gone, which does not exist"
 
 
+def test_a_dangling_link_in_the_place_of_a_file_is_an_obstacle_before_anything_is_written(tmp_path: Path) -> None:
+    (tmp_path / "kubeconfig.yaml").symlink_to("../gone/kubeconfig.yaml")
+
+    found = obstacle(tmp_path / "kubeconfig.yaml")
+
+    assert found == Obstacle(tmp_path / "kubeconfig.yaml", Problem.DANGLING_LINK, "../gone/kubeconfig.yaml")
+
+
 def test_a_link_to_a_folder_is_that_folder(tmp_path: Path) -> None:
     (tmp_path / "real").mkdir()
     (tmp_path / "out").symlink_to(tmp_path / "real")

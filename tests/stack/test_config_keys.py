@@ -79,4 +79,4 @@ def test_a_refused_key_named_as_a_plain_word_does_not_hide_another_problem() -> 
     with pytest.raises(ConfigError) as caught:
         validate({**dev, "gke-kpo:project": 5, "gke-kpo:tenants": tenants}, "dev")
     keys = [problem.key for problem in caught.value.problems]
-    assert keys[0] == "project" and "tenants.ml.task_service_account.roles" in keys
+    assert keys[0] == "project" and "tenants.ml.airflow_service_account" in keys

@@ -256,6 +256,8 @@ def test_a_stack_with_a_config_problem_names_the_file_and_the_fix(
         '{"bindings": 3}',
         '{"bindings": ["x"]}',
         '{"bindings": [{"role": 5, "members": []}]}',
+        '{"bindings": [{"role": "r", "members": [], "condition": null}]}',
+        '{"bindings": [{"role": "r", "members": [], "condition": {"expression": 5}}]}',
     ],
 )
 def test_an_iam_policy_on_stdin_that_is_not_one_is_refused_with_the_command_to_pipe(text: str) -> None:
