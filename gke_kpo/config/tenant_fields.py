@@ -119,7 +119,8 @@ TASK_SERVICE_ACCOUNT_FIELDS: Final = (
         "roles",
         "array",
         "(required, non-empty)",
-        "Project roles granted to the task Google SA; `make plan` warns on those no-broad-roles flags (`gke_kpo/cloud/project_grants.py`).",
+        "Project roles granted to the task Google SA; `make plan` warns on those no-broad-roles flags "
+        "(`gke_kpo/cloud/project_grants.py`).",
     ),
     TenantField("kubernetes_service_account", "string", "`kpo-task`", "The KSA in the namespace the pods run as."),
     TenantField("account_id", "string", "`task-<tenant>`", "Account id of the task Google SA."),
