@@ -72,6 +72,7 @@ render: render-check $(LEAN_READY)
 ## (and policies/config/<name>.json with POLICY=1); never overwrites.
 stack:
 	@test -n "$(NAME)" || { echo "usage: make stack NAME=<name> [POLICY=1]"; exit 2; }
+	@$(call switch_errors,POLICY) $(if $(call bad_switches,POLICY),exit 2,true)
 	@$(PYTHON) -m gke_kpo.new_stack --name="$(NAME)" $(if $(filter 1,$(POLICY)),--policy)
 
 comma := ,
@@ -81,8 +82,9 @@ stack-check:
 	@test -n "$(STACK)" || { echo "error: no stack given: run \`make $(MAKECMDGOALS) STACK=<stack>\`; existing stacks: $(subst $(space),$(comma) ,$(sort $(patsubst Pulumi.%.yaml,%,$(wildcard Pulumi.*.yaml))))" >&2; exit 2; }
 
 # make render's switches are on for 1 only; any other value but 0 (FORCE=yes, FORCE=true) would be silently off.
-RENDER_SWITCHES := FORCE BESIDE CHECK SWITCH_TENANT MOCK KEEP_FAILED_PODS
-bad_switches = $(strip $(foreach v,$(RENDER_SWITCHES),$(if $(filter-out 0 1,$($(v)))$(word 2,$($(v))),$(v))))
+RENDER_SWITCHES := FORCE BESIDE CHECK SWITCH_TENANT MOCK KEEP_FAILED_PODS DEFERRABLE
+bad_switches = $(strip $(foreach v,$(1),$(if $(filter-out 0 1,$($(v)))$(word 2,$($(v))),$(v))))
+switch_errors = $(foreach v,$(call bad_switches,$(1)),echo $(call shell_quote,error: $(v) takes 1 (on) or 0 (off)$(comma) got '$($(v))') >&2;)
 # The render command takes one of them at most (argparse would say so in its option names, not in make's).
 exclusive_on = $(strip $(foreach v,FORCE BESIDE CHECK,$(if $(filter 1,$($(v))),$(v)=1)))
 # "A and B", "A, B and C".
@@ -94,12 +96,12 @@ missing_render_input = $(if $(and $(OUTPUTS),$(OUT)),,missing)
 # `make render` needs OUTPUTS and OUT (the Python command requires both too) and switches that are 1 or 0: say what
 # is wrong (the usage too when something is missing) before building any venv.
 render-check:
-	@$(foreach v,$(bad_switches),echo $(call shell_quote,error: $(v) takes 1 (on) or 0 (off)$(comma) got '$($(v))') >&2;) \
+	@$(call switch_errors,$(RENDER_SWITCHES)) \
 	$(if $(word 2,$(exclusive_on)),echo "error: $(call and_list,$(exclusive_on)) exclude each other: pick one" >&2;) \
 	$(if $(OUTPUTS),,echo "error: OUTPUTS is required: the stack outputs file, written by \`pulumi stack output --json --show-secrets > outputs.json\` (make plan's mock ones: build/<stack>/outputs.json)" >&2;) \
 	$(if $(OUT),,echo "error: OUT is required: the folder to write into (created if missing); with TENANT=<name>, that tenant's Astro project" >&2;) \
 	$(if $(missing_render_input),$(MAKE) --no-print-directory help TARGET=render >&2;) \
-	$(if $(bad_switches)$(word 2,$(exclusive_on))$(missing_render_input),exit 2,true)
+	$(if $(call bad_switches,$(RENDER_SWITCHES))$(word 2,$(exclusive_on))$(missing_render_input),exit 2,true)
 
 # Real Pulumi runs need the CLI and the GKE auth plugin; say so before building any venv.
 cli-check:

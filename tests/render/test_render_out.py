@@ -260,7 +260,9 @@ def test_a_missing_variable_is_named_before_the_usage(variables: list[str], miss
     assert lines[len(missing)] == "make render" and "Usage: make render OUTPUTS=" in result.stderr
 
 
-@pytest.mark.parametrize("option", ["FORCE", "BESIDE", "CHECK", "SWITCH_TENANT", "MOCK", "KEEP_FAILED_PODS"])
+@pytest.mark.parametrize(
+    "option", ["FORCE", "BESIDE", "CHECK", "SWITCH_TENANT", "MOCK", "KEEP_FAILED_PODS", "DEFERRABLE"]
+)
 def test_a_switch_is_on_for_1_off_for_0_and_refuses_anything_else(option: str) -> None:
     def command(value: str) -> str:
         result = _make_render("-n", "OUTPUTS=o.json", "OUT=out", f"{option}={value}")
@@ -268,8 +270,11 @@ def test_a_switch_is_on_for_1_off_for_0_and_refuses_anything_else(option: str) -
         joined = result.stdout.replace("\\\n", " ")  # the recipe's continued lines, as the shell reads them
         return next(line for line in joined.splitlines() if "-m gke_kpo.render" in line)
 
-    flag = {"MOCK": "--allow-mock"}.get(option, "--" + option.lower().replace("_", "-"))
-    assert flag in command("1") and flag not in command("0")
+    if option == "DEFERRABLE":  # on unless turned off
+        assert "--no-deferrable" in command("0") and "--no-deferrable" not in command("1")
+    else:
+        flag = {"MOCK": "--allow-mock"}.get(option, "--" + option.lower().replace("_", "-"))
+        assert flag in command("1") and flag not in command("0")
     # Before any venv is built or the command runs (it would print to stdout and fail on o.json).
     for value in ("yes", "it's"):
         refused = _make_render("OUTPUTS=o.json", "OUT=out", f"{option}={value}")

@@ -220,6 +220,12 @@ def test_a_kept_policy_config_is_named_in_the_next_steps_not_offered_to_copy() -
     assert "copy templates/policy-config.json" not in steps
 
 
+def test_make_stack_refuses_a_policy_switch_other_than_0_or_1(repo: Path) -> None:
+    result = _make(repo, "stack", "NAME=yes-policy", "POLICY=yes")
+    assert result.returncode == 2 and "error: POLICY takes 1 (on) or 0 (off), got 'yes'" in result.stderr
+    assert not (repo / "Pulumi.yes-policy.yaml").exists()
+
+
 def test_make_stack_policy_0_writes_no_policy_config(repo: Path) -> None:
     result = _make(repo, "stack", "NAME=zero-policy", "POLICY=0")
     assert result.returncode == 0, result.stderr
