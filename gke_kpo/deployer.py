@@ -30,6 +30,7 @@ from gke_kpo.cloud.deployer_roles import (
 from gke_kpo.cloud.names import node_account_id
 from gke_kpo.cloud.predefined_roles import role_permissions
 from gke_kpo.config.settings import Settings
+from gke_kpo.repo import stack_file
 
 
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
@@ -67,7 +68,6 @@ def _stack_settings(stack: str) -> Settings:
     from gke_kpo.config.parse import settings_of_stack
     from gke_kpo.config.problems import ConfigError
     from gke_kpo.config.stack_file import StackFileError, shown
-    from gke_kpo.repo import stack_file
 
     try:
         return settings_of_stack(stack)
@@ -267,7 +267,8 @@ def _answer(arguments: argparse.Namespace) -> int:
         if not settings.cluster.deployer_member:
             print(
                 f"error: stack {settings.stack} sets no gke-kpo:deployer_member to look up. Fix: set it in "
-                f"Pulumi.{settings.stack}.yaml to the identity that runs `pulumi up` (README, Deployer permissions)",
+                f"{stack_file(settings.stack).name} to the identity that runs `pulumi up` (README, Deployer "
+                "permissions)",
                 file=sys.stderr,
             )
             return 2

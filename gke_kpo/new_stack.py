@@ -9,8 +9,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from gke_kpo.config.template import policy_config_file, stack_files
-from gke_kpo.repo import REPO_ROOT, stack_name_problem
+from gke_kpo.config.template import stack_files
+from gke_kpo.repo import REPO_ROOT, policy_config_file, repo_relative, stack_name_problem
 
 
 class StackExistsError(Exception):
@@ -25,7 +25,7 @@ def create_stack(name: str, root: Path = REPO_ROOT, policy: bool = False) -> lis
     existing = [path for path in files if path.exists()]
     if existing:
         shown = ", ".join(str(path.relative_to(root)) for path in existing)
-        policy_only = all(path.suffix == ".json" for path in existing)
+        policy_only = existing == [policy_config_file(name, root)]
         fix = "drop POLICY=1 to keep it, or delete it first" if policy_only else "pick another NAME or edit it"
         verb = "exists" if len(existing) == 1 else "exist"
         raise StackExistsError(f"{shown} already {verb}; nothing was written ({fix})")
@@ -38,11 +38,12 @@ def create_stack(name: str, root: Path = REPO_ROOT, policy: bool = False) -> lis
 def next_steps(name: str, policy: bool, kept_policy: bool = False) -> str:
     """``kept_policy``: the stack's policy config was there before (from an earlier stack of that name)."""
     kept = " (already there, kept)" if kept_policy else ""
+    config = repo_relative(policy_config_file(name))
     relax = (
-        f"  - policies/config/{name}.json{kept} sets each policy's level (mandatory/advisory/disabled) and limits\n"
+        f"  - {config}{kept} sets each policy's level (mandatory/advisory/disabled) and limits\n"
         if policy or kept_policy
-        else f"  - without policies/config/{name}.json the pack's strictest defaults apply; to relax a rule, copy "
-        f"templates/policy-config.json to policies/config/{name}.json and edit it\n"
+        else f"  - without {config} the pack's strictest defaults apply; to relax a rule, copy "
+        f"templates/policy-config.json to {config} and edit it\n"
     )
     return (
         f"next steps:\n"

@@ -40,6 +40,11 @@ def stack_file(stack: str, root: Path = REPO_ROOT) -> Path:
     return root / f"{_PREFIX}{stack}{_SUFFIX}"
 
 
+def policy_config_file(stack: str, root: Path = REPO_ROOT) -> Path:
+    """Where the policy gate and the CLI's --policy-pack-config (Makefile) read the stack's policy levels."""
+    return root / "policies" / "config" / f"{stack}.json"
+
+
 def stack_name(path: Path) -> str | None:
     """The stack a ``Pulumi.<stack>.yaml`` file is for (the project file and other names: None)."""
     name = path.name

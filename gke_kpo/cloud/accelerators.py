@@ -176,6 +176,10 @@ def _attached_problem(accelerator: Accelerator, machine_type: str, count: int) -
     return None
 
 
+def _n1_sizes_text() -> str:
+    return "; ".join(f"n1-{kind}-{' | '.join(map(str, sizes))}" for kind, sizes in N1_SIZES.items())
+
+
 def _n1_problem(accelerator: Accelerator, machine_type: str, count: int) -> GpuProblem | None:
     vcpus = n1_vcpus(machine_type)
     counts = ", ".join(str(allowed) for allowed in accelerator.n1_max_vcpus)
@@ -185,8 +189,7 @@ def _n1_problem(accelerator: Accelerator, machine_type: str, count: int) -> GpuP
         return GpuProblem(
             "machine_type",
             f"{machine_type!r} is no N1 machine type",
-            f"{guess}use a predefined one (n1-standard-1 to -96, n1-highmem-2 to -96, n1-highcpu-2 to -96, in powers "
-            "of two and 96) or n1-custom-<vCPUs>-<MB>",
+            f"{guess}use a predefined one ({_n1_sizes_text()}) or n1-custom-<vCPUs>-<MB>",
         )
     if vcpus is None:
         return GpuProblem(

@@ -10,7 +10,7 @@ NAMED_AT_MOST = 8
 
 
 def listed(names: list[str], most: int = NAMED_AT_MOST) -> str:
-    """``a, b, c`` or, past ``most``, ``a, b, ... and 92 more``."""
+    """``a, b, c`` or, past ``most``, the first ``most`` and a count: ``a, b, c and 92 more``."""
     if len(names) <= most:
         return ", ".join(names)
     return f"{', '.join(names[:most])} and {len(names) - most} more"

@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 from string import Template
 
-from gke_kpo.repo import REPO_ROOT, stack_file
+from gke_kpo.repo import REPO_ROOT, policy_config_file, stack_file
 
 TEMPLATES = REPO_ROOT / "templates"
 
@@ -25,11 +25,6 @@ def is_placeholder(value: object) -> bool:
 def tenant_name(stack: str) -> str:
     """The template's one tenant, named after the stack as far as a DNS-1123 label allows (My_Stack: my-stack)."""
     return re.sub(r"[^a-z0-9-]", "-", stack.lower())[:63].strip("-") or "airflow"
-
-
-def policy_config_file(name: str, root: Path) -> Path:
-    """Where the policy gate and the CLI's --policy-pack-config read the stack's policy levels (Makefile)."""
-    return root / "policies" / "config" / f"{name}.json"
 
 
 def stack_files(name: str, root: Path, policy: bool) -> dict[Path, str]:

@@ -19,8 +19,8 @@ import jsonschema  # type: ignore[import-untyped]
 from google.protobuf import json_format, struct_pb2  # type: ignore[import-untyped]
 from pulumi.runtime.proto import analyzer_pb2
 
-from gke_kpo.config.template import policy_config_file
 from gke_kpo.gate.launch import PACK_DIR
+from gke_kpo.repo import policy_config_file
 
 LEVELS: Final = ("advisory", "mandatory", "remediate", "disabled")
 ALL: Final = "all"

@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any, Final
 
 from gke_kpo.config.problems import CONFIG_NAMESPACE
+from gke_kpo.repo import policy_config_file as stack_policy_config
+from gke_kpo.repo import stack_file
 
 PACK_DIR: Final = Path(__file__).resolve().parent.parent
 
@@ -27,11 +29,11 @@ def config_key(name: str) -> str:
 
 def set_key(name: str, value: str) -> str:
     """``set gke-kpo:<name> to <value> in Pulumi.<stack>.yaml``."""
-    return f"set {config_key(name)} to {value} in Pulumi.{stack_name()}.yaml"
+    return f"set {config_key(name)} to {value} in {stack_file(stack_name()).name}"
 
 
 def _policy_config_path() -> Path:
-    return PACK_DIR / "config" / f"{stack_name()}.json"
+    return stack_policy_config(stack_name(), PACK_DIR.parent)
 
 
 def policy_config_file() -> str:
