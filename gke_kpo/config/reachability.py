@@ -20,29 +20,30 @@ class Consumer:
     """The key that says where it runs (``deployer_network``, ``tenants.<t>.airflow_network``)."""
     path: Path
     reach: Reach
+    tenant: str | None = None
+    """The tenant whose Airflow this is (None for the CI runner and the provider)."""
 
     def verdict(self) -> str:
         return f"{self.name} ({self.network.value}, {self.network_key}) -> {self.path.value}: {self.reach.value}"
-
-
-TENANT_AIRFLOW = "Airflow of tenant "
-"""How a tenant's Airflow is named as a consumer (followed by the tenant's name)."""
 
 
 def consumers(settings: Settings) -> list[Consumer]:
     """Each tenant's Airflow, the CI runner and the Kubernetes provider, with the path the stack makes them use."""
     endpoints = settings.cluster.endpoints
     deployer = settings.cluster.deployer_network
-    located = [
+
+    def consumer(name: str, network: Network, key: str, tenant: str | None = None) -> Consumer:
+        return Consumer(name, network, key, endpoints.used_path, reach(endpoints, network), tenant)
+
+    return [
         *(
-            (f"{TENANT_AIRFLOW}{t.name}", t.airflow_network, f"tenants.{t.name}.{AIRFLOW_NETWORK_FIELD}")
+            consumer(
+                f"Airflow of tenant {t.name}", t.airflow_network, f"tenants.{t.name}.{AIRFLOW_NETWORK_FIELD}", t.name
+            )
             for t in settings.tenants
         ),
-        ("CI runner (pulumi preview/up workflows)", deployer, DEPLOYER_NETWORK_KEY),
-        ("Kubernetes provider (inside pulumi)", deployer, DEPLOYER_NETWORK_KEY),
-    ]
-    return [
-        Consumer(name, network, key, endpoints.used_path, reach(endpoints, network)) for name, network, key in located
+        consumer("CI runner (pulumi preview/up workflows)", deployer, DEPLOYER_NETWORK_KEY),
+        consumer("Kubernetes provider (inside pulumi)", deployer, DEPLOYER_NETWORK_KEY),
     ]
 
 

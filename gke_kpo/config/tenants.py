@@ -89,11 +89,11 @@ def _tenant_input(name: str, body: Any, problems: list[Problem]) -> TenantInput:
         spec = next((f for f in TENANT_FIELDS if f.name == field), None)
         if spec is None:
             problems.append(Problem(f"{path}.{field}", "is not a tenant field", nearest(field, TENANT_FIELDS)))
+            identity_unsure |= closest_field(field, TENANT_FIELDS) in IDENTITY_FIELDS
         elif _typed(spec, value, f"{path}.{field}", problems):
             fields[field] = value
-            continue
-        meant = closest_field(field, TENANT_FIELDS) if spec is None else field
-        identity_unsure |= meant in IDENTITY_FIELDS
+        else:
+            identity_unsure |= field in IDENTITY_FIELDS
     return TenantInput(name, fields, identity_unsure)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from gke_kpo.config.problems import listed
-from gke_kpo.config.reachability import TENANT_AIRFLOW, Consumer, consumers
+from gke_kpo.config.reachability import Consumer, consumers
 from gke_kpo.config.settings import Settings
 
 
@@ -16,16 +16,16 @@ def access_lines(settings: Settings) -> list[str]:
     lines = [f"Control plane access: {cluster.control_plane_access.value} (gke-kpo:control_plane_access)"]
     for (key, network), members in groups.items():
         first = members[0]
-        who = _who([member.name for member in members])
+        who = _who(members)
         lines.append(f"  {who} [{key}: {network}] -> {first.path.value}: {first.reach.value}")
     lines += [f"warning: {warning}" for warning in settings.warnings]
     return lines
 
 
-def _who(names: list[str]) -> str:
+def _who(members: list[Consumer]) -> str:
     """``Airflow of tenants a, b, c``: with many tenants, each tenant's name once."""
-    tenants = [name.removeprefix(TENANT_AIRFLOW) for name in names if name.startswith(TENANT_AIRFLOW)]
-    if len(tenants) > 1:
-        others = [name for name in names if not name.startswith(TENANT_AIRFLOW)]
-        names = [f"{TENANT_AIRFLOW.rstrip()}s {listed(tenants)}", *others]
-    return ", ".join(names)
+    tenants = [member.tenant for member in members if member.tenant]
+    if len(tenants) < 2:
+        return ", ".join(member.name for member in members)
+    others = [member.name for member in members if not member.tenant]
+    return ", ".join([f"Airflow of tenants {listed(tenants)}", *others])
